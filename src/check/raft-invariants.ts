@@ -1,0 +1,285 @@
+/**
+ * Raft's safety properties (Raft paper, Figure 3), checked after every step of a run.
+ *
+ * Each invariant is a named check with a one-line explanation a student can read. They are
+ * incremental so they can run after every event of a one-hour run: the checker keeps a shadow of
+ * every node's log as prefix hashes (h[i] = mix(h[i-1], term_i, digest of entry i)), so "these two
+ * logs agree up to index i" is one comparison, and it only looks at what the step changed.
+ */
+import type { Simulator, StepObserver } from '../sim/simulator';
+import type { TraceEvent } from '../sim/trace';
+import type { NodeId } from '../sim/types';
+import type { RaftView } from '../protocols/raft/node';
+import type { LogEntry } from '../protocols/raft/types';
+
+export const RAFT_INVARIANTS = {
+  ElectionSafety: 'At most one leader can be elected in a given term.',
+  LeaderAppendOnly: 'A leader never overwrites or deletes entries in its log; it only appends.',
+  LogMatching: 'If two logs contain an entry with the same index and term, the logs are identical up to that index.',
+  LeaderCompleteness: 'If an entry is committed in a term, it is in the log of every leader of every later term.',
+  StateMachineSafety: 'If a server has applied an entry at an index, no server ever applies a different entry at that index.',
+  CommitIndexMonotonic: "A server's commit index never goes backwards (until it crashes and forgets it).",
+} as const;
+
+export type RaftInvariantName = keyof typeof RAFT_INVARIANTS;
+
+export interface Violation {
+  invariant: string;
+  atMs: number;
+  /** Index of the trace event after which the property no longer held. */
+  eventIndex: number;
+  nodes: NodeId[];
+  message: string;
+}
+
+/** Violations recorded per run; past this the run has said all it usefully can. */
+export const VIOLATION_LIMIT = 100;
+
+// ---- entry digests and prefix hashes -------------------------------------------------------------
+
+const digestCache = new WeakMap<LogEntry, number>();
+
+function fnv1a(text: string, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A 32-bit digest of what an entry says (its command), independent of where it sits. */
+export function entryDigest(entry: LogEntry): number {
+  let d = digestCache.get(entry);
+  if (d === undefined) {
+    const c = entry.command;
+    const text = c.kind === 'noop' ? 'noop' : `${c.client}|${c.opId}|${c.op}|${c.key}|${c.value ?? ''}|${c.expected ?? ''}`;
+    d = fnv1a(text, 0x811c9dc5);
+    digestCache.set(entry, d);
+  }
+  return d;
+}
+
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** Shadow of one node's log: terms and two independent 32-bit prefix-hash lanes (index 0 = empty prefix). */
+class ShadowLog {
+  terms: number[] = [0];
+  hashA: number[] = [0x12345678];
+  hashB: number[] = [0x9abcdef0];
+
+  get length(): number {
+    return this.terms.length - 1;
+  }
+
+  truncateTo(length: number): void {
+    this.terms.length = length + 1;
+    this.hashA.length = length + 1;
+    this.hashB.length = length + 1;
+  }
+
+  push(entry: LogEntry): void {
+    const i = this.terms.length - 1;
+    const d = entryDigest(entry);
+    this.terms.push(entry.term);
+    this.hashA.push(mix(mix(this.hashA[i]!, entry.term), d));
+    this.hashB.push(mix(mix(this.hashB[i]! ^ 0x5bd1e995, d), entry.term + 0x27d4eb2f));
+  }
+
+  samePrefix(index: number, a: number, b: number): boolean {
+    return this.hashA[index] === a && this.hashB[index] === b;
+  }
+}
+
+// ---- the checker -------------------------------------------------------------------------------
+
+export class RaftInvariantChecker implements StepObserver {
+  readonly violations: Violation[] = [];
+  private readonly reported = new Set<string>();
+  private readonly shadows = new Map<NodeId, ShadowLog>();
+  private readonly roles = new Map<NodeId, string>();
+  private readonly leaderOfTerm = new Map<number, NodeId>();
+  private readonly lastCommit = new Map<NodeId, number>();
+  /** The longest committed prefix seen on any node: its length and per-index hashes. */
+  private committed = new ShadowLog();
+  private sim: Simulator | null = null;
+
+  constructor(private readonly onViolation: (v: Violation) => void = () => {}) {}
+
+  afterStep(sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void {
+    this.sim = sim;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const index = firstEventIndex + i;
+      switch (e.kind) {
+        case 'role':
+          this.roles.set(e.node, e.role);
+          if (e.role === 'leader') this.onLeader(e.node, e.term, e.atMs, index);
+          break;
+        case 'term':
+          // A leader that adopts a new term without stepping down leads in that term too.
+          if (this.roles.get(e.node) === 'leader') this.onLeader(e.node, e.term, e.atMs, index);
+          break;
+        case 'append':
+          this.onAppend(e.node, e.index, e.count, e.atMs, index);
+          break;
+        case 'commit':
+          this.onCommit(e.node, e.commitIndex, e.atMs, index);
+          break;
+        case 'fault':
+          if (e.fault === 'crash') this.onCrash(e.detail);
+          if (e.fault === 'restart') this.onRestart(e.detail);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private view(node: NodeId): RaftView | null {
+    return this.sim!.view(node) as RaftView | null;
+  }
+
+  private shadow(node: NodeId): ShadowLog {
+    let s = this.shadows.get(node);
+    if (s === undefined) {
+      s = new ShadowLog();
+      this.shadows.set(node, s);
+    }
+    return s;
+  }
+
+  private violate(invariant: RaftInvariantName, key: string, atMs: number, eventIndex: number, nodes: NodeId[], message: string): void {
+    // One report per invariant and situation: a broken property tends to stay broken.
+    const id = `${invariant}:${key}`;
+    if (this.reported.has(id) || this.violations.length >= VIOLATION_LIMIT) return;
+    this.reported.add(id);
+    const v: Violation = { invariant, atMs, eventIndex, nodes: [...nodes].sort(), message };
+    this.violations.push(v);
+    this.onViolation(v);
+  }
+
+  /** ElectionSafety, and LeaderCompleteness at election time. */
+  private onLeader(node: NodeId, term: number, atMs: number, eventIndex: number): void {
+    const other = this.leaderOfTerm.get(term);
+    if (other !== undefined && other !== node) {
+      this.violate('ElectionSafety', `t${term}`, atMs, eventIndex, [other, node], `${other} and ${node} are both leader in term ${term}.`);
+    } else {
+      this.leaderOfTerm.set(term, node);
+    }
+    this.checkContainsCommitted(node, atMs, eventIndex, `became leader of term ${term}`);
+  }
+
+  private checkContainsCommitted(node: NodeId, atMs: number, eventIndex: number, why: string): void {
+    const c = this.committed.length;
+    if (c === 0) return;
+    const log = this.shadow(node);
+    const has = log.length >= c && log.samePrefix(c, this.committed.hashA[c]!, this.committed.hashB[c]!);
+    if (!has) {
+      const missing = this.firstDifference(log, this.committed, c);
+      this.violate('LeaderCompleteness', `${node}:${missing}`, atMs, eventIndex, [node],
+        `${node} ${why} without committed entry ${missing} (entries 1..${c} are committed).`);
+    }
+  }
+
+  /** First index at which two shadows differ, searching 1..upTo (binary search on prefix hashes). */
+  private firstDifference(a: ShadowLog, b: ShadowLog, upTo: number): number {
+    let lo = 0; // prefixes agree at lo
+    let hi = Math.min(upTo, a.length, b.length); // search space
+    if (a.samePrefix(hi, b.hashA[hi]!, b.hashB[hi]!)) return hi + 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (a.samePrefix(mid, b.hashA[mid]!, b.hashB[mid]!)) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  }
+
+  /** LeaderAppendOnly, LogMatching, and StateMachineSafety for overwritten committed entries. */
+  private onAppend(node: NodeId, startIndex: number, count: number, atMs: number, eventIndex: number): void {
+    const shadow = this.shadow(node);
+    const view = this.view(node);
+    if (view === null) return;
+    const log = view.state.persistent.log;
+    if (startIndex <= shadow.length) {
+      if (this.roles.get(node) === 'leader') {
+        this.violate('LeaderAppendOnly', `${node}:${startIndex}`, atMs, eventIndex, [node],
+          `Leader ${node} replaced its entries from index ${startIndex} on.`);
+      }
+      // The commit index before this step: commit events follow appends within a step.
+      const commitIndex = this.lastCommit.get(node) ?? 0;
+      if (startIndex <= commitIndex) {
+        this.violate('StateMachineSafety', `${node}:overwrite:${startIndex}`, atMs, eventIndex, [node],
+          `${node} overwrote entry ${startIndex}, which it had already committed (commit index ${commitIndex}).`);
+      }
+    }
+    shadow.truncateTo(Math.min(shadow.length, startIndex - 1));
+    // Entries may have been removed again later in the same step; take what the log holds now.
+    const end = Math.min(startIndex + count - 1, log.length);
+    for (let i = shadow.length + 1; i <= end; i++) shadow.push(log[i - 1]!);
+    for (let i = startIndex; i <= shadow.length && i <= end; i++) this.checkLogMatching(node, shadow, i, atMs, eventIndex);
+  }
+
+  private checkLogMatching(node: NodeId, shadow: ShadowLog, index: number, atMs: number, eventIndex: number): void {
+    const term = shadow.terms[index]!;
+    for (const [other, theirs] of this.shadows) {
+      if (other === node || theirs.length < index || theirs.terms[index] !== term) continue;
+      if (!shadow.samePrefix(index, theirs.hashA[index]!, theirs.hashB[index]!)) {
+        const differs = this.firstDifference(shadow, theirs, index);
+        this.violate('LogMatching', `${[node, other].sort().join(',')}:${index}`, atMs, eventIndex, [node, other],
+          `${node} and ${other} both have an entry of term ${term} at index ${index}, but their logs differ at index ${differs}.`);
+      }
+    }
+  }
+
+  /** CommitIndexMonotonic, StateMachineSafety, and LeaderCompleteness for leaders of later terms. */
+  private onCommit(node: NodeId, commitIndex: number, atMs: number, eventIndex: number): void {
+    const last = this.lastCommit.get(node) ?? 0;
+    if (commitIndex < last) {
+      this.violate('CommitIndexMonotonic', `${node}:${commitIndex}`, atMs, eventIndex, [node],
+        `${node}'s commit index went back from ${last} to ${commitIndex}.`);
+    }
+    this.lastCommit.set(node, Math.max(last, commitIndex));
+    const shadow = this.shadow(node);
+    const upTo = Math.min(commitIndex, shadow.length);
+    const c = this.committed.length;
+    const overlap = Math.min(upTo, c);
+    if (overlap > 0 && !shadow.samePrefix(overlap, this.committed.hashA[overlap]!, this.committed.hashB[overlap]!)) {
+      const differs = this.firstDifference(shadow, this.committed, overlap);
+      this.violate('StateMachineSafety', `${node}:${differs}`, atMs, eventIndex, [node],
+        `${node} committed a different entry at index ${differs} than another server had committed there.`);
+      return;
+    }
+    if (upTo > c) {
+      const view = this.view(node);
+      if (view === null) return;
+      const log = view.state.persistent.log;
+      for (let i = c + 1; i <= upTo; i++) this.committed.push(log[i - 1]!);
+      const committerTerm = view.state.persistent.currentTerm;
+      for (const [other, role] of this.roles) {
+        if (role !== 'leader' || other === node) continue;
+        const otherView = this.view(other);
+        if (otherView !== null && otherView.state.persistent.currentTerm > committerTerm) {
+          this.checkContainsCommitted(other, atMs, eventIndex, `is leader of a later term (${otherView.state.persistent.currentTerm})`);
+        }
+      }
+    }
+  }
+
+  private onCrash(node: NodeId): void {
+    this.roles.set(node, 'crashed');
+    this.lastCommit.set(node, 0); // commitIndex is volatile: a restarted server starts from 0
+  }
+
+  /** A restarted node's log is whatever its disk kept: rebuild its shadow from it. */
+  private onRestart(node: NodeId): void {
+    this.roles.set(node, 'follower');
+    const view = this.view(node);
+    const shadow = new ShadowLog();
+    if (view !== null) for (const e of view.state.persistent.log) shadow.push(e);
+    this.shadows.set(node, shadow);
+  }
+}

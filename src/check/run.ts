@@ -1,0 +1,165 @@
+/**
+ * Running a scenario: the simulator, the protocol the scenario names, and its invariants checked
+ * after every step. This is what the CLI, the worker, the tests and the benchmarks call.
+ */
+import { PROTOCOL_FACTORIES } from '../protocols';
+import type { RaftView } from '../protocols/raft/node';
+import type { OperatorAction, Scenario } from '../sim/scenario';
+import { Simulator } from '../sim/simulator';
+import type { NodeId } from '../sim/types';
+import { RaftInvariantChecker, type Violation } from './raft-invariants';
+
+export interface RunOptions {
+  /** Keep every event for later decoding (default true; the benchmark measures both). */
+  keepTrace?: boolean;
+  /** Stop at the first violation (the lab pauses there); default false. */
+  stopOnViolation?: boolean;
+}
+
+export interface LeaderChange {
+  atMs: number;
+  node: NodeId;
+  term: number;
+}
+
+export interface RunSummary {
+  name: string;
+  protocol: string;
+  nodes: number;
+  seed: number;
+  bugs: string[];
+  traceHash: string;
+  events: number;
+  simulatedMs: number;
+  steps: number;
+  violations: Violation[];
+  leaderChanges: number;
+  leaders: LeaderChange[];
+  commitIndexes: Record<NodeId, number | null>;
+  clientOps: { invoked: number; ok: number; fail: number; info: number };
+  messages: { sent: number; delivered: number; dropped: number };
+  /** Set when the run stopped early: a violation (with stopOnViolation) or a protocol assertion. */
+  stoppedEarly: string | null;
+}
+
+/** Bound on leader changes listed in a summary (the count is exact). */
+const LEADER_LIST_LIMIT = 1000;
+
+export class Run {
+  readonly sim: Simulator;
+  readonly checker: RaftInvariantChecker;
+  readonly leaders: LeaderChange[] = [];
+  private leaderChangeCount = 0;
+  private stopped: string | null = null;
+
+  constructor(
+    readonly scenario: Scenario,
+    private readonly options: RunOptions = {},
+  ) {
+    const factory = PROTOCOL_FACTORIES[scenario.protocol];
+    this.sim = new Simulator(scenario, factory, { keepTrace: options.keepTrace ?? true });
+    this.checker = new RaftInvariantChecker((v) => {
+      this.sim.record({ kind: 'violation', atMs: v.atMs, invariant: v.invariant, nodes: v.nodes.join(','), message: v.message, eventIndex: v.eventIndex });
+      if (this.options.stopOnViolation) this.stopped = `violation of ${v.invariant}`;
+    });
+    this.sim.addObserver(this.checker);
+    this.sim.addObserver({
+      afterStep: (_sim, _first, events) => {
+        for (const e of events) {
+          if (e.kind === 'role' && e.role === 'leader') {
+            this.leaderChangeCount++;
+            if (this.leaders.length < LEADER_LIST_LIMIT) this.leaders.push({ atMs: e.atMs, node: e.node, term: e.term });
+          }
+        }
+      },
+    });
+    this.guard(() => this.sim.start());
+  }
+
+  get nowMs(): number {
+    return this.sim.nowMs;
+  }
+
+  get done(): boolean {
+    return this.stopped !== null || this.sim.nowMs >= this.scenario.untilMs && this.sim.clock.peekDeadlineMs() === null;
+  }
+
+  get stoppedReason(): string | null {
+    return this.stopped;
+  }
+
+  /**
+   * An exception inside the protocol is an assertion failure: it ends the run and is reported like
+   * a violation, rather than crashing the caller (a bug variant can drive Raft into states its
+   * assertions rule out).
+   */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.stopped = `assertion failed: ${message}`;
+      this.sim.record({ kind: 'violation', atMs: this.sim.nowMs, invariant: 'Assertion', nodes: '', message, eventIndex: Math.max(0, this.sim.trace.length - 1) });
+      this.checker.violations.push({ invariant: 'Assertion', atMs: this.sim.nowMs, eventIndex: Math.max(0, this.sim.trace.length - 1), nodes: [], message });
+    }
+  }
+
+  /** One step (one timer or delivery). Returns false at the end of the run or after a stop. */
+  step(untilMs: number = this.scenario.untilMs): boolean {
+    if (this.stopped !== null) return false;
+    let progressed = false;
+    this.guard(() => {
+      progressed = this.sim.step(Math.min(untilMs, this.scenario.untilMs));
+    });
+    return progressed && this.stopped === null;
+  }
+
+  /** Runs up to `untilMs` of virtual time (default: the scenario's end). */
+  runUntil(untilMs: number = this.scenario.untilMs): void {
+    const limit = Math.min(untilMs, this.scenario.untilMs);
+    while (this.step(limit)) {
+      /* bounded by the simulator's step limit */
+    }
+    if (this.stopped === null) this.sim.clock.advanceTo(limit);
+  }
+
+  /** An operator action now (recorded in the trace as part of the run's input). */
+  act(action: OperatorAction): void {
+    this.guard(() => this.sim.act({ ...action, atMs: this.sim.nowMs } as OperatorAction));
+  }
+
+  summary(): RunSummary {
+    const s = this.scenario;
+    const commitIndexes: Record<NodeId, number | null> = {};
+    for (const id of this.sim.members) {
+      const view = this.sim.view(id) as RaftView | null;
+      commitIndexes[id] = view === null ? null : view.state.volatile.commitIndex;
+    }
+    const t = this.sim.trace;
+    return {
+      name: s.name,
+      protocol: s.protocol,
+      nodes: s.cluster.nodes,
+      seed: s.seed,
+      bugs: [...s.bugs],
+      traceHash: t.finalHash(),
+      events: t.length,
+      simulatedMs: this.sim.nowMs,
+      steps: this.sim.stepCount,
+      violations: this.checker.violations.slice(),
+      leaderChanges: this.leaderChangeCount,
+      leaders: this.leaders.slice(),
+      commitIndexes,
+      clientOps: { invoked: t.countOf('invoke'), ok: t.countOf('ok'), fail: t.countOf('fail'), info: t.countOf('info') },
+      messages: { sent: t.countOf('sent'), delivered: t.countOf('delivered'), dropped: t.countOf('dropped') },
+      stoppedEarly: this.stopped,
+    };
+  }
+}
+
+/** Runs a whole scenario and returns its summary. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunSummary {
+  const run = new Run(scenario, { keepTrace: false, ...options });
+  run.runUntil();
+  return run.summary();
+}

@@ -1,0 +1,245 @@
+/**
+ * `faultline bench` (`npm run bench`): the figures behind BENCHMARKS.md.
+ *
+ * 1. Speed: the reference workload (5-node Raft, heartbeat 50 ms, election timeout 150-300 ms, one-way
+ *    latency 5 +- 2 ms, 50 client ops/s, a fault every 5 s) for one simulated hour, keeping the whole
+ *    trace; and in the same process the bare kernel (a null protocol making the same number of
+ *    message and timer events, no Raft) as the ceiling. Reported: simulated seconds per wall second,
+ *    trace events per second, and the ratio between the two.
+ * 2. Memory: heap used after that hour, with the trace kept (bytes per event, and the total).
+ * 3. Correctness at scale: N seeds x 60 s of partitions and crashes on correct Raft (0 violations
+ *    expected), and for each bug variant the first seed, of at most 200, that catches it. Seeds run
+ *    on worker threads, one per core.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { Run } from '../check/run';
+import { buildScenario, RAFT_BUGS, type Scenario } from '../sim/scenario';
+import { Simulator } from '../sim/simulator';
+import type { NodeEnv, ProtocolFactory, ProtocolNode } from '../sim/types';
+import { lastFlag, parseArgs, parseIntArg, type ParsedArgs } from './args';
+import type { CliIo } from './main';
+
+export function referenceScenario(untilMs: number, seed = 1): Scenario {
+  return buildScenario({
+    nodes: 5,
+    seed,
+    untilMs,
+    nemesis: ['partition', 'crash'],
+    nemesisIntervalMs: 5000,
+    loadOpsPerSec: 50,
+  });
+}
+
+/**
+ * The null protocol for the kernel ceiling: every node, every `intervalMs`, sends one message to a
+ * random peer; receivers do nothing. Same clock, network, disks, trace and hash as a real run.
+ */
+function nullProtocol(intervalMs: number): ProtocolFactory {
+  class NullNode implements ProtocolNode {
+    private timer = 0;
+    private stopped = false;
+    constructor(private readonly env: NodeEnv) {
+      this.tick();
+    }
+    private tick(): void {
+      this.timer = this.env.clock.setTimeout(() => {
+        if (this.stopped) return;
+        const peers = this.env.members.filter((m) => m !== this.env.id);
+        if (peers.length > 0) this.env.send(this.env.rng.pick(peers), { type: 'Ping', term: 0 });
+        this.tick();
+      }, intervalMs);
+    }
+    receive(): void {}
+    stop(): void {
+      this.stopped = true;
+      this.env.clock.clearTimeout(this.timer);
+    }
+    view(): unknown {
+      return null;
+    }
+  }
+  return {
+    name: 'null',
+    create: (env) => new NullNode(env),
+    emptyDurable: () => null,
+    applyWrite: () => {},
+    cloneDurable: () => null,
+    describe: () => '',
+  };
+}
+
+interface SpeedFigures {
+  simulatedMs: number;
+  wallMs: number;
+  events: number;
+  steps: number;
+  messages: number;
+  speedupX: number;
+  eventsPerSec: number;
+}
+
+function timeIt(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function figures(simulatedMs: number, wallMs: number, events: number, steps: number, messages: number): SpeedFigures {
+  return { simulatedMs, wallMs, events, steps, messages, speedupX: simulatedMs / wallMs, eventsPerSec: (events / wallMs) * 1000 };
+}
+
+function benchRaft(untilMs: number, keepTrace: boolean): { speed: SpeedFigures; run: Run } {
+  const scenario = referenceScenario(untilMs);
+  let run!: Run;
+  const wallMs = timeIt(() => {
+    run = new Run(scenario, { keepTrace });
+    run.runUntil();
+  });
+  const s = run.summary();
+  if (s.violations.length > 0) throw new Error(`bench: the reference run violated ${s.violations[0]!.invariant}`);
+  return { speed: figures(untilMs, wallMs, s.events, s.steps, s.messages.sent), run };
+}
+
+function benchKernel(untilMs: number, targetMessages: number): SpeedFigures {
+  const base = referenceScenario(untilMs);
+  const scenario: Scenario = { ...base, workload: { ...base.workload, opsPerSec: 0 } };
+  const intervalMs = Math.max(1, Math.round((scenario.cluster.nodes * untilMs) / Math.max(1, targetMessages)));
+  let sim!: Simulator;
+  const wallMs = timeIt(() => {
+    sim = new Simulator(scenario, nullProtocol(intervalMs), { keepTrace: true });
+    sim.start();
+    sim.runUntil();
+  });
+  sim.trace.finalHash();
+  return figures(untilMs, wallMs, sim.trace.length, sim.stepCount, sim.trace.countOf('sent'));
+}
+
+function heapUsedMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
+// ---- correctness at scale, on worker threads ----
+
+export interface SeedJob {
+  seed: number;
+  bug: string | null;
+  untilMs: number;
+}
+
+export interface SeedResult {
+  seed: number;
+  bug: string | null;
+  violations: string[];
+  traceHash: string;
+}
+
+/**
+ * Fault cadence of a sweep seed, a pure function of the seed: some seeds break things faster than an
+ * election completes (200 ms), others let the cluster settle between faults (2 s). Swarm testing in
+ * miniature: varying the rate finds bugs a single rate misses.
+ */
+export function sweepIntervalMs(seed: number): number {
+  return [200, 400, 1000, 2000][seed % 4]!;
+}
+
+/** Runs one seed of the correctness sweep (also called inside the worker). */
+export function runSeedJob(job: SeedJob): SeedResult {
+  const scenario = buildScenario({
+    nodes: 5,
+    seed: job.seed,
+    untilMs: job.untilMs,
+    nemesis: ['partition', 'crash'],
+    nemesisIntervalMs: sweepIntervalMs(job.seed),
+    loadOpsPerSec: 20,
+    bugs: job.bug === null ? [] : [job.bug],
+  });
+  const run = new Run(scenario, { keepTrace: false, stopOnViolation: job.bug !== null });
+  run.runUntil();
+  const s = run.summary();
+  return { seed: job.seed, bug: job.bug, violations: s.violations.map((v) => v.invariant), traceHash: s.traceHash };
+}
+
+/** Runs jobs on `workers` threads, in order of submission; `stop` ends a batch early. */
+async function runJobs(jobs: SeedJob[], workers: number, stop: (r: SeedResult) => boolean = () => false): Promise<SeedResult[]> {
+  const results: SeedResult[] = [];
+  let next = 0;
+  let halted = false;
+  const one = async (): Promise<void> => {
+    const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+    try {
+      while (!halted && next < jobs.length) {
+        const job = jobs[next++]!;
+        const result = await new Promise<SeedResult>((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+          worker.postMessage(job);
+        });
+        results.push(result);
+        if (stop(result)) halted = true;
+      }
+    } finally {
+      await worker.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, one));
+  return results.sort((a, b) => a.seed - b.seed);
+}
+
+function flagInt(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+  const v = lastFlag(args, name);
+  return v === undefined ? fallback : parseIntArg(v, `--${name}`, min, max);
+}
+
+export async function commandBench(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, ['seeds', 'bug-seeds', 'minutes', 'workers'], ['quick', 'json', 'skip-speed', 'skip-correctness']);
+  const quick = args.flags.has('quick');
+  const minutes = flagInt(args, 'minutes', quick ? 5 : 60, 1, 24 * 60);
+  const seeds = flagInt(args, 'seeds', quick ? 40 : 1000, 0, 100_000);
+  const bugSeeds = flagInt(args, 'bug-seeds', 200, 1, 10_000);
+  const workers = flagInt(args, 'workers', Math.max(1, Math.min(availableParallelism(), 8)), 1, 64);
+  const report: Record<string, unknown> = { node: process.version, cores: availableParallelism() };
+  const say = (t: string): void => io.out(t + '\n');
+
+  if (!args.flags.has('skip-speed')) {
+    const untilMs = minutes * 60_000;
+    say(`Speed: reference workload, ${minutes} simulated minute(s), trace kept`);
+    const heapBeforeMb = heapUsedMb();
+    const { speed: raft, run } = benchRaft(untilMs, true);
+    const heapAfterMb = heapUsedMb();
+    const traceBytes = run.sim.trace.storedBytes;
+    say(`  raft   ${raft.speedupX.toFixed(1)}x real time, ${Math.round(raft.eventsPerSec)} events/s (${raft.events} events, ${raft.messages} messages, ${(raft.wallMs / 1000).toFixed(2)} s wall)`);
+    say(`  memory heap ${heapBeforeMb.toFixed(0)} MB -> ${heapAfterMb.toFixed(0)} MB with the run alive; trace store ${(traceBytes / 1024 / 1024).toFixed(1)} MB for ${run.sim.trace.storedLength} events (${(traceBytes / Math.max(1, run.sim.trace.storedLength)).toFixed(1)} B/event)`);
+    const kernel = benchKernel(untilMs, raft.messages);
+    say(`  kernel ${kernel.speedupX.toFixed(1)}x real time, ${Math.round(kernel.eventsPerSec)} events/s (${kernel.events} events, ${kernel.messages} messages; null protocol)`);
+    say(`  raft / kernel speed ratio ${(raft.speedupX / kernel.speedupX).toFixed(3)}`);
+    report.speed = { raft, kernel, ratio: raft.speedupX / kernel.speedupX, heapBeforeMb, heapAfterMb, traceStoreBytes: traceBytes, storedEvents: run.sim.trace.storedLength };
+  }
+
+  let failed = false;
+  if (!args.flags.has('skip-correctness')) {
+    say(`Correctness: ${seeds} seeds x 60 s, partitions and crashes every 0.2-2 s (by seed), 20 ops/s, ${workers} worker(s)`);
+    const wallMs0 = Date.now();
+    const correct = await runJobs(Array.from({ length: seeds }, (_, i) => ({ seed: i + 1, bug: null, untilMs: 60_000 })), workers);
+    const bad = correct.filter((r) => r.violations.length > 0);
+    say(`  correct raft: ${bad.length} of ${correct.length} seeds violated an invariant${bad.length ? `: ${bad.slice(0, 5).map((r) => `seed ${r.seed} (${r.violations.join(',')})`).join('; ')}` : ''} [${((Date.now() - wallMs0) / 1000).toFixed(0)} s]`);
+    if (bad.length > 0) failed = true;
+    const bugs: Record<string, unknown> = {};
+    for (const bug of RAFT_BUGS) {
+      const t0 = Date.now();
+      const results = await runJobs(Array.from({ length: bugSeeds }, (_, i) => ({ seed: i + 1, bug, untilMs: 60_000 })), workers, (r) => r.violations.length > 0);
+      const caught = results.find((r) => r.violations.length > 0);
+      say(`  bug ${bug.padEnd(24)} ${caught ? `caught at seed ${caught.seed} (${caught.violations.join(', ')})` : `NOT caught in ${bugSeeds} seeds`} [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
+      bugs[bug] = caught ? { seed: caught.seed, invariants: caught.violations } : null;
+      if (!caught) failed = true;
+    }
+    report.correctness = { seeds, violatingSeeds: bad.map((r) => r.seed), bugs };
+  }
+  if (args.flags.has('json')) say(JSON.stringify(report, null, 2));
+  return failed ? 1 : 0;
+}

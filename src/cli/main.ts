@@ -1,0 +1,189 @@
+/**
+ * `faultline`, the headless command line.
+ *
+ *   faultline run [--scenario FILE] [--protocol raft] [--nodes N] [--seed S] [--until DURATION]
+ *                 [--nemesis LIST] [--nemesis-interval DURATION] [--load OPS_PER_S] [--bug NAME]
+ *                 [--json] [--trace]
+ *   faultline validate FILE
+ *   faultline bench [--quick] [--correctness] [--seeds N]
+ *
+ * Exit codes: 0 ok, 1 a safety violation was found, 2 bad input (message on stderr).
+ */
+import { readFileSync } from 'node:fs';
+import { Run, type RunSummary } from '../check/run';
+import { parseScenario, parseScenarioText, defaultScenario, type ValidationError, type Scenario } from '../sim/scenario';
+import { formatEvent } from '../sim/trace';
+import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, UsageError, type ParsedArgs } from './args';
+
+export const USAGE = `faultline: Raft under failure, headless and deterministic
+
+Usage:
+  faultline run [options]        run a scenario and check every Raft safety property after every event
+  faultline validate FILE        check a scenario file (exit 0 valid, 2 invalid)
+  faultline bench [options]      measure simulator speed and memory (see BENCHMARKS.md)
+
+Run options:
+  --scenario FILE          start from a scenario file (flags below override its fields)
+  --protocol raft          protocol (raft)
+  --nodes N                cluster size, 1-9 (default 5)
+  --seed S                 seed, 0-4294967295 (default 1)
+  --until DURATION         simulated time to run: 500ms, 60s, 2m, 1h (default 10s)
+  --nemesis LIST           faults to inject: partition,crash,pause or none (default none)
+  --nemesis-interval DUR   time between nemesis actions (default 5s)
+  --load OPS_PER_S         client operations per second (default 0)
+  --bug NAME               run a deliberately broken Raft: commit-old-term, vote-without-log-check,
+                           forget-vote-on-restart, skip-prev-log-check, no-step-down (repeatable)
+  --json                   print one JSON object (traceHash, events, violations, ...)
+  --trace                  print every trace event, one per line
+
+Exit codes: 0 ok, 1 safety violation found, 2 bad input.
+`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  readFile(path: string): string;
+}
+
+const nodeIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  readFile: (p) => readFileSync(p, 'utf8'),
+};
+
+function formatErrors(source: string, errors: readonly ValidationError[]): string {
+  return errors.map((e) => `${source}: ${e.path === '' ? '(top level)' : e.path}: ${e.message}`).join('\n') + '\n';
+}
+
+function loadScenarioFile(path: string, io: CliIo): Record<string, unknown> {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (err) {
+    throw new UsageError(`${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const parsed = parseScenarioText(text);
+  if (!parsed.ok) throw new UsageError(formatErrors(path, parsed.errors).trimEnd());
+  return parsed.scenario as unknown as Record<string, unknown>;
+}
+
+/** Builds the scenario for `run`: the file (or the defaults), with the flags laid over it, validated once. */
+export function scenarioFromArgs(args: ParsedArgs, io: CliIo): Scenario {
+  const file = lastFlag(args, 'scenario');
+  const base = file !== undefined ? loadScenarioFile(file, io) : (defaultScenario() as unknown as Record<string, unknown>);
+  const raw: Record<string, unknown> = structuredClone(base);
+  const section = (name: string): Record<string, unknown> => {
+    raw[name] = { ...(raw[name] as Record<string, unknown>) };
+    return raw[name] as Record<string, unknown>;
+  };
+  const protocol = lastFlag(args, 'protocol');
+  if (protocol !== undefined) raw.protocol = protocol;
+  const nodes = lastFlag(args, 'nodes');
+  if (nodes !== undefined) section('cluster').nodes = parseIntArg(nodes, '--nodes', 1, 9);
+  const seed = lastFlag(args, 'seed');
+  if (seed !== undefined) raw.seed = parseIntArg(seed, '--seed', 0, 0xffffffff);
+  const until = lastFlag(args, 'until');
+  if (until !== undefined) raw.untilMs = parseDurationMs(until, '--until');
+  const nemesis = lastFlag(args, 'nemesis');
+  if (nemesis !== undefined) section('nemesis').faults = parseList(nemesis);
+  const interval = lastFlag(args, 'nemesis-interval');
+  if (interval !== undefined) section('nemesis').intervalMs = parseDurationMs(interval, '--nemesis-interval');
+  const load = lastFlag(args, 'load');
+  if (load !== undefined) section('workload').opsPerSec = parseNumberArg(load, '--load', 0, 10_000);
+  const bugs = args.flags.get('bug');
+  if (bugs !== undefined) raw.bugs = bugs.flatMap(parseList);
+  const parsed = parseScenario(raw);
+  if (!parsed.ok) throw new UsageError(formatErrors(file ?? 'options', parsed.errors).trimEnd());
+  return parsed.scenario;
+}
+
+function humanSummary(s: RunSummary): string {
+  const lines = [
+    `Faultline: ${s.protocol}, ${s.nodes} nodes, seed ${s.seed}${s.bugs.length ? `, bugs: ${s.bugs.join(', ')}` : ''}`,
+    `  simulated      ${(s.simulatedMs / 1000).toFixed(3)} s in ${s.steps} steps, ${s.events} trace events`,
+    `  trace hash     ${s.traceHash}`,
+    `  leaders        ${s.leaderChanges} elected${s.leaders.length ? ` (last: ${s.leaders[s.leaders.length - 1]!.node} in term ${s.leaders[s.leaders.length - 1]!.term})` : ''}`,
+    `  commit index   ${Object.entries(s.commitIndexes).map(([n, c]) => `${n}=${c ?? 'down'}`).join(' ')}`,
+    `  client ops     ${s.clientOps.invoked} invoked: ${s.clientOps.ok} ok, ${s.clientOps.fail} fail, ${s.clientOps.info} info (unknown outcome)`,
+    `  messages       ${s.messages.sent} sent, ${s.messages.delivered} delivered, ${s.messages.dropped} dropped`,
+  ];
+  if (s.violations.length === 0) {
+    lines.push('  safety         all invariants held after every event');
+  } else {
+    lines.push(`  SAFETY VIOLATED (${s.violations.length}):`);
+    for (const v of s.violations) lines.push(`    ${v.invariant} at ${v.atMs} ms (event ${v.eventIndex}) [${v.nodes.join(',')}]: ${v.message}`);
+  }
+  if (s.stoppedEarly) lines.push(`  stopped early: ${s.stoppedEarly}`);
+  return lines.join('\n') + '\n';
+}
+
+function commandRun(argv: readonly string[], io: CliIo): number {
+  const args = parseArgs(argv, ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug'], ['json', 'trace']);
+  if (args.positional.length > 0) throw new UsageError(`run: unexpected argument "${args.positional[0]}"`);
+  const scenario = scenarioFromArgs(args, io);
+  const trace = args.flags.has('trace');
+  const run = new Run(scenario, { keepTrace: trace });
+  run.runUntil();
+  const summary = run.summary();
+  if (trace) {
+    const lines: string[] = [];
+    for (const e of run.sim.trace.slice()) lines.push(formatEvent(e));
+    io.out(lines.join('\n') + '\n');
+  }
+  if (args.flags.has('json')) io.out(JSON.stringify(summary, null, 2) + '\n');
+  else io.out(humanSummary(summary));
+  return summary.violations.length > 0 ? 1 : 0;
+}
+
+function commandValidate(argv: readonly string[], io: CliIo): number {
+  const args = parseArgs(argv, [], []);
+  if (args.positional.length !== 1) throw new UsageError('validate: expected exactly one FILE');
+  const path = args.positional[0]!;
+  const raw = loadScenarioFile(path, io) as unknown as Scenario;
+  io.out(`${path}: valid scenario "${raw.name}" (${raw.protocol}, ${raw.cluster.nodes} nodes, ${raw.untilMs} ms, ${raw.actions.length} actions)\n`);
+  return 0;
+}
+
+/** Runs the CLI; returns the exit code. Never throws for bad input. */
+export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return commandRun(rest, io);
+      case 'validate':
+        return commandValidate(rest, io);
+      case 'bench': {
+        const { commandBench } = await import('./bench');
+        return await commandBench(rest, io);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}" (run, validate, bench, help)`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`faultline: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const invokedDirectly = typeof process !== 'undefined' && process.argv[1] !== undefined && /main\.ts$|faultline(\.js)?$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`faultline: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

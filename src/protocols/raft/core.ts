@@ -1,0 +1,489 @@
+/**
+ * Raft's rules as handler functions: (state, input) -> (state, outputs). No I/O, no time, no
+ * randomness: messages to send, disk writes and timer resets are outputs the node host performs.
+ * Rules cite Figure 2 and sections 5.1-5.4 and 8 of the Raft paper (Ongaro and Ousterhout, 2014).
+ *
+ * One deliberate exception to immutability: the log array is appended to and truncated in place, by
+ * `editLog` only, because copying a long log on every message would make a one-hour run quadratic.
+ * Every such edit is also emitted as a `persist` output, so the disk sees exactly the same change.
+ *
+ * Bug flags (`config.bugs`) each break one rule on purpose, so tests can show the invariant that
+ * protects it failing.
+ */
+import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
+import type {
+  AppendEntries, AppendEntriesResponse, Command, LogEdit, LogEntry, PendingReply, RaftConfig, RaftInput, RaftOutput,
+  RaftPersistent, RaftState, RaftVolatile, RaftWrite, RequestVote, RequestVoteResponse, SessionResult, StepResult,
+} from './types';
+
+// ---- reading the log ---------------------------------------------------------------------------
+
+export function lastLogIndex(s: RaftState): number {
+  return s.persistent.log.length;
+}
+
+/** Term of entry `index` (0 for index 0, the empty prefix; undefined past the end). */
+export function termAt(s: RaftState, index: number): number | undefined {
+  if (index === 0) return 0;
+  return s.persistent.log[index - 1]?.term;
+}
+
+export function lastLogTerm(s: RaftState): number {
+  return termAt(s, lastLogIndex(s)) ?? 0;
+}
+
+export function quorumSize(s: RaftState): number {
+  return Math.floor(s.members.length / 2) + 1;
+}
+
+function peers(s: RaftState): NodeId[] {
+  return s.members.filter((m) => m !== s.id);
+}
+
+// ---- state construction ------------------------------------------------------------------------
+
+function freshVolatile(): RaftVolatile {
+  return {
+    role: 'follower',
+    leaderId: null,
+    commitIndex: 0,
+    lastApplied: 0,
+    votesGranted: new Set(),
+    votesResponded: new Set(),
+    nextIndex: new Map(),
+    matchIndex: new Map(),
+    pendingReplies: new Map(),
+    kv: new Map(),
+    sessions: new Map(),
+  };
+}
+
+/** A node starting (or restarting) from what its disk holds. All volatile state starts empty. */
+export function initialState(id: NodeId, members: readonly NodeId[], durable: RaftPersistent, config: RaftConfig): RaftState {
+  if (!members.includes(id)) throw new Error(`raft: ${id} is not a member`);
+  // Bug forget-vote-on-restart: votedFor is treated as volatile, so a restarted node may vote twice
+  // in one term (breaks ElectionSafety; Figure 2 lists votedFor as persistent state).
+  const votedFor = config.bugs.has('forget-vote-on-restart') ? null : durable.votedFor;
+  return { id, members, persistent: { ...durable, votedFor, log: durable.log.slice() }, volatile: freshVolatile() };
+}
+
+function withPersistent(s: RaftState, p: Partial<RaftPersistent>): RaftState {
+  return { ...s, persistent: { ...s.persistent, ...p } };
+}
+
+function withVolatile(s: RaftState, v: Partial<RaftVolatile>): RaftState {
+  return { ...s, volatile: { ...s.volatile, ...v } };
+}
+
+function persistOutput(s: RaftState, logEdit: LogEdit | null): RaftOutput {
+  const write: RaftWrite = { currentTerm: s.persistent.currentTerm, votedFor: s.persistent.votedFor, logEdit };
+  return { type: 'persist', write };
+}
+
+/** The one place the log changes: truncate from `truncateFrom` (if set), append `entries`, persist. */
+function editLog(s: RaftState, truncateFrom: number | null, entries: readonly LogEntry[], out: RaftOutput[], config: RaftConfig): void {
+  const log = s.persistent.log as LogEntry[];
+  if (truncateFrom !== null) {
+    if (!(truncateFrom >= 1 && truncateFrom <= log.length)) throw new Error(`raft: bad truncation at ${truncateFrom}`);
+    // Correct Raft never removes a committed entry (Leader Completeness). A bug variant may, and then
+    // it is the StateMachineSafety invariant's job to report it, not this assertion's.
+    if (truncateFrom <= s.volatile.commitIndex && config.bugs.size === 0) {
+      throw new Error(`raft: ${s.id} would truncate committed entry ${truncateFrom} (commitIndex ${s.volatile.commitIndex})`);
+    }
+    log.length = truncateFrom - 1;
+  }
+  const startIndex = log.length + 1;
+  for (const e of entries) log.push(e);
+  out.push(persistOutput(s, { truncateFrom, startIndex, entries }));
+}
+
+/** Applies a completed disk write to durable state (the disk's copy, not the node's). */
+export function applyWrite(durable: { currentTerm: number; votedFor: NodeId | null; log: LogEntry[] }, write: RaftWrite): void {
+  durable.currentTerm = write.currentTerm;
+  durable.votedFor = write.votedFor;
+  const edit = write.logEdit;
+  if (edit === null) return;
+  if (edit.truncateFrom !== null) durable.log.length = Math.min(durable.log.length, edit.truncateFrom - 1);
+  if (edit.startIndex !== durable.log.length + 1) {
+    throw new Error(`raft: disk write starts at ${edit.startIndex} but the durable log has ${durable.log.length} entries`);
+  }
+  for (const e of edit.entries) durable.log.push(e);
+}
+
+// ---- role changes, all in one place (etcd's becomeFollower / becomeCandidate / becomeLeader) ----
+
+/** Steps down to follower, adopting `term` if it is newer (Figure 2, "Rules for Servers", all servers). */
+export function becomeFollower(s: RaftState, term: number, leaderId: NodeId | null, out: RaftOutput[]): RaftState {
+  let next = s;
+  if (term > s.persistent.currentTerm) {
+    next = withPersistent(next, { currentTerm: term, votedFor: null });
+    out.push(persistOutput(next, null));
+  }
+  // Clients waiting on this (former) leader get no answer: their entries may still commit under the
+  // next leader, so the outcome is unknown and they will time out (recorded as info).
+  return withVolatile(next, {
+    role: 'follower',
+    leaderId,
+    votesGranted: new Set(),
+    votesResponded: new Set(),
+    nextIndex: new Map(),
+    matchIndex: new Map(),
+    pendingReplies: new Map(),
+  });
+}
+
+/** Election timeout: start an election in a new term, voting for ourselves (section 5.2). */
+export function startElection(s: RaftState, config: RaftConfig): StepResult {
+  const out: RaftOutput[] = [];
+  const term = s.persistent.currentTerm + 1;
+  let next = withPersistent(s, { currentTerm: term, votedFor: s.id });
+  next = withVolatile(next, {
+    role: 'candidate', leaderId: null, votesGranted: new Set([s.id]), votesResponded: new Set([s.id]), pendingReplies: new Map(),
+  });
+  out.push(persistOutput(next, null));
+  const request = voteRequest(next);
+  for (const p of peers(next)) out.push({ type: 'send', to: p, message: request });
+  out.push({ type: 'resetElectionTimer' });
+  if (next.volatile.votesGranted.size >= quorumSize(next)) next = becomeLeader(next, config, out);
+  return { state: next, outputs: out };
+}
+
+function voteRequest(s: RaftState): RequestVote {
+  return { type: 'RequestVote', term: s.persistent.currentTerm, candidateId: s.id, lastLogIndex: lastLogIndex(s), lastLogTerm: lastLogTerm(s) };
+}
+
+/**
+ * "Servers retry RPCs if they do not receive a response in a timely manner" (section 5.1). A candidate
+ * asks again every peer that has not granted its vote: a refusal can change only if the peer moved to
+ * a newer term (then it refuses for good) or, in the forget-vote-on-restart bug, forgot its vote.
+ */
+export function resendVoteRequests(s: RaftState): StepResult {
+  if (s.volatile.role !== 'candidate') return { state: s, outputs: [] };
+  const request = voteRequest(s);
+  const out: RaftOutput[] = [];
+  for (const p of peers(s)) if (!s.volatile.votesGranted.has(p)) out.push({ type: 'send', to: p, message: request });
+  return { state: s, outputs: out };
+}
+
+/**
+ * Won the election: initialise nextIndex/matchIndex (Figure 2, volatile state on leaders) and append
+ * a blank no-op entry of the new term, so entries of earlier terms can commit with it (section 8).
+ */
+export function becomeLeader(s: RaftState, config: RaftConfig, out: RaftOutput[]): RaftState {
+  if (s.volatile.role !== 'candidate') throw new Error(`raft: ${s.id} became leader from ${s.volatile.role}`);
+  const nextIndex = new Map<NodeId, number>();
+  const matchIndex = new Map<NodeId, number>();
+  for (const p of peers(s)) {
+    nextIndex.set(p, lastLogIndex(s) + 1);
+    matchIndex.set(p, 0);
+  }
+  const next = withVolatile(s, { role: 'leader', leaderId: s.id, nextIndex, matchIndex, pendingReplies: new Map() });
+  // Bug commit-old-term is Figure 8's leader, which also has no no-op to commit old entries with
+  // (the no-op would mask the unsafe commit rule almost every time).
+  if (!config.bugs.has('commit-old-term')) {
+    editLog(next, null, [{ term: next.persistent.currentTerm, command: { kind: 'noop' } }], out, config);
+  }
+  for (const p of peers(next)) out.push({ type: 'send', to: p, message: appendEntriesFor(next, p, config) });
+  return maybeAdvanceCommit(next, config, out);
+}
+
+// ---- messages ----------------------------------------------------------------------------------
+
+/**
+ * Any RPC with a newer term makes us adopt it and step down (Figure 2, all servers).
+ * Bug no-step-down: a leader adopts the newer term but stays leader, so two leaders share a term.
+ */
+function observeTerm(s: RaftState, term: number, config: RaftConfig, out: RaftOutput[]): RaftState {
+  if (term <= s.persistent.currentTerm) return s;
+  if (s.volatile.role === 'leader' && config.bugs.has('no-step-down')) {
+    const next = withPersistent(s, { currentTerm: term, votedFor: null });
+    out.push(persistOutput(next, null));
+    return next;
+  }
+  return becomeFollower(s, term, null, out);
+}
+
+export function handle(s: RaftState, input: RaftInput, config: RaftConfig): StepResult {
+  const out: RaftOutput[] = [];
+  let next: RaftState;
+  if (input.type === 'client') {
+    next = handleClientRequest(s, input.from, input.request, config, out);
+  } else {
+    const m = input.message;
+    next = observeTerm(s, m.term, config, out);
+    switch (m.type) {
+      case 'RequestVote':
+        next = handleRequestVote(next, input.from, m, config, out);
+        break;
+      case 'RequestVoteResponse':
+        next = handleRequestVoteResponse(next, input.from, m, config, out);
+        break;
+      case 'AppendEntries':
+        next = handleAppendEntries(next, input.from, m, config, out);
+        break;
+      case 'AppendEntriesResponse':
+        next = handleAppendEntriesResponse(next, input.from, m, config, out);
+        break;
+      default: {
+        const never: never = m;
+        throw new Error(`raft: unknown message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return { state: next, outputs: out };
+}
+
+/** Section 5.4.1: the candidate's log is at least as up-to-date as ours. */
+export function candidateLogUpToDate(s: RaftState, m: RequestVote): boolean {
+  const myTerm = lastLogTerm(s);
+  return m.lastLogTerm > myTerm || (m.lastLogTerm === myTerm && m.lastLogIndex >= lastLogIndex(s));
+}
+
+/** RequestVote RPC, receiver implementation (Figure 2). */
+function handleRequestVote(s: RaftState, from: NodeId, m: RequestVote, config: RaftConfig, out: RaftOutput[]): RaftState {
+  const term = s.persistent.currentTerm;
+  let granted = false;
+  let next = s;
+  if (m.term >= term) {
+    const free = s.persistent.votedFor === null || s.persistent.votedFor === m.candidateId;
+    // Bug vote-without-log-check: skip the election restriction of section 5.4.1.
+    const upToDate = config.bugs.has('vote-without-log-check') || candidateLogUpToDate(s, m);
+    if (free && upToDate && s.volatile.role === 'follower') {
+      granted = true;
+      if (s.persistent.votedFor !== m.candidateId) {
+        next = withPersistent(s, { votedFor: m.candidateId });
+        out.push(persistOutput(next, null));
+      }
+      // Granting a vote resets the election timer (Figure 2, followers).
+      out.push({ type: 'resetElectionTimer' });
+    }
+  }
+  const reply: RequestVoteResponse = { type: 'RequestVoteResponse', term: next.persistent.currentTerm, voteGranted: granted };
+  out.push({ type: 'send', to: from, message: reply });
+  return next;
+}
+
+function handleRequestVoteResponse(s: RaftState, from: NodeId, m: RequestVoteResponse, config: RaftConfig, out: RaftOutput[]): RaftState {
+  if (s.volatile.role !== 'candidate' || m.term !== s.persistent.currentTerm) return s;
+  const responded = new Set(s.volatile.votesResponded);
+  responded.add(from);
+  if (!m.voteGranted) return withVolatile(s, { votesResponded: responded });
+  const votes = new Set(s.volatile.votesGranted);
+  votes.add(from);
+  const next = withVolatile(s, { votesGranted: votes, votesResponded: responded });
+  // Section 5.2: votes from a majority of the servers make a candidate leader.
+  return votes.size >= quorumSize(next) ? becomeLeader(next, config, out) : next;
+}
+
+/** AppendEntries RPC, receiver implementation (Figure 2, steps 1-5). */
+function handleAppendEntries(s: RaftState, from: NodeId, m: AppendEntries, config: RaftConfig, out: RaftOutput[]): RaftState {
+  const term = s.persistent.currentTerm;
+  // 1. Reply false if term < currentTerm.
+  if (m.term < term) {
+    out.push({ type: 'send', to: from, message: aeResponse(term, false, lastLogIndex(s)) });
+    return s;
+  }
+  let next = s;
+  if (s.volatile.role === 'leader') {
+    // Only reachable with no-step-down (two leaders in one term): the buggy leader ignores it.
+    out.push({ type: 'send', to: from, message: aeResponse(term, false, lastLogIndex(s)) });
+    return s;
+  }
+  // A current-term AppendEntries comes from the legitimate leader: a candidate steps down (5.2).
+  if (s.volatile.role === 'candidate' || s.volatile.leaderId !== m.leaderId) next = becomeFollower(next, m.term, m.leaderId, out);
+  out.push({ type: 'resetElectionTimer' });
+
+  // 2. Reply false if the log does not contain an entry at prevLogIndex whose term matches prevLogTerm.
+  // Bug skip-prev-log-check: accept whenever the index exists, whatever its term (breaks LogMatching).
+  const prevTerm = termAt(next, m.prevLogIndex);
+  const prevOk = prevTerm !== undefined && (prevTerm === m.prevLogTerm || config.bugs.has('skip-prev-log-check'));
+  if (!prevOk) {
+    out.push({ type: 'send', to: from, message: aeResponse(term, false, Math.min(lastLogIndex(next), m.prevLogIndex - 1)) });
+    return next;
+  }
+  // 3-4. Delete a conflicting entry and all that follow it; append entries not already in the log.
+  let i = 0;
+  while (i < m.entries.length) {
+    const index = m.prevLogIndex + 1 + i;
+    const existing = termAt(next, index);
+    if (existing === undefined) break;
+    if (existing !== m.entries[i]!.term) break;
+    i++;
+  }
+  if (i < m.entries.length) {
+    const index = m.prevLogIndex + 1 + i;
+    const conflict = index <= lastLogIndex(next) ? index : null;
+    editLog(next, conflict, m.entries.slice(i), out, config);
+  }
+  const lastNewIndex = m.prevLogIndex + m.entries.length;
+  // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry).
+  if (m.leaderCommit > next.volatile.commitIndex) {
+    const commitIndex = Math.min(m.leaderCommit, lastNewIndex);
+    if (commitIndex > next.volatile.commitIndex) next = applyCommitted(withVolatile(next, { commitIndex }), out);
+  }
+  out.push({ type: 'send', to: from, message: aeResponse(term, true, lastNewIndex) });
+  return next;
+}
+
+function aeResponse(term: number, success: boolean, matchIndex: number): AppendEntriesResponse {
+  return { type: 'AppendEntriesResponse', term, success, matchIndex: Math.max(0, matchIndex) };
+}
+
+function handleAppendEntriesResponse(s: RaftState, from: NodeId, m: AppendEntriesResponse, config: RaftConfig, out: RaftOutput[]): RaftState {
+  if (s.volatile.role !== 'leader' || m.term !== s.persistent.currentTerm) return s; // stale
+  const nextIndex = new Map(s.volatile.nextIndex);
+  const matchIndex = new Map(s.volatile.matchIndex);
+  if (m.success) {
+    // Responses may arrive out of order: never move matchIndex backwards.
+    // Clamped to our log: only a buggy second leader of this term could report more.
+    const match = Math.min(lastLogIndex(s), Math.max(matchIndex.get(from) ?? 0, m.matchIndex));
+    matchIndex.set(from, match);
+    nextIndex.set(from, Math.max(nextIndex.get(from) ?? 1, match + 1));
+    const next = withVolatile(s, { nextIndex, matchIndex });
+    const after = maybeAdvanceCommit(next, config, out);
+    // Keep a lagging follower moving without waiting for the next heartbeat.
+    if ((after.volatile.nextIndex.get(from) ?? 1) <= lastLogIndex(after)) {
+      out.push({ type: 'send', to: from, message: appendEntriesFor(after, from, config) });
+    }
+    return after;
+  }
+  // Figure 2: on a log inconsistency, decrement nextIndex and retry; the follower's hint skips ahead.
+  const current = nextIndex.get(from) ?? 1;
+  nextIndex.set(from, Math.max(1, Math.min(current - 1, m.matchIndex + 1)));
+  const next = withVolatile(s, { nextIndex, matchIndex });
+  out.push({ type: 'send', to: from, message: appendEntriesFor(next, from, config) });
+  return next;
+}
+
+/** The AppendEntries a leader sends `peer`: entries from nextIndex on, at most maxEntriesPerMessage. */
+export function appendEntriesFor(s: RaftState, peer: NodeId, config: RaftConfig): AppendEntries {
+  const nextIndex = Math.min(s.volatile.nextIndex.get(peer) ?? lastLogIndex(s) + 1, lastLogIndex(s) + 1);
+  const prevLogIndex = nextIndex - 1;
+  const prevLogTerm = termAt(s, prevLogIndex);
+  if (prevLogTerm === undefined) throw new Error(`raft: nextIndex ${nextIndex} for ${peer} is past the end of ${s.id}'s log`);
+  const end = Math.min(lastLogIndex(s), prevLogIndex + config.maxEntriesPerMessage);
+  return {
+    type: 'AppendEntries',
+    term: s.persistent.currentTerm,
+    leaderId: s.id,
+    prevLogIndex,
+    prevLogTerm,
+    entries: s.persistent.log.slice(prevLogIndex, end),
+    leaderCommit: s.volatile.commitIndex,
+  };
+}
+
+/** Heartbeat: an AppendEntries to every follower, carrying whatever it is missing (section 5.2). */
+export function heartbeat(s: RaftState, config: RaftConfig): StepResult {
+  if (s.volatile.role !== 'leader') return { state: s, outputs: [] };
+  const out: RaftOutput[] = peers(s).map((p) => ({ type: 'send', to: p, message: appendEntriesFor(s, p, config) }) as const);
+  return { state: s, outputs: out };
+}
+
+/**
+ * Leader commit rule (Figure 2, leaders; section 5.4.2): commitIndex = the highest N replicated on a
+ * majority with log[N].term == currentTerm. Entries of earlier terms commit only indirectly.
+ * Bug commit-old-term: count replicas for entries of any term (Figure 8's unsafe commit).
+ */
+function maybeAdvanceCommit(s: RaftState, config: RaftConfig, out: RaftOutput[]): RaftState {
+  if (s.volatile.role !== 'leader') return s;
+  const matches = [lastLogIndex(s)];
+  for (const p of peers(s)) matches.push(s.volatile.matchIndex.get(p) ?? 0);
+  matches.sort((a, b) => b - a);
+  const replicatedOnQuorum = matches[quorumSize(s) - 1]!;
+  const anyTerm = config.bugs.has('commit-old-term');
+  let n = replicatedOnQuorum;
+  while (n > s.volatile.commitIndex) {
+    if (anyTerm || termAt(s, n) === s.persistent.currentTerm) break;
+    n--;
+  }
+  if (n <= s.volatile.commitIndex) return s;
+  return applyCommitted(withVolatile(s, { commitIndex: n }), out);
+}
+
+// ---- clients and the state machine -------------------------------------------------------------
+
+function handleClientRequest(s: RaftState, from: ClientId, req: ClientRequest, config: RaftConfig, out: RaftOutput[]): RaftState {
+  if (s.volatile.role !== 'leader') {
+    const leaderHint = s.volatile.leaderId === s.id ? null : s.volatile.leaderId;
+    const redirect: ClientMessage = { type: 'ClientRedirect', term: 0, opId: req.opId, leaderHint };
+    out.push({ type: 'send', to: from, message: redirect });
+    return s;
+  }
+  // A retransmitted request the state machine already executed: answer from the session (section 8).
+  const session = s.volatile.sessions.get(from);
+  if (session !== undefined && session.opId === req.opId) {
+    out.push({ type: 'send', to: from, message: clientReply(session) });
+    return s;
+  }
+  for (const pending of s.volatile.pendingReplies.values()) {
+    if (pending.client === from && pending.opId === req.opId) return s; // already in the log
+  }
+  const command: Command = { kind: 'client', client: from, opId: req.opId, op: req.op, key: req.key, value: req.value, expected: req.expected };
+  editLog(s, null, [{ term: s.persistent.currentTerm, command }], out, config);
+  const index = lastLogIndex(s);
+  const pendingReplies = new Map(s.volatile.pendingReplies);
+  pendingReplies.set(index, { client: from, opId: req.opId });
+  const next = withVolatile(s, { pendingReplies });
+  for (const p of peers(next)) out.push({ type: 'send', to: p, message: appendEntriesFor(next, p, config) });
+  return maybeAdvanceCommit(next, config, out); // a single-node cluster commits at once
+}
+
+function clientReply(r: SessionResult): ClientMessage {
+  return { type: 'ClientReply', term: 0, opId: r.opId, ok: r.ok, value: r.value };
+}
+
+/** Executes one command against the key-value map; pure apart from writing into `kv`. */
+export function execute(kv: Map<string, string>, c: Extract<Command, { kind: 'client' }>): SessionResult {
+  const current = kv.get(c.key);
+  switch (c.op) {
+    case 'read':
+      return { opId: c.opId, ok: true, value: current ?? 'nil' };
+    case 'write':
+      kv.set(c.key, c.value ?? '');
+      return { opId: c.opId, ok: true, value: c.value ?? '' };
+    case 'cas':
+      if (current !== c.expected) return { opId: c.opId, ok: false, value: current ?? 'nil' };
+      kv.set(c.key, c.value ?? '');
+      return { opId: c.opId, ok: true, value: c.value ?? '' };
+    default: {
+      const never: never = c.op;
+      throw new Error(`raft: unknown op ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * Applies entries lastApplied+1..commitIndex in order (Figure 2, all servers). A client's operation
+ * runs once even if it was appended twice (a duplicated request): sessions remember each client's
+ * latest result (section 8). The leader answers the clients waiting on applied entries.
+ */
+function applyCommitted(s: RaftState, out: RaftOutput[]): RaftState {
+  const { lastApplied } = s.volatile;
+  // Only a bug variant that truncated committed entries can leave commitIndex past the log's end.
+  const commitIndex = Math.min(s.volatile.commitIndex, lastLogIndex(s));
+  if (commitIndex <= lastApplied) return s;
+  const kv = new Map(s.volatile.kv);
+  const sessions = new Map(s.volatile.sessions);
+  let pendingReplies: Map<number, PendingReply> | null = null;
+  for (let i = lastApplied + 1; i <= commitIndex; i++) {
+    const command = s.persistent.log[i - 1]!.command;
+    if (command.kind !== 'client') continue;
+    const previous = sessions.get(command.client);
+    let result: SessionResult;
+    if (previous !== undefined && previous.opId >= command.opId) {
+      result = previous; // already executed: do not run it twice
+    } else {
+      result = execute(kv, command);
+      sessions.set(command.client, result);
+    }
+    const waiting = s.volatile.pendingReplies.get(i);
+    if (waiting !== undefined) {
+      pendingReplies ??= new Map(s.volatile.pendingReplies);
+      pendingReplies.delete(i);
+      if (result.opId === waiting.opId) out.push({ type: 'send', to: waiting.client, message: clientReply(result) });
+    }
+  }
+  out.push({ type: 'applied', index: commitIndex });
+  return withVolatile(s, { lastApplied: commitIndex, kv, sessions, ...(pendingReplies ? { pendingReplies } : {}) });
+}

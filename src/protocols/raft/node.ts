@@ -1,0 +1,182 @@
+/**
+ * The host of one Raft node. It owns the node's state, hands every message to the pure handlers of
+ * core.ts, performs their outputs through the kernel (send, persist), records what changed (role,
+ * term, appended entries, commit index) in the trace, and runs the statechart of machine.ts, which
+ * owns the roles and timers and tells it when to start an election or send heartbeats.
+ */
+import { createActor, type Actor } from 'xstate';
+import type { Address, ClientRequest, Message, NodeEnv, ProtocolFactory, ProtocolNode, ProtocolOptions } from '../../sim/types';
+import { applyWrite, handle, heartbeat, initialState, resendVoteRequests, startElection } from './core';
+import { raftChart, type RaftChartHost } from './machine';
+import type { LogEntry, RaftConfig, RaftInput, RaftMessage, RaftState, RaftWrite, Role, StepResult } from './types';
+
+export interface RaftDurable {
+  currentTerm: number;
+  votedFor: string | null;
+  log: LogEntry[];
+}
+
+export interface RaftView {
+  readonly state: RaftState;
+  /** The chart's top-level state (follower, candidate, leader). */
+  readonly chartState: string;
+  /** When the election timer fires, in virtual ms (followers and candidates). */
+  readonly electionDeadlineMs: number;
+}
+
+const RAFT_MESSAGE_TYPES = new Set(['RequestVote', 'RequestVoteResponse', 'AppendEntries', 'AppendEntriesResponse']);
+
+class RaftNode implements ProtocolNode, RaftChartHost {
+  private state: RaftState;
+  private readonly config: RaftConfig;
+  private readonly actor: Actor<typeof raftChart>;
+  private deadlineMs = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly env: NodeEnv,
+    durable: RaftDurable,
+    private readonly options: ProtocolOptions,
+  ) {
+    this.config = { bugs: options.bugs, maxEntriesPerMessage: options.maxEntriesPerMessage };
+    this.state = initialState(env.id, env.members, durable, this.config);
+    this.actor = createActor(raftChart, { clock: env.clock, input: { host: this, heartbeatMs: options.heartbeatMs } });
+    this.actor.start();
+  }
+
+  // ---- ProtocolNode ----
+
+  receive(from: Address, message: Message): void {
+    if (this.stopped) return;
+    let input: RaftInput;
+    if (message.type === 'ClientRequest') {
+      input = { type: 'client', from, request: message as ClientRequest };
+    } else if (RAFT_MESSAGE_TYPES.has(message.type)) {
+      input = { type: 'message', from, message: message as RaftMessage };
+    } else {
+      throw new Error(`raft: ${this.env.id} got an unknown message type ${message.type}`);
+    }
+    this.apply(handle(this.state, input, this.config));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.actor.stop();
+  }
+
+  view(): RaftView {
+    const value = this.actor.getSnapshot().value;
+    return {
+      state: this.state,
+      chartState: typeof value === 'string' ? value : Object.keys(value)[0]!,
+      electionDeadlineMs: this.deadlineMs,
+    };
+  }
+
+  // ---- RaftChartHost ----
+
+  nowMs(): number {
+    return this.env.nowMs();
+  }
+
+  electionDeadlineMs(): number {
+    return this.deadlineMs;
+  }
+
+  resetElectionDeadline(): void {
+    // Section 5.2: a timeout chosen at random from [min, max] each time, so split votes are rare.
+    this.deadlineMs = this.env.nowMs() + this.env.rng.int(this.options.electionTimeoutMinMs, this.options.electionTimeoutMaxMs);
+  }
+
+  startElection(): void {
+    this.apply(startElection(this.state, this.config));
+  }
+
+  resendVoteRequests(): void {
+    this.apply(resendVoteRequests(this.state));
+  }
+
+  sendHeartbeats(): void {
+    this.apply(heartbeat(this.state, this.config));
+  }
+
+  role(): Role {
+    return this.state.volatile.role;
+  }
+
+  recordTimer(timer: 'election' | 'heartbeat'): void {
+    this.env.record({ kind: 'timer', node: this.env.id, timer });
+  }
+
+  // ---- performing handler results ----
+
+  /** Adopts the new state, performs outputs in order, records changes, and tells the chart of a new role. */
+  private apply(result: StepResult): void {
+    const before = this.state;
+    const after = result.state;
+    this.state = after;
+    const id = this.env.id;
+    // Role before term: a leader stepping down to a newer term is a follower by the time it holds it.
+    if (after.volatile.role !== before.volatile.role) {
+      this.env.record({ kind: 'role', node: id, role: after.volatile.role, term: after.persistent.currentTerm });
+    }
+    if (after.persistent.currentTerm !== before.persistent.currentTerm) {
+      this.env.record({ kind: 'term', node: id, term: after.persistent.currentTerm });
+    }
+    for (const output of result.outputs) {
+      switch (output.type) {
+        case 'send':
+          this.env.send(output.to, output.message);
+          break;
+        case 'persist': {
+          const edit = output.write.logEdit;
+          if (edit !== null && edit.entries.length > 0) {
+            this.env.record({ kind: 'append', node: id, index: edit.startIndex, term: edit.entries[0]!.term, count: edit.entries.length });
+          }
+          this.env.persist(output.write);
+          break;
+        }
+        case 'resetElectionTimer':
+          this.resetElectionDeadline();
+          break;
+        case 'applied':
+          break;
+        default: {
+          const never: never = output;
+          throw new Error(`raft: unknown output ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    if (after.volatile.commitIndex !== before.volatile.commitIndex) {
+      this.env.record({ kind: 'commit', node: id, commitIndex: after.volatile.commitIndex });
+    }
+    if (after.volatile.role !== before.volatile.role) this.actor.send({ type: 'ROLE' });
+  }
+}
+
+function describe(message: Message): string {
+  const m = message as RaftMessage;
+  switch (m.type) {
+    case 'RequestVote':
+      return `last=${m.lastLogIndex}/t${m.lastLogTerm}`;
+    case 'RequestVoteResponse':
+      return m.voteGranted ? 'granted' : 'refused';
+    case 'AppendEntries':
+      return `prev=${m.prevLogIndex}/t${m.prevLogTerm} n=${m.entries.length} commit=${m.leaderCommit}`;
+    case 'AppendEntriesResponse':
+      return `${m.success ? 'ok' : 'reject'} match=${m.matchIndex}`;
+    default: {
+      const never: never = m;
+      throw new Error(`raft: unknown message ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export const raftFactory: ProtocolFactory<RaftDurable, RaftWrite> = {
+  name: 'raft',
+  create: (env, durable, options) => new RaftNode(env, durable, options),
+  emptyDurable: () => ({ currentTerm: 0, votedFor: null, log: [] }),
+  applyWrite: (durable, write) => applyWrite(durable, write),
+  cloneDurable: (d) => ({ currentTerm: d.currentTerm, votedFor: d.votedFor, log: d.log.slice() }),
+  describe,
+};

@@ -1,0 +1,134 @@
+/**
+ * The virtual clock: the one source of time in a run.
+ *
+ * Integer milliseconds. Timers fire in (deadline, sequence number) order, so two timers due at the
+ * same millisecond fire in the order they were set, on every machine. It implements XState's clock
+ * interface (`setTimeout`, `clearTimeout`) and is passed to every node actor. xstate's own
+ * SimulatedClock fires all due timers at the end time without breaking ties, so it is not used.
+ */
+export type TimerId = number;
+
+interface TimerEntry {
+  deadlineMs: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/** Hard bound on pending timers: a run that needs more has a bug (a timer leak), not a big cluster. */
+export const TIMER_LIMIT = 1_000_000;
+
+export class VirtualClock {
+  private now = 0;
+  private nextSeq = 1;
+  /** Binary min-heap ordered by (deadlineMs, seq). */
+  private heap: TimerEntry[] = [];
+  private readonly bySeq = new Map<TimerId, TimerEntry>();
+
+  get nowMs(): number {
+    return this.now;
+  }
+
+  /** Number of timers still pending (not cancelled). */
+  get pending(): number {
+    return this.bySeq.size;
+  }
+
+  setTimeout(fn: () => void, delayMs: number): TimerId {
+    // XState may pass fractional or non-finite delays from user configuration; the clock is integral.
+    if (!Number.isFinite(delayMs)) throw new Error(`clock: delay must be finite, got ${delayMs}`);
+    const delay = Math.max(0, Math.round(delayMs));
+    if (this.bySeq.size >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
+    const entry: TimerEntry = { deadlineMs: this.now + delay, seq: this.nextSeq++, fn, cancelled: false };
+    this.push(entry);
+    this.bySeq.set(entry.seq, entry);
+    return entry.seq;
+  }
+
+  clearTimeout(id: TimerId): void {
+    const entry = this.bySeq.get(id);
+    if (entry === undefined) return;
+    entry.cancelled = true;
+    this.bySeq.delete(id);
+    // Lazy deletion: cancelled entries are skipped when they reach the top. Compact if they pile up.
+    if (this.heap.length > 1024 && this.heap.length > 4 * this.bySeq.size) this.compact();
+  }
+
+  /** Deadline of the next live timer, or null if none. */
+  peekDeadlineMs(): number | null {
+    this.dropCancelledTop();
+    const top = this.heap[0];
+    return top === undefined ? null : top.deadlineMs;
+  }
+
+  /**
+   * Fires the next timer if its deadline is at or before `limitMs`; advances time to its deadline.
+   * Returns false (and leaves time alone) when there is nothing due.
+   */
+  fireNext(limitMs: number = Number.POSITIVE_INFINITY): boolean {
+    this.dropCancelledTop();
+    const top = this.heap[0];
+    if (top === undefined || top.deadlineMs > limitMs) return false;
+    this.pop();
+    this.bySeq.delete(top.seq);
+    if (top.deadlineMs < this.now) throw new Error('clock: time went backwards');
+    this.now = top.deadlineMs;
+    top.fn();
+    return true;
+  }
+
+  /** Moves time forward to `ms` without firing anything (only when nothing is due before it). */
+  advanceTo(ms: number): void {
+    const next = this.peekDeadlineMs();
+    if (next !== null && next < ms) throw new Error('clock: cannot skip a due timer');
+    if (ms > this.now) this.now = ms;
+  }
+
+  private dropCancelledTop(): void {
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+  }
+
+  private compact(): void {
+    this.heap = this.heap.filter((e) => !e.cancelled);
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private static before(a: TimerEntry, b: TimerEntry): boolean {
+    return a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.seq < b.seq);
+  }
+
+  private push(entry: TimerEntry): void {
+    const heap = this.heap;
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!VirtualClock.before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    this.siftDown(0);
+  }
+
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && VirtualClock.before(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && VirtualClock.before(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  }
+}

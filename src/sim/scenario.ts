@@ -1,0 +1,462 @@
+/**
+ * Scenarios: the input of a run, as data. A run is a pure function of (scenario, seed, operator
+ * actions), and the scenario holds all three: cluster, timing, network, workload, nemesis, the timed
+ * operator actions, the seed and how long to run.
+ *
+ * `parseScenario` validates untrusted JSON and names the path of every bad field
+ * (`network.latency.meanMs: must be a number >= 0`), so a user never gets a crash or a silent default.
+ */
+import type { NodeId } from './trace';
+
+export const PROTOCOLS = ['raft'] as const;
+export type ProtocolName = (typeof PROTOCOLS)[number];
+
+export const RAFT_BUGS = [
+  'commit-old-term',
+  'vote-without-log-check',
+  'forget-vote-on-restart',
+  'skip-prev-log-check',
+  'no-step-down',
+] as const;
+export type BugName = (typeof RAFT_BUGS)[number];
+
+export const NEMESIS_FAULTS = ['partition', 'crash', 'pause'] as const;
+export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
+
+export type LatencySpec =
+  | { kind: 'constant'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'normal'; meanMs: number; jitterMs: number };
+
+export interface LinkOverride {
+  from: NodeId;
+  to: NodeId;
+  latency?: LatencySpec;
+  lossProbability?: number;
+}
+
+export type OperatorAction =
+  | { atMs: number; type: 'crash'; node: NodeId }
+  | { atMs: number; type: 'restart'; node: NodeId }
+  | { atMs: number; type: 'pause'; node: NodeId }
+  | { atMs: number; type: 'resume'; node: NodeId }
+  | { atMs: number; type: 'partition'; groups: NodeId[][] }
+  | { atMs: number; type: 'heal' }
+  | { atMs: number; type: 'cut-link'; from: NodeId; to: NodeId; oneWay: boolean }
+  | { atMs: number; type: 'heal-link'; from: NodeId; to: NodeId; oneWay: boolean }
+  | { atMs: number; type: 'drop-message'; messageId: number }
+  | { atMs: number; type: 'duplicate-message'; messageId: number }
+  | { atMs: number; type: 'client-request'; op: 'read' | 'write' | 'cas'; key: string; value?: string; expected?: string };
+
+export type OperatorActionType = OperatorAction['type'];
+
+export interface Scenario {
+  version: 1;
+  name: string;
+  protocol: ProtocolName;
+  /** Unsigned 32-bit seed: with the rest of the scenario it determines the whole run. */
+  seed: number;
+  /** Simulated time to run, in milliseconds. */
+  untilMs: number;
+  cluster: { nodes: number };
+  timing: {
+    heartbeatMs: number;
+    electionTimeoutMinMs: number;
+    electionTimeoutMaxMs: number;
+    /** Time for a disk write to become durable. */
+    fsyncMs: number;
+  };
+  network: {
+    latency: LatencySpec;
+    lossProbability: number;
+    duplicateProbability: number;
+    reorderProbability: number;
+    links: LinkOverride[];
+  };
+  workload: {
+    clients: number;
+    /** Total client operations per second across all clients (0 = no background load). */
+    opsPerSec: number;
+    keys: number;
+    readFraction: number;
+    casFraction: number;
+    timeoutMs: number;
+    /** Retries of a request the cluster definitely did not execute (redirects). */
+    maxRedirects: number;
+  };
+  nemesis: {
+    faults: NemesisFault[];
+    /** A fault is injected (or healed) every intervalMs. */
+    intervalMs: number;
+  };
+  actions: OperatorAction[];
+  bugs: BugName[];
+}
+
+/** Hard limits: a scenario outside them is refused, not run for hours. */
+export const LIMITS = {
+  nodesMin: 1,
+  nodesMax: 9,
+  untilMsMax: 24 * 3600 * 1000,
+  clientsMax: 64,
+  keysMax: 1000,
+  opsPerSecMax: 10_000,
+  actionsMax: 10_000,
+  timeMsMax: 600_000,
+} as const;
+
+export function nodeIds(n: number): NodeId[] {
+  return Array.from({ length: n }, (_, i) => `n${i + 1}`);
+}
+
+/** The reference defaults (the benchmark workload of issue 2, with no load and no faults). */
+export function defaultScenario(): Scenario {
+  return {
+    version: 1,
+    name: 'untitled',
+    protocol: 'raft',
+    seed: 1,
+    untilMs: 10_000,
+    cluster: { nodes: 5 },
+    timing: { heartbeatMs: 50, electionTimeoutMinMs: 150, electionTimeoutMaxMs: 300, fsyncMs: 1 },
+    network: {
+      latency: { kind: 'normal', meanMs: 5, jitterMs: 2 },
+      lossProbability: 0,
+      duplicateProbability: 0,
+      reorderProbability: 0,
+      links: [],
+    },
+    workload: { clients: 5, opsPerSec: 0, keys: 3, readFraction: 0.4, casFraction: 0.2, timeoutMs: 1000, maxRedirects: 3 },
+    nemesis: { faults: [], intervalMs: 5000 },
+    actions: [],
+    bugs: [],
+  };
+}
+
+export interface BuildOptions {
+  protocol?: string;
+  nodes?: number;
+  seed?: number;
+  untilMs?: number;
+  nemesis?: string[];
+  nemesisIntervalMs?: number;
+  loadOpsPerSec?: number;
+  bugs?: string[];
+  name?: string;
+}
+
+/** Builds a scenario from CLI-style options over the defaults, validating the result. */
+export function buildScenario(options: BuildOptions = {}): Scenario {
+  const s = defaultScenario();
+  const raw: Record<string, unknown> = { ...s };
+  if (options.protocol !== undefined) raw.protocol = options.protocol;
+  if (options.nodes !== undefined) raw.cluster = { nodes: options.nodes };
+  if (options.seed !== undefined) raw.seed = options.seed;
+  if (options.untilMs !== undefined) raw.untilMs = options.untilMs;
+  if (options.nemesis !== undefined || options.nemesisIntervalMs !== undefined) {
+    raw.nemesis = { faults: options.nemesis ?? [], intervalMs: options.nemesisIntervalMs ?? s.nemesis.intervalMs };
+  }
+  if (options.loadOpsPerSec !== undefined) raw.workload = { ...s.workload, opsPerSec: options.loadOpsPerSec };
+  if (options.bugs !== undefined) raw.bugs = options.bugs;
+  if (options.name !== undefined) raw.name = options.name;
+  const parsed = parseScenario(raw);
+  if (!parsed.ok) throw new ScenarioError(parsed.errors);
+  return parsed.scenario;
+}
+
+export interface ValidationError {
+  path: string;
+  message: string;
+}
+
+export class ScenarioError extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super(errors.map((e) => `${e.path || '(scenario)'}: ${e.message}`).join('\n'));
+    this.name = 'ScenarioError';
+  }
+}
+
+export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: ValidationError[] };
+
+/** Parses JSON text into a validated scenario. Missing sections take their defaults. */
+export function parseScenarioText(text: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [{ path: '', message: `not valid JSON: ${(err as Error).message}` }] };
+  }
+  return parseScenario(json);
+}
+
+/**
+ * Validates an untrusted value as a scenario. Sections and fields that are absent take the defaults;
+ * every present field must be well-formed; unknown fields are errors (a typo must not pass silently).
+ */
+export function parseScenario(input: unknown): ParseResult {
+  const v = new Validator();
+  const d = defaultScenario();
+  const root = v.object(input, '', [
+    'version', 'name', 'protocol', 'seed', 'untilMs', 'cluster', 'timing', 'network', 'workload', 'nemesis', 'actions', 'bugs',
+  ]);
+  if (root === null) return { ok: false, errors: v.errors };
+
+  const version = root.version === undefined ? 1 : v.literal(root.version, 'version', [1]);
+  const name = root.name === undefined ? d.name : v.string(root.name, 'name', 200);
+  const protocol = root.protocol === undefined ? d.protocol : v.literal(root.protocol, 'protocol', PROTOCOLS);
+  const seed = root.seed === undefined ? d.seed : v.int(root.seed, 'seed', 0, 0xffffffff);
+  const untilMs = root.untilMs === undefined ? d.untilMs : v.int(root.untilMs, 'untilMs', 1, LIMITS.untilMsMax);
+
+  const clusterObj = v.section(root.cluster, 'cluster', ['nodes']);
+  const nodes = clusterObj?.nodes === undefined ? d.cluster.nodes : v.int(clusterObj.nodes, 'cluster.nodes', LIMITS.nodesMin, LIMITS.nodesMax);
+
+  const t = v.section(root.timing, 'timing', ['heartbeatMs', 'electionTimeoutMinMs', 'electionTimeoutMaxMs', 'fsyncMs']);
+  const timing = {
+    heartbeatMs: t?.heartbeatMs === undefined ? d.timing.heartbeatMs : v.int(t.heartbeatMs, 'timing.heartbeatMs', 1, LIMITS.timeMsMax),
+    electionTimeoutMinMs:
+      t?.electionTimeoutMinMs === undefined ? d.timing.electionTimeoutMinMs : v.int(t.electionTimeoutMinMs, 'timing.electionTimeoutMinMs', 1, LIMITS.timeMsMax),
+    electionTimeoutMaxMs:
+      t?.electionTimeoutMaxMs === undefined ? d.timing.electionTimeoutMaxMs : v.int(t.electionTimeoutMaxMs, 'timing.electionTimeoutMaxMs', 1, LIMITS.timeMsMax),
+    fsyncMs: t?.fsyncMs === undefined ? d.timing.fsyncMs : v.int(t.fsyncMs, 'timing.fsyncMs', 0, LIMITS.timeMsMax),
+  };
+  if (timing.electionTimeoutMinMs > timing.electionTimeoutMaxMs) {
+    v.error('timing.electionTimeoutMaxMs', 'must be >= timing.electionTimeoutMinMs');
+  }
+  if (timing.heartbeatMs >= timing.electionTimeoutMinMs) {
+    // Raft section 5.6: broadcastTime << electionTimeout, or followers time out under a healthy leader.
+    v.error('timing.heartbeatMs', 'must be less than timing.electionTimeoutMinMs (Raft section 5.6)');
+  }
+
+  const n = v.section(root.network, 'network', ['latency', 'lossProbability', 'duplicateProbability', 'reorderProbability', 'links']);
+  const members = new Set(nodeIds(nodes));
+  const network = {
+    latency: n?.latency === undefined ? d.network.latency : v.latency(n.latency, 'network.latency'),
+    lossProbability: n?.lossProbability === undefined ? 0 : v.probability(n.lossProbability, 'network.lossProbability'),
+    duplicateProbability: n?.duplicateProbability === undefined ? 0 : v.probability(n.duplicateProbability, 'network.duplicateProbability'),
+    reorderProbability: n?.reorderProbability === undefined ? 0 : v.probability(n.reorderProbability, 'network.reorderProbability'),
+    links: n?.links === undefined ? [] : v.array(n.links, 'network.links', 100, (item, p) => v.link(item, p, members)),
+  };
+
+  const w = v.section(root.workload, 'workload', ['clients', 'opsPerSec', 'keys', 'readFraction', 'casFraction', 'timeoutMs', 'maxRedirects']);
+  const dw = d.workload;
+  const workload = {
+    clients: w?.clients === undefined ? dw.clients : v.int(w.clients, 'workload.clients', 1, LIMITS.clientsMax),
+    opsPerSec: w?.opsPerSec === undefined ? dw.opsPerSec : v.number(w.opsPerSec, 'workload.opsPerSec', 0, LIMITS.opsPerSecMax),
+    keys: w?.keys === undefined ? dw.keys : v.int(w.keys, 'workload.keys', 1, LIMITS.keysMax),
+    readFraction: w?.readFraction === undefined ? dw.readFraction : v.probability(w.readFraction, 'workload.readFraction'),
+    casFraction: w?.casFraction === undefined ? dw.casFraction : v.probability(w.casFraction, 'workload.casFraction'),
+    timeoutMs: w?.timeoutMs === undefined ? dw.timeoutMs : v.int(w.timeoutMs, 'workload.timeoutMs', 1, LIMITS.timeMsMax),
+    maxRedirects: w?.maxRedirects === undefined ? dw.maxRedirects : v.int(w.maxRedirects, 'workload.maxRedirects', 0, 100),
+  };
+  if (workload.readFraction + workload.casFraction > 1 + 1e-9) {
+    v.error('workload.casFraction', 'readFraction + casFraction must be at most 1');
+  }
+
+  const nm = v.section(root.nemesis, 'nemesis', ['faults', 'intervalMs']);
+  const nemesis = {
+    faults: nm?.faults === undefined ? [] : v.array(nm.faults, 'nemesis.faults', NEMESIS_FAULTS.length, (f, p) => v.literal(f, p, NEMESIS_FAULTS)),
+    intervalMs: nm?.intervalMs === undefined ? d.nemesis.intervalMs : v.int(nm.intervalMs, 'nemesis.intervalMs', 10, LIMITS.timeMsMax),
+  };
+
+  const actions = root.actions === undefined ? [] : v.array(root.actions, 'actions', LIMITS.actionsMax, (a, p) => v.action(a, p, members, untilMs));
+  const bugs = root.bugs === undefined ? [] : v.array(root.bugs, 'bugs', RAFT_BUGS.length, (b, p) => v.literal(b, p, RAFT_BUGS));
+
+  if (v.errors.length > 0) return { ok: false, errors: v.errors };
+  const scenario: Scenario = {
+    version: version as 1,
+    name: name as string,
+    protocol: protocol as ProtocolName,
+    seed: seed as number,
+    untilMs: untilMs as number,
+    cluster: { nodes: nodes as number },
+    timing: timing as Scenario['timing'],
+    network: network as Scenario['network'],
+    workload: workload as Scenario['workload'],
+    nemesis: nemesis as Scenario['nemesis'],
+    actions: (actions as OperatorAction[]).slice().sort((a, b) => a.atMs - b.atMs),
+    bugs: [...new Set(bugs as BugName[])],
+  };
+  return { ok: true, scenario };
+}
+
+type Obj = Record<string, unknown>;
+
+/** Collects errors with their paths; each check returns a placeholder on failure so parsing goes on. */
+class Validator {
+  readonly errors: ValidationError[] = [];
+
+  error(path: string, message: string): void {
+    if (this.errors.length < 50) this.errors.push({ path, message });
+  }
+
+  object(value: unknown, path: string, allowed: readonly string[]): Obj | null {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.error(path, 'must be an object');
+      return null;
+    }
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.error(path ? `${path}.${key}` : key, `unknown field (expected one of: ${allowed.join(', ')})`);
+    }
+    return value as Obj;
+  }
+
+  section(value: unknown, path: string, allowed: readonly string[]): Obj | null {
+    return value === undefined ? null : this.object(value, path, allowed);
+  }
+
+  number(value: unknown, path: string, min: number, max: number): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      this.error(path, `must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+      return min;
+    }
+    return value;
+  }
+
+  int(value: unknown, path: string, min: number, max: number): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.error(path, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+      return min;
+    }
+    return value;
+  }
+
+  probability(value: unknown, path: string): number {
+    return this.number(value, path, 0, 1);
+  }
+
+  string(value: unknown, path: string, maxLength: number): string {
+    if (typeof value !== 'string' || value.length > maxLength) {
+      this.error(path, `must be a string of at most ${maxLength} characters`);
+      return '';
+    }
+    return value;
+  }
+
+  literal<T extends string | number>(value: unknown, path: string, allowed: readonly T[]): T {
+    if (!allowed.includes(value as T)) {
+      this.error(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
+      return allowed[0]!;
+    }
+    return value as T;
+  }
+
+  array<T>(value: unknown, path: string, maxLength: number, item: (v: unknown, p: string) => T): T[] {
+    if (!Array.isArray(value)) {
+      this.error(path, 'must be an array');
+      return [];
+    }
+    if (value.length > maxLength) {
+      this.error(path, `must have at most ${maxLength} items, has ${value.length}`);
+      return [];
+    }
+    return value.map((v, i) => item(v, `${path}[${i}]`));
+  }
+
+  latency(value: unknown, path: string): LatencySpec {
+    const o = this.object(value, path, ['kind', 'ms', 'minMs', 'maxMs', 'meanMs', 'jitterMs']);
+    const fallback: LatencySpec = { kind: 'constant', ms: 0 };
+    if (o === null) return fallback;
+    const kind = this.literal(o.kind, `${path}.kind`, ['constant', 'uniform', 'normal'] as const);
+    const onlyFields = (fields: string[]): void => {
+      for (const k of Object.keys(o)) if (k !== 'kind' && !fields.includes(k)) this.error(`${path}.${k}`, `not a field of a ${kind} latency`);
+    };
+    if (kind === 'constant') {
+      onlyFields(['ms']);
+      return { kind, ms: this.number(o.ms, `${path}.ms`, 0, LIMITS.timeMsMax) };
+    }
+    if (kind === 'uniform') {
+      onlyFields(['minMs', 'maxMs']);
+      const minMs = this.number(o.minMs, `${path}.minMs`, 0, LIMITS.timeMsMax);
+      const maxMs = this.number(o.maxMs, `${path}.maxMs`, 0, LIMITS.timeMsMax);
+      if (maxMs < minMs) this.error(`${path}.maxMs`, 'must be >= minMs');
+      return { kind, minMs, maxMs };
+    }
+    onlyFields(['meanMs', 'jitterMs']);
+    return { kind, meanMs: this.number(o.meanMs, `${path}.meanMs`, 0, LIMITS.timeMsMax), jitterMs: this.number(o.jitterMs, `${path}.jitterMs`, 0, LIMITS.timeMsMax) };
+  }
+
+  node(value: unknown, path: string, members: ReadonlySet<string>): NodeId {
+    if (typeof value !== 'string' || !members.has(value)) {
+      this.error(path, `must be a node id of this cluster (${[...members].join(', ')}), got ${JSON.stringify(value)}`);
+      return 'n1';
+    }
+    return value;
+  }
+
+  link(value: unknown, path: string, members: ReadonlySet<string>): LinkOverride {
+    const o = this.object(value, path, ['from', 'to', 'latency', 'lossProbability']);
+    if (o === null) return { from: 'n1', to: 'n1' };
+    const link: LinkOverride = { from: this.node(o.from, `${path}.from`, members), to: this.node(o.to, `${path}.to`, members) };
+    if (o.latency !== undefined) link.latency = this.latency(o.latency, `${path}.latency`);
+    if (o.lossProbability !== undefined) link.lossProbability = this.probability(o.lossProbability, `${path}.lossProbability`);
+    return link;
+  }
+
+  action(value: unknown, path: string, members: ReadonlySet<string>, untilMs: number): OperatorAction {
+    const placeholder: OperatorAction = { atMs: 0, type: 'heal' };
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.error(path, 'must be an object');
+      return placeholder;
+    }
+    const type = this.literal((value as Obj).type, `${path}.type`, [
+      'crash', 'restart', 'pause', 'resume', 'partition', 'heal', 'cut-link', 'heal-link', 'drop-message', 'duplicate-message', 'client-request',
+    ] as const);
+    const fieldsByType: Record<OperatorActionType, string[]> = {
+      crash: ['node'], restart: ['node'], pause: ['node'], resume: ['node'],
+      partition: ['groups'], heal: [],
+      'cut-link': ['from', 'to', 'oneWay'], 'heal-link': ['from', 'to', 'oneWay'],
+      'drop-message': ['messageId'], 'duplicate-message': ['messageId'],
+      'client-request': ['op', 'key', 'value', 'expected'],
+    };
+    const o = this.object(value, path, ['atMs', 'type', ...fieldsByType[type]]);
+    if (o === null) return placeholder;
+    const atMs = this.int(o.atMs, `${path}.atMs`, 0, untilMs);
+    switch (type) {
+      case 'crash':
+      case 'restart':
+      case 'pause':
+      case 'resume':
+        return { atMs, type, node: this.node(o.node, `${path}.node`, members) };
+      case 'partition': {
+        const groups = this.array(o.groups, `${path}.groups`, LIMITS.nodesMax, (g, p) =>
+          this.array(g, p, LIMITS.nodesMax, (id, q) => this.node(id, q, members)),
+        );
+        const seen = new Set<string>();
+        groups.forEach((g, i) =>
+          g.forEach((id, j) => {
+            if (seen.has(id)) this.error(`${path}.groups[${i}][${j}]`, `node ${id} is in more than one group`);
+            seen.add(id);
+          }),
+        );
+        if (groups.length < 2) this.error(`${path}.groups`, 'a partition needs at least two groups');
+        return { atMs, type, groups };
+      }
+      case 'heal':
+        return { atMs, type };
+      case 'cut-link':
+      case 'heal-link': {
+        const from = this.node(o.from, `${path}.from`, members);
+        const to = this.node(o.to, `${path}.to`, members);
+        if (from === to) this.error(`${path}.to`, 'a link joins two different nodes');
+        const oneWay = o.oneWay === undefined ? false : o.oneWay === true;
+        if (o.oneWay !== undefined && typeof o.oneWay !== 'boolean') this.error(`${path}.oneWay`, 'must be true or false');
+        return { atMs, type, from, to, oneWay };
+      }
+      case 'drop-message':
+      case 'duplicate-message':
+        return { atMs, type, messageId: this.int(o.messageId, `${path}.messageId`, 1, Number.MAX_SAFE_INTEGER) };
+      case 'client-request': {
+        const op = this.literal(o.op, `${path}.op`, ['read', 'write', 'cas'] as const);
+        const key = this.string(o.key, `${path}.key`, 64);
+        const action: OperatorAction = { atMs, type, op, key };
+        if (op !== 'read') action.value = this.string(o.value, `${path}.value`, 256);
+        if (op === 'cas') action.expected = this.string(o.expected, `${path}.expected`, 256);
+        return action;
+      }
+      default: {
+        const never: never = type;
+        return never;
+      }
+    }
+  }
+}

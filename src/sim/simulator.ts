@@ -1,0 +1,487 @@
+/**
+ * The simulator: one virtual clock, one seed, the network, the disks, the nodes, the clients, the
+ * nemesis and the trace. Every step fires exactly one timer of the clock (a message delivery, a node
+ * timer, an fsync completion, a client or nemesis tick, an operator action) in (deadline, sequence)
+ * order, and then tells the observers (the invariant checkers) which trace events the step produced.
+ */
+import { VirtualClock } from './clock';
+import { Disk, type PendingWrite } from './disk';
+import { Nemesis } from './nemesis';
+import { Network, type InFlight } from './network';
+import { RngStreams } from './rng';
+import { nodeIds, type OperatorAction, type Scenario } from './scenario';
+import { Trace, type TraceEvent } from './trace';
+import type {
+  ActorClock, Address, ClientId, ClientMessage, Message, NodeEnv, NodeId, ProtocolFactory, ProtocolNode, WithoutTime, NodeTraceEvent,
+} from './types';
+import { Workload, type HistoryOp } from './workload';
+
+export type NodeStatus = 'up' | 'crashed' | 'paused';
+
+interface NodeSlot {
+  readonly id: NodeId;
+  status: NodeStatus;
+  node: ProtocolNode | null;
+  durable: unknown;
+  readonly disk: Disk<unknown>;
+  /** Bumped on every crash, so callbacks of an old incarnation never reach a new one. */
+  incarnation: number;
+  /** Timers of this node that came due while it was paused; they fire on resume. */
+  deferredTimers: Array<() => void>;
+  /** Messages that arrived while paused (kept in the OS buffer); delivered on resume. */
+  bufferedMessages: InFlight[];
+  /** Live clock timers set by the node's actor, cancelled on a crash. */
+  readonly actorTimers: Set<number>;
+}
+
+export interface StepObserver {
+  /** Called after each step with the index of its first trace event (events [first, trace.length)). */
+  afterStep(sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void;
+}
+
+export interface SimulatorOptions {
+  /** Keep every event's bytes for later decoding (UI, transcripts). The hash is computed either way. */
+  keepTrace?: boolean;
+}
+
+/** Bound on steps per run: a scenario that needs more is refused, never left to spin. */
+export const STEP_LIMIT = 200_000_000;
+/** Bound on messages buffered for a paused node (its socket buffer). */
+const PAUSED_BUFFER_LIMIT = 10_000;
+
+export class Simulator {
+  readonly clock = new VirtualClock();
+  readonly streams: RngStreams;
+  readonly network: Network;
+  readonly trace: Trace;
+  readonly workload: Workload;
+  readonly members: readonly NodeId[];
+  private readonly slots = new Map<NodeId, NodeSlot>();
+  private readonly observers: StepObserver[] = [];
+  private readonly nemesis: Nemesis;
+  /** Events recorded during the current step, handed to observers. */
+  private stepEvents: TraceEvent[] = [];
+  private steps = 0;
+  private started = false;
+  /** Last node with a `role ... leader` event: what the nemesis may target. */
+  private lastLeader: NodeId | null = null;
+
+  constructor(
+    readonly scenario: Scenario,
+    private readonly factory: ProtocolFactory,
+    options: SimulatorOptions = {},
+  ) {
+    this.streams = new RngStreams(scenario.seed);
+    this.trace = new Trace(options.keepTrace ?? true);
+    this.members = nodeIds(scenario.cluster.nodes);
+    this.network = new Network(scenario.network, this.streams.stream('network'));
+    this.workload = new Workload(scenario.workload, this.members, this.streams.stream('clients'), {
+      nowMs: () => this.clock.nowMs,
+      send: (from, to, message) => this.transmit(from, to, message),
+      setTimer: (fn, delayMs) => this.clock.setTimeout(fn, delayMs),
+      clearTimer: (id) => this.clock.clearTimeout(id),
+      recordInvoke: (op) => this.recordInvoke(op),
+      recordComplete: (op, reason) => this.recordComplete(op, reason),
+    });
+    this.nemesis = new Nemesis(scenario.nemesis, this.members, this.streams.stream('nemesis'), {
+      setTimer: (fn, delayMs) => this.clock.setTimeout(fn, delayMs),
+      lastLeader: () => this.lastLeader,
+      partition: (groups, cause) => this.partition(groups, cause),
+      heal: (cause) => this.heal(cause),
+      crash: (node, cause) => this.crash(node, cause),
+      restart: (node, cause) => this.restart(node, cause),
+      pause: (node, cause) => this.pause(node, cause),
+      resume: (node, cause) => this.resume(node, cause),
+    });
+    for (const id of this.members) {
+      this.slots.set(id, {
+        id, status: 'crashed', node: null, durable: factory.emptyDurable(), disk: new Disk(scenario.timing.fsyncMs),
+        incarnation: 0, deferredTimers: [], bufferedMessages: [], actorTimers: new Set(),
+      });
+    }
+  }
+
+  get nowMs(): number {
+    return this.clock.nowMs;
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  get protocolName(): string {
+    return this.factory.name;
+  }
+
+  addObserver(observer: StepObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Boots every node and schedules the workload, the nemesis and the scenario's operator actions. */
+  start(): void {
+    if (this.started) throw new Error('simulator: started twice');
+    this.started = true;
+    this.stepEvents = [];
+    for (const id of this.members) this.boot(this.slots.get(id)!);
+    this.workload.start();
+    this.nemesis.start();
+    for (const action of this.scenario.actions) {
+      this.clock.setTimeout(() => this.act(action), action.atMs);
+    }
+    this.notify(0);
+  }
+
+  /** Fires the next timer due at or before `untilMs`. Returns false when there is none. */
+  step(untilMs: number = this.scenario.untilMs): boolean {
+    if (!this.started) throw new Error('simulator: step before start');
+    if (this.steps >= STEP_LIMIT) throw new Error(`simulator: step limit ${STEP_LIMIT} reached`);
+    const first = this.trace.length;
+    this.stepEvents = [];
+    if (!this.clock.fireNext(untilMs)) return false;
+    this.steps++;
+    this.notify(first);
+    return true;
+  }
+
+  /** Runs until virtual time `untilMs` (default: the scenario's end), then parks the clock there. */
+  runUntil(untilMs: number = this.scenario.untilMs): void {
+    while (this.step(untilMs)) {
+      /* each step is bounded by STEP_LIMIT */
+    }
+    this.clock.advanceTo(untilMs);
+  }
+
+  private notify(first: number): void {
+    if (this.stepEvents.length === 0) return;
+    for (const o of this.observers) o.afterStep(this, first, this.stepEvents);
+  }
+
+  /** Appends an event to the trace (stamped with the current time) and returns its index. */
+  record(event: TraceEvent): number {
+    if (event.kind === 'role' && event.role === 'leader') this.lastLeader = event.node;
+    this.stepEvents.push(event);
+    return this.trace.append(event);
+  }
+
+  // ---- nodes ---------------------------------------------------------------------------------
+
+  status(id: NodeId): NodeStatus {
+    return this.slot(id).status;
+  }
+
+  /** The protocol node's view (null while crashed). */
+  view(id: NodeId): unknown {
+    return this.slot(id).node?.view() ?? null;
+  }
+
+  durableState(id: NodeId): unknown {
+    return this.slot(id).durable;
+  }
+
+  private slot(id: NodeId): NodeSlot {
+    const s = this.slots.get(id);
+    if (s === undefined) throw new Error(`simulator: no node ${id}`);
+    return s;
+  }
+
+  private boot(slot: NodeSlot): void {
+    const incarnation = slot.incarnation;
+    slot.status = 'up';
+    const clock: ActorClock = {
+      setTimeout: (fn, delayMs) => {
+        const id = this.clock.setTimeout(() => {
+          slot.actorTimers.delete(id);
+          if (slot.incarnation !== incarnation) return;
+          if (slot.status === 'paused') slot.deferredTimers.push(fn);
+          else fn();
+        }, delayMs);
+        slot.actorTimers.add(id);
+        return id;
+      },
+      clearTimeout: (id) => {
+        slot.actorTimers.delete(id);
+        this.clock.clearTimeout(id);
+      },
+    };
+    const env: NodeEnv = {
+      id: slot.id,
+      members: this.members,
+      clock,
+      nowMs: () => this.clock.nowMs,
+      rng: this.streams.stream(`node:${slot.id}`),
+      send: (to, message) => this.nodeSend(slot, incarnation, to, message),
+      persist: (write) => this.persist(slot, incarnation, write),
+      record: (event: WithoutTime<NodeTraceEvent>) => {
+        this.record({ ...event, atMs: this.clock.nowMs } as TraceEvent);
+      },
+    };
+    slot.node = this.factory.create(env, this.factory.cloneDurable(slot.durable), this.protocolOptions());
+  }
+
+  private protocolOptions() {
+    const t = this.scenario.timing;
+    return {
+      heartbeatMs: t.heartbeatMs,
+      electionTimeoutMinMs: t.electionTimeoutMinMs,
+      electionTimeoutMaxMs: t.electionTimeoutMaxMs,
+      bugs: new Set<string>(this.scenario.bugs),
+      maxEntriesPerMessage: 64,
+    };
+  }
+
+  private nodeSend(slot: NodeSlot, incarnation: number, to: Address, message: Message): void {
+    if (slot.incarnation !== incarnation || slot.status === 'crashed') return;
+    const pending = slot.disk.lastPending();
+    if (pending === undefined) this.transmit(slot.id, to, message);
+    else pending.held.push(() => this.transmit(slot.id, to, message));
+  }
+
+  private persist(slot: NodeSlot, incarnation: number, write: unknown): void {
+    if (slot.incarnation !== incarnation || slot.status === 'crashed') return;
+    const entry: PendingWrite<unknown> = slot.disk.enqueue(write, this.clock.nowMs);
+    entry.timer = this.clock.setTimeout(() => this.fsyncDone(slot), entry.durableAtMs - this.clock.nowMs);
+  }
+
+  private fsyncDone(slot: NodeSlot): void {
+    const entry = slot.disk.completeOldest();
+    this.factory.applyWrite(slot.durable, entry.write);
+    for (const release of entry.held) release();
+  }
+
+  // ---- network -------------------------------------------------------------------------------
+
+  private transmit(from: Address, to: Address, message: Message): void {
+    const id = this.network.allocateId();
+    this.record({ kind: 'sent', atMs: this.nowMs, msgId: id, from, to, type: message.type, term: message.term, detail: this.describe(message) });
+    if (this.network.lost(from, to)) {
+      this.record({ kind: 'dropped', atMs: this.nowMs, msgId: id, from, to, reason: 'loss' });
+      return;
+    }
+    this.launch(id, from, to, message);
+    if (this.network.duplicated()) this.duplicateInFlight(id);
+  }
+
+  private describe(message: Message): string {
+    switch (message.type) {
+      case 'ClientRequest': {
+        const m = message as ClientMessage & { type: 'ClientRequest' };
+        return `op${m.opId} ${m.op} ${m.key}${m.value !== null ? ` ${m.value}` : ''}${m.expected !== null ? ` if ${m.expected}` : ''}`;
+      }
+      case 'ClientReply': {
+        const m = message as ClientMessage & { type: 'ClientReply' };
+        return `op${m.opId} ${m.ok ? 'ok' : 'fail'} ${m.value}`;
+      }
+      case 'ClientRedirect': {
+        const m = message as ClientMessage & { type: 'ClientRedirect' };
+        return `op${m.opId} leader=${m.leaderHint ?? '?'}`;
+      }
+      default:
+        return this.factory.describe(message);
+    }
+  }
+
+  private launch(id: number, from: Address, to: Address, message: Message): void {
+    const latencyMs = this.network.latencyFor(from, to);
+    if (this.network.inFlight.size >= 100_000) {
+      this.record({ kind: 'dropped', atMs: this.nowMs, msgId: id, from, to, reason: 'loss' });
+      return;
+    }
+    const flight: InFlight = { id, from, to, message, sentAtMs: this.nowMs, deliverAtMs: this.nowMs + latencyMs, timer: 0 };
+    flight.timer = this.clock.setTimeout(() => this.arrive(flight), latencyMs);
+    this.network.inFlight.set(id, flight);
+  }
+
+  private duplicateInFlight(id: number): boolean {
+    const original = this.network.inFlight.get(id);
+    if (original === undefined) return false;
+    const copyId = this.network.allocateId();
+    this.record({ kind: 'duplicated', atMs: this.nowMs, msgId: id, copyId, from: original.from, to: original.to });
+    this.launch(copyId, original.from, original.to, original.message);
+    return true;
+  }
+
+  private arrive(flight: InFlight): void {
+    this.network.inFlight.delete(flight.id);
+    const { from, to } = flight;
+    const link = this.network.connected(from, to);
+    if (link !== 'ok') {
+      this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from, to, reason: link });
+      return;
+    }
+    const slot = this.slots.get(to);
+    if (slot === undefined) {
+      this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from, to, type: flight.message.type });
+      this.workload.receive(to as ClientId, from as NodeId, flight.message as ClientMessage);
+      return;
+    }
+    if (slot.status === 'crashed') {
+      this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from, to, reason: 'crashed' });
+      return;
+    }
+    if (slot.status === 'paused') {
+      if (slot.bufferedMessages.length >= PAUSED_BUFFER_LIMIT) {
+        this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from, to, reason: 'paused' });
+      } else {
+        slot.bufferedMessages.push(flight);
+      }
+      return;
+    }
+    this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from, to, type: flight.message.type });
+    slot.node!.receive(from, flight.message);
+  }
+
+  // ---- clients -------------------------------------------------------------------------------
+
+  private recordInvoke(op: HistoryOp): void {
+    const value = op.op === 'cas' ? `${op.expected}->${op.value}` : (op.value ?? '');
+    this.record({ kind: 'invoke', atMs: this.nowMs, client: op.client, opId: op.opId, op: op.op, key: op.key, value });
+  }
+
+  private recordComplete(op: HistoryOp, reason: string): void {
+    const base = { atMs: this.nowMs, client: op.client, opId: op.opId };
+    if (op.outcome === 'ok') this.record({ kind: 'ok', ...base, value: op.result ?? op.value ?? '' });
+    else if (op.outcome === 'fail') this.record({ kind: 'fail', ...base, reason });
+    else this.record({ kind: 'info', ...base, reason });
+  }
+
+  // ---- faults and operator actions -----------------------------------------------------------
+
+  /** Applies an operator action now; it is recorded in the trace as part of the run's input. */
+  act(action: OperatorAction): void {
+    const detail = describeAction(action);
+    this.record({ kind: 'action', atMs: this.nowMs, action: action.type, detail });
+    switch (action.type) {
+      case 'crash':
+        return this.crash(action.node, 'operator');
+      case 'restart':
+        return this.restart(action.node, 'operator');
+      case 'pause':
+        return this.pause(action.node, 'operator');
+      case 'resume':
+        return this.resume(action.node, 'operator');
+      case 'partition':
+        return this.partition(action.groups, 'operator');
+      case 'heal':
+        return this.heal('operator');
+      case 'cut-link':
+        this.network.cutLink(action.from, action.to, action.oneWay);
+        return;
+      case 'heal-link':
+        this.network.healLink(action.from, action.to, action.oneWay);
+        return;
+      case 'drop-message': {
+        const flight = this.network.inFlight.get(action.messageId);
+        if (flight === undefined) return; // already delivered: the action is recorded, and does nothing
+        this.clock.clearTimeout(flight.timer);
+        this.network.inFlight.delete(flight.id);
+        this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, reason: 'operator' });
+        return;
+      }
+      case 'duplicate-message':
+        this.duplicateInFlight(action.messageId);
+        return;
+      case 'client-request':
+        this.workload.operatorRequest(action.op, action.key, action.value ?? null, action.expected ?? null);
+        return;
+      default: {
+        const never: never = action;
+        throw new Error(`simulator: unknown action ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /**
+   * A fault that took effect, whoever caused it: the operator's `action` event is the input, this is
+   * its effect (an action that changes nothing, such as crashing a crashed node, records no fault).
+   */
+  private fault(fault: string, detail: string, _cause: 'nemesis' | 'operator'): void {
+    this.record({ kind: 'fault', atMs: this.nowMs, fault, detail });
+  }
+
+  crash(id: NodeId, cause: 'nemesis' | 'operator'): void {
+    const slot = this.slot(id);
+    if (slot.status === 'crashed') return;
+    this.fault('crash', id, cause);
+    slot.node?.stop();
+    slot.node = null;
+    slot.status = 'crashed';
+    slot.incarnation++;
+    for (const timer of slot.actorTimers) this.clock.clearTimeout(timer);
+    slot.actorTimers.clear();
+    // Unsynced writes are lost, and with them the replies that waited for them.
+    for (const lost of slot.disk.crash(this.nowMs)) this.clock.clearTimeout(lost.timer);
+    slot.deferredTimers = [];
+    slot.bufferedMessages = [];
+  }
+
+  restart(id: NodeId, cause: 'nemesis' | 'operator'): void {
+    const slot = this.slot(id);
+    if (slot.status !== 'crashed') return;
+    this.fault('restart', id, cause);
+    this.boot(slot);
+  }
+
+  pause(id: NodeId, cause: 'nemesis' | 'operator'): void {
+    const slot = this.slot(id);
+    if (slot.status !== 'up') return;
+    this.fault('pause', id, cause);
+    slot.status = 'paused';
+  }
+
+  resume(id: NodeId, cause: 'nemesis' | 'operator'): void {
+    const slot = this.slot(id);
+    if (slot.status !== 'paused') return;
+    this.fault('resume', id, cause);
+    slot.status = 'up';
+    const timers = slot.deferredTimers;
+    const messages = slot.bufferedMessages;
+    slot.deferredTimers = [];
+    slot.bufferedMessages = [];
+    const incarnation = slot.incarnation;
+    for (const flight of messages) {
+      if (slot.incarnation !== incarnation || slot.status !== 'up') break;
+      this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, type: flight.message.type });
+      slot.node!.receive(flight.from, flight.message);
+    }
+    for (const fn of timers) {
+      if (slot.incarnation !== incarnation || slot.status !== 'up') break;
+      fn();
+    }
+  }
+
+  partition(groups: NodeId[][], cause: 'nemesis' | 'operator'): void {
+    this.fault('partition', groups.map((g) => g.join(',')).join(' | '), cause);
+    this.network.partition(groups);
+  }
+
+  heal(cause: 'nemesis' | 'operator'): void {
+    this.fault('heal', '', cause);
+    this.network.healAll();
+  }
+}
+
+export function describeAction(action: OperatorAction): string {
+  switch (action.type) {
+    case 'crash':
+    case 'restart':
+    case 'pause':
+    case 'resume':
+      return action.node;
+    case 'partition':
+      return action.groups.map((g) => g.join(',')).join(' | ');
+    case 'heal':
+      return '';
+    case 'cut-link':
+    case 'heal-link':
+      return `${action.from}${action.oneWay ? '->' : '<->'}${action.to}`;
+    case 'drop-message':
+    case 'duplicate-message':
+      return `#${action.messageId}`;
+    case 'client-request':
+      return `${action.op} ${action.key}${action.value !== undefined ? ` ${action.value}` : ''}${action.expected !== undefined ? ` if ${action.expected}` : ''}`;
+    default: {
+      const never: never = action;
+      throw new Error(`simulator: unknown action ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * The trace: the typed events of a run, their canonical binary encoding, and the trace hash.
+ *
+ * One encoding serves two purposes. It is what the trace hash (SHA-256) is computed over, so a run is
+ * named by its bytes, identical in Node and in any browser; and it is how a long run keeps its trace:
+ * an event costs about 10-20 bytes in a chunked byte store instead of a ~150-byte object, which is
+ * what keeps a one-hour run well under the memory target (see BENCHMARKS.md).
+ */
+import { Sha256 } from './sha256';
+
+export type NodeId = string; // "n1" .. "n9"
+export type ClientId = string; // "c1" ..
+export type Address = NodeId | ClientId;
+
+/** Every kind of event a run can produce. Field order in FIELDS below is the canonical order. */
+export type TraceEvent =
+  | { kind: 'sent'; atMs: number; msgId: number; from: Address; to: Address; type: string; term: number; detail: string }
+  | { kind: 'delivered'; atMs: number; msgId: number; from: Address; to: Address; type: string }
+  | { kind: 'dropped'; atMs: number; msgId: number; from: Address; to: Address; reason: DropReason }
+  | { kind: 'duplicated'; atMs: number; msgId: number; copyId: number; from: Address; to: Address }
+  | { kind: 'timer'; atMs: number; node: NodeId; timer: string }
+  | { kind: 'role'; atMs: number; node: NodeId; role: string; term: number }
+  | { kind: 'term'; atMs: number; node: NodeId; term: number }
+  | { kind: 'append'; atMs: number; node: NodeId; index: number; term: number; count: number }
+  | { kind: 'commit'; atMs: number; node: NodeId; commitIndex: number }
+  | { kind: 'invoke'; atMs: number; client: ClientId; opId: number; op: string; key: string; value: string }
+  | { kind: 'ok'; atMs: number; client: ClientId; opId: number; value: string }
+  | { kind: 'fail'; atMs: number; client: ClientId; opId: number; reason: string }
+  | { kind: 'info'; atMs: number; client: ClientId; opId: number; reason: string }
+  | { kind: 'fault'; atMs: number; fault: string; detail: string }
+  | { kind: 'action'; atMs: number; action: string; detail: string }
+  | { kind: 'violation'; atMs: number; invariant: string; nodes: string; message: string; eventIndex: number };
+
+export type TraceEventKind = TraceEvent['kind'];
+export type DropReason = 'loss' | 'partition' | 'crashed' | 'operator' | 'paused' | 'link-cut';
+
+type FieldType = 'u' | 's';
+/** Canonical field order per kind; `u` = unsigned integer (varint), `s` = UTF-8 string. */
+const FIELDS: { [K in TraceEventKind]: ReadonlyArray<readonly [string, FieldType]> } = {
+  sent: [['msgId', 'u'], ['from', 's'], ['to', 's'], ['type', 's'], ['term', 'u'], ['detail', 's']],
+  delivered: [['msgId', 'u'], ['from', 's'], ['to', 's'], ['type', 's']],
+  dropped: [['msgId', 'u'], ['from', 's'], ['to', 's'], ['reason', 's']],
+  duplicated: [['msgId', 'u'], ['copyId', 'u'], ['from', 's'], ['to', 's']],
+  timer: [['node', 's'], ['timer', 's']],
+  role: [['node', 's'], ['role', 's'], ['term', 'u']],
+  term: [['node', 's'], ['term', 'u']],
+  append: [['node', 's'], ['index', 'u'], ['term', 'u'], ['count', 'u']],
+  commit: [['node', 's'], ['commitIndex', 'u']],
+  invoke: [['client', 's'], ['opId', 'u'], ['op', 's'], ['key', 's'], ['value', 's']],
+  ok: [['client', 's'], ['opId', 'u'], ['value', 's']],
+  fail: [['client', 's'], ['opId', 'u'], ['reason', 's']],
+  info: [['client', 's'], ['opId', 'u'], ['reason', 's']],
+  fault: [['fault', 's'], ['detail', 's']],
+  action: [['action', 's'], ['detail', 's']],
+  violation: [['invariant', 's'], ['nodes', 's'], ['message', 's'], ['eventIndex', 'u']],
+};
+
+export const TRACE_EVENT_KINDS = Object.keys(FIELDS) as TraceEventKind[];
+const KIND_CODE = new Map<TraceEventKind, number>(TRACE_EVENT_KINDS.map((k, i) => [k, i]));
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+/** Growable byte writer; reused between events to avoid allocation on the hot path. */
+class ByteWriter {
+  bytes = new Uint8Array(256);
+  length = 0;
+  reset(): void {
+    this.length = 0;
+  }
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes.subarray(0, this.length));
+    this.bytes = next;
+  }
+  bytesFrom(src: Uint8Array): void {
+    this.ensure(src.length);
+    this.bytes.set(src, this.length);
+    this.length += src.length;
+  }
+  varint(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`trace: varint must be a non-negative safe integer, got ${n}`);
+    this.ensure(10);
+    while (n >= 0x80) {
+      this.bytes[this.length++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.bytes[this.length++] = n;
+  }
+  /** Length-prefixed UTF-8. Trace strings are short and nearly always ASCII: copy those byte by byte. */
+  string(s: string): void {
+    const n = s.length;
+    if (n < 0x80) {
+      this.ensure(n + 1);
+      const start = this.length;
+      const bytes = this.bytes;
+      bytes[start] = n;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        bytes[start + 1 + i] = c;
+      }
+      if (i === n) {
+        this.length = start + 1 + n;
+        return;
+      }
+    }
+    const b = textEncoder.encode(s);
+    this.varint(b.length);
+    this.ensure(b.length);
+    this.bytes.set(b, this.length);
+    this.length += b.length;
+  }
+}
+
+/** Canonical encoding of one event: kind code, time, then the kind's fields in FIELDS order. */
+export function encodeEvent(event: TraceEvent, out: ByteWriter): void {
+  const code = KIND_CODE.get(event.kind);
+  if (code === undefined) throw new Error(`trace: unknown event kind ${String(event.kind)}`);
+  out.varint(code);
+  out.varint(event.atMs);
+  const record = event as unknown as Record<string, string | number>;
+  for (const [name, type] of FIELDS[event.kind]) {
+    const value = record[name];
+    if (type === 'u') out.varint(value as number);
+    else out.string(value as string);
+  }
+}
+
+class ByteReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public offset: number,
+  ) {}
+  varint(): number {
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      const b = this.bytes[this.offset++];
+      if (b === undefined) throw new Error('trace: truncated varint');
+      result += (b & 0x7f) * scale;
+      if (b < 0x80) return result;
+      scale *= 0x80;
+    }
+    throw new Error('trace: varint too long');
+  }
+  string(): string {
+    const n = this.varint();
+    const s = textDecoder.decode(this.bytes.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return s;
+  }
+}
+
+export function decodeEvent(bytes: Uint8Array, offset = 0): TraceEvent {
+  const r = new ByteReader(bytes, offset);
+  const kind = TRACE_EVENT_KINDS[r.varint()];
+  if (kind === undefined) throw new Error('trace: unknown event kind code');
+  const event: Record<string, string | number> = { kind, atMs: r.varint() };
+  for (const [name, type] of FIELDS[kind]) event[name] = type === 'u' ? r.varint() : r.string();
+  return event as unknown as TraceEvent;
+}
+
+const CHUNK_BYTES = 1 << 20;
+const HASH_BATCH_BYTES = 1 << 14;
+/** Upper bound on stored events: a run that outgrows it stops storing (and says so), never OOMs. */
+export const TRACE_EVENT_LIMIT = 50_000_000;
+
+/**
+ * The trace of a run: hashes every event as it is appended, and (when `keep` is on) stores its
+ * canonical bytes in 1 MiB chunks with an offset index, so any event can be decoded again later.
+ */
+export class Trace {
+  private readonly hash = new Sha256();
+  private readonly writer = new ByteWriter();
+  private readonly stage = new ByteWriter();
+  private readonly chunks: Uint8Array[] = [];
+  private chunkUsed = CHUNK_BYTES;
+  /** Per event: chunk number * CHUNK_BYTES + offset within the chunk. */
+  private offsets = new Float64Array(1024);
+  private countStored = 0;
+  private countTotal = 0;
+  private readonly countByKind = new Map<TraceEventKind, number>();
+  private digest: string | null = null;
+
+  constructor(readonly keep: boolean = true) {}
+
+  get length(): number {
+    return this.countTotal;
+  }
+
+  get storedLength(): number {
+    return this.countStored;
+  }
+
+  countOf(kind: TraceEventKind): number {
+    return this.countByKind.get(kind) ?? 0;
+  }
+
+  /** Appends an event; returns its index in the trace. */
+  append(event: TraceEvent): number {
+    if (this.digest !== null) throw new Error('trace: append after the hash was finalised');
+    this.writer.reset();
+    encodeEvent(event, this.writer);
+    const encoded = this.writer.bytes.subarray(0, this.writer.length);
+    // Length-prefix each event in the hash input so the byte stream parses one way only. Events are
+    // staged and hashed in 16 KiB batches: per-call overhead dominates for 20-byte records.
+    this.stage.varint(encoded.length);
+    this.stage.bytesFrom(encoded);
+    if (this.stage.length >= HASH_BATCH_BYTES) this.flushHash();
+    this.countByKind.set(event.kind, (this.countByKind.get(event.kind) ?? 0) + 1);
+    const index = this.countTotal++;
+    if (this.keep && this.countStored < TRACE_EVENT_LIMIT) this.store(encoded);
+    return index;
+  }
+
+  private store(encoded: Uint8Array): void {
+    if (encoded.length > CHUNK_BYTES) throw new Error('trace: event larger than a chunk');
+    if (this.chunkUsed + encoded.length > CHUNK_BYTES) {
+      this.chunks.push(new Uint8Array(CHUNK_BYTES));
+      this.chunkUsed = 0;
+    }
+    const chunkIndex = this.chunks.length - 1;
+    const chunk = this.chunks[chunkIndex]!;
+    chunk.set(encoded, this.chunkUsed);
+    if (this.countStored === this.offsets.length) {
+      const grown = new Float64Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[this.countStored++] = chunkIndex * CHUNK_BYTES + this.chunkUsed;
+    this.chunkUsed += encoded.length;
+  }
+
+  /** Decodes the stored event at `index`. */
+  at(index: number): TraceEvent {
+    if (!(index >= 0 && index < this.countStored)) throw new RangeError(`trace: no stored event ${index}`);
+    const position = this.offsets[index]!;
+    const chunk = this.chunks[Math.floor(position / CHUNK_BYTES)]!;
+    return decodeEvent(chunk, position % CHUNK_BYTES);
+  }
+
+  /** Iterates stored events from `start` (inclusive) to `end` (exclusive). */
+  *slice(start = 0, end = this.countStored): IterableIterator<TraceEvent> {
+    const last = Math.min(end, this.countStored);
+    for (let i = Math.max(0, start); i < last; i++) yield this.at(i);
+  }
+
+  /** Bytes held by the stored trace (chunks plus index). */
+  get storedBytes(): number {
+    return this.chunks.length * CHUNK_BYTES + this.offsets.byteLength;
+  }
+
+  /** The trace hash: SHA-256 over the length-prefixed canonical encoding of every event, hex. */
+  finalHash(): string {
+    if (this.digest === null) {
+      this.flushHash();
+      this.digest = this.hash.hexDigest();
+    }
+    return this.digest;
+  }
+
+  private flushHash(): void {
+    this.hash.update(this.stage.bytes.subarray(0, this.stage.length));
+    this.stage.reset();
+  }
+}
+
+/** One event as a human-readable line (transcript tests, CLI verbose output). */
+export function formatEvent(e: TraceEvent): string {
+  const t = `${String(e.atMs).padStart(6)}ms`;
+  switch (e.kind) {
+    case 'sent':
+      return `${t} send ${e.from}->${e.to} ${e.type} t${e.term} ${e.detail} #${e.msgId}`.trimEnd();
+    case 'delivered':
+      return `${t} deliver ${e.from}->${e.to} ${e.type} #${e.msgId}`;
+    case 'dropped':
+      return `${t} drop ${e.from}->${e.to} #${e.msgId} (${e.reason})`;
+    case 'duplicated':
+      return `${t} duplicate ${e.from}->${e.to} #${e.msgId} as #${e.copyId}`;
+    case 'timer':
+      return `${t} timer ${e.node} ${e.timer}`;
+    case 'role':
+      return `${t} role ${e.node} ${e.role} t${e.term}`;
+    case 'term':
+      return `${t} term ${e.node} t${e.term}`;
+    case 'append':
+      return `${t} append ${e.node} [${e.index}..${e.index + e.count - 1}] t${e.term}`;
+    case 'commit':
+      return `${t} commit ${e.node} ${e.commitIndex}`;
+    case 'invoke':
+      return `${t} invoke ${e.client} op${e.opId} ${e.op} ${e.key} ${e.value}`.trimEnd();
+    case 'ok':
+      return `${t} ok ${e.client} op${e.opId} ${e.value}`.trimEnd();
+    case 'fail':
+      return `${t} fail ${e.client} op${e.opId} ${e.reason}`;
+    case 'info':
+      return `${t} info ${e.client} op${e.opId} ${e.reason}`;
+    case 'fault':
+      return `${t} fault ${e.fault} ${e.detail}`.trimEnd();
+    case 'action':
+      return `${t} action ${e.action} ${e.detail}`.trimEnd();
+    case 'violation':
+      return `${t} VIOLATION ${e.invariant} [${e.nodes}] ${e.message} (event ${e.eventIndex})`;
+    default: {
+      const never: never = e;
+      throw new Error(`trace: unhandled event ${JSON.stringify(never)}`);
+    }
+  }
+}
