@@ -46,7 +46,7 @@ export type OperatorAction =
   | { atMs: number; type: 'heal-link'; from: NodeId; to: NodeId; oneWay: boolean }
   | { atMs: number; type: 'drop-message'; messageId: number }
   | { atMs: number; type: 'duplicate-message'; messageId: number }
-  | { atMs: number; type: 'client-request'; op: 'read' | 'write' | 'cas'; key: string; value?: string; expected?: string };
+  | { atMs: number; type: 'client-request'; op: 'read' | 'write' | 'cas'; key: string; value?: string; expected?: string; node?: NodeId };
 
 export type OperatorActionType = OperatorAction['type'];
 
@@ -406,7 +406,7 @@ class Validator {
       partition: ['groups'], heal: [],
       'cut-link': ['from', 'to', 'oneWay'], 'heal-link': ['from', 'to', 'oneWay'],
       'drop-message': ['messageId'], 'duplicate-message': ['messageId'],
-      'client-request': ['op', 'key', 'value', 'expected'],
+      'client-request': ['op', 'key', 'value', 'expected', 'node'],
     };
     const o = this.object(value, path, ['atMs', 'type', ...fieldsByType[type]]);
     if (o === null) return placeholder;
@@ -451,6 +451,7 @@ class Validator {
         const action: OperatorAction = { atMs, type, op, key };
         if (op !== 'read') action.value = this.string(o.value, `${path}.value`, 256);
         if (op === 'cas') action.expected = this.string(o.expected, `${path}.expected`, 256);
+        if (o.node !== undefined) action.node = this.node(o.node, `${path}.node`, members);
         return action;
       }
       default: {

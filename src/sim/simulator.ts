@@ -381,7 +381,7 @@ export class Simulator {
         this.duplicateInFlight(action.messageId);
         return;
       case 'client-request':
-        this.workload.operatorRequest(action.op, action.key, action.value ?? null, action.expected ?? null);
+        this.workload.operatorRequest(action.op, action.key, action.value ?? null, action.expected ?? null, action.node ?? null);
         return;
       default: {
         const never: never = action;
@@ -478,7 +478,7 @@ export function describeAction(action: OperatorAction): string {
     case 'duplicate-message':
       return `#${action.messageId}`;
     case 'client-request':
-      return `${action.op} ${action.key}${action.value !== undefined ? ` ${action.value}` : ''}${action.expected !== undefined ? ` if ${action.expected}` : ''}`;
+      return `${action.op} ${action.key}${action.value !== undefined ? ` ${action.value}` : ''}${action.expected !== undefined ? ` if ${action.expected}` : ''}${action.node !== undefined ? ` to ${action.node}` : ''}`;
     default: {
       const never: never = action;
       throw new Error(`simulator: unknown action ${JSON.stringify(never)}`);

@@ -51,6 +51,7 @@ interface ClientState {
 /** Values are drawn from a small set so that cas operations sometimes succeed, as in Jepsen's tests. */
 const VALUE_RANGE = 5;
 const REDIRECT_BACKOFF_MS = 20;
+const OPERATOR_CLIENT_LIMIT = 64;
 
 export class Workload {
   readonly history: HistoryOp[] = [];
@@ -58,6 +59,9 @@ export class Workload {
   private readonly byId = new Map<ClientId, ClientState>();
   private nextOpId = 1;
   private droppedForLimit = 0;
+  private readonly operatorClients: ClientState[] = [];
+  /** Where operator requests go by default: the last node that answered one. */
+  private operatorTarget: NodeId;
 
   constructor(
     private readonly config: Scenario['workload'],
@@ -72,15 +76,14 @@ export class Workload {
       redirects: 0,
       timeoutTimer: null,
     }));
-    // The operator's own client (requests sent by hand from the UI or a scenario action).
-    this.clients.push({ id: 'c0', current: null, target: members[0]!, redirects: 0, timeoutTimer: null });
     for (const c of this.clients) this.byId.set(c.id, c);
+    this.operatorTarget = members[0]!;
   }
 
   /** Schedules every background client's first operation. */
   start(): void {
     if (this.config.opsPerSec <= 0) return;
-    for (const c of this.clients) if (c.id !== 'c0') this.scheduleNext(c);
+    for (const c of this.clients) this.scheduleNext(c);
   }
 
   private thinkTimeMs(): number {
@@ -105,10 +108,21 @@ export class Workload {
     this.invoke(c, op, key, value, expected);
   }
 
-  /** An operator's request (from the UI or a scenario action), on the operator's client c0. */
-  operatorRequest(op: ClientOpKind, key: string, value: string | null, expected: string | null): boolean {
-    const c = this.byId.get('c0')!;
-    if (c.current !== null) return false;
+  /**
+   * An operator's request (from the UI or a scenario action). Each runs on an idle operator client
+   * (o1, o2, ...; a new one when all are busy), so requests sent by hand never queue behind each other.
+   * `target` picks the node to send it to; by default the last node an operator client heard from.
+   * Returns false (and does nothing) past OPERATOR_CLIENT_LIMIT busy clients.
+   */
+  operatorRequest(op: ClientOpKind, key: string, value: string | null, expected: string | null, target: NodeId | null = null): boolean {
+    let c = this.operatorClients.find((o) => o.current === null);
+    if (c === undefined) {
+      if (this.operatorClients.length >= OPERATOR_CLIENT_LIMIT) return false;
+      c = { id: `o${this.operatorClients.length + 1}`, current: null, target: this.operatorTarget, redirects: 0, timeoutTimer: null };
+      this.operatorClients.push(c);
+      this.byId.set(c.id, c);
+    }
+    c.target = target ?? this.operatorTarget;
     this.invoke(c, op, key, value, expected);
     return true;
   }
@@ -167,6 +181,7 @@ export class Workload {
     switch (message.type) {
       case 'ClientReply':
         c.target = from;
+        if (clientId.startsWith('o')) this.operatorTarget = from;
         this.complete(c, message.ok ? 'ok' : 'fail', op.op === 'read' ? message.value : null, message.ok ? '' : 'cas-mismatch');
         return;
       case 'ClientRedirect':

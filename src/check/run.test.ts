@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runSeedJob } from '../cli/bench';
+import { buildScenario, nodeIds, parseScenario, type OperatorAction, type Scenario } from '../sim/scenario';
+import { Run, runScenario } from './run';
+
+function loadScenario(path: string): Scenario {
+  const parsed = parseScenario(JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')));
+  if (!parsed.ok) throw new Error(`${path}: ${JSON.stringify(parsed.errors)}`);
+  return parsed.scenario;
+}
+
+const faulty = (seed: number, untilMs = 20_000): Scenario =>
+  buildScenario({ nodes: 5, seed, untilMs, nemesis: ['partition', 'crash', 'pause'], nemesisIntervalMs: 700, loadOpsPerSec: 30 });
+
+describe('determinism: a run is a pure function of (scenario, seed, actions)', () => {
+  it('gives the same trace hash for the same seed, and a different one for another seed', () => {
+    const a = runScenario(faulty(42));
+    const b = runScenario(faulty(42));
+    const c = runScenario(faulty(43));
+    expect(a.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.traceHash).toBe(a.traceHash);
+    expect(b.events).toBe(a.events);
+    expect(c.traceHash).not.toBe(a.traceHash);
+  });
+
+  it('hashes identically whether or not the trace is kept', () => {
+    const kept = new Run(faulty(7, 5000), { keepTrace: true });
+    kept.runUntil();
+    const hashed = runScenario(faulty(7, 5000));
+    expect(kept.summary().traceHash).toBe(hashed.traceHash);
+    expect(kept.sim.trace.storedLength).toBe(hashed.events);
+  });
+
+  it('gives the same hash when run in pieces (as the lab steps and plays) as in one go', () => {
+    const whole = runScenario(faulty(9, 6000));
+    const pieces = new Run(faulty(9, 6000), { keepTrace: false });
+    for (let t = 250; t <= 6000; t += 250) pieces.runUntil(t);
+    for (let i = 0; i < 100; i++) pieces.step();
+    pieces.runUntil();
+    expect(pieces.summary().traceHash).toBe(whole.traceHash);
+  });
+
+  it('records operator actions in the trace, so they change the hash', () => {
+    const plain = faulty(5, 3000);
+    const withCrash: Scenario = { ...plain, actions: [{ atMs: 1000, type: 'crash', node: 'n2' }] };
+    const run = new Run(withCrash, { keepTrace: true });
+    run.runUntil();
+    const events = [...run.sim.trace.slice()];
+    expect(events.some((e) => e.kind === 'action' && e.action === 'crash' && e.detail === 'n2' && e.atMs === 1000)).toBe(true);
+    expect(run.summary().traceHash).not.toBe(runScenario(plain).traceHash);
+  });
+});
+
+describe('correct Raft under faults', () => {
+  it('elects a leader, commits client operations on every node, and breaks no invariant', () => {
+    const s = runScenario(buildScenario({ nodes: 5, seed: 1, untilMs: 10_000, loadOpsPerSec: 20 }));
+    expect(s.violations).toEqual([]);
+    expect(s.leaderChanges).toBeGreaterThanOrEqual(1);
+    expect(s.clientOps.ok).toBeGreaterThan(100);
+    const commits = Object.values(s.commitIndexes) as number[];
+    // Every node has caught up to within a few entries of the leader.
+    expect(Math.min(...commits)).toBeGreaterThan(Math.max(...commits) - 5);
+  });
+
+  it('never violates an invariant for random operator fault plans (property)', () => {
+    const members = nodeIds(5);
+    const node = fc.constantFrom(...members);
+    const action: fc.Arbitrary<OperatorAction> = fc.oneof(
+      fc.record({ atMs: fc.integer({ min: 0, max: 4000 }), type: fc.constant('crash' as const), node }),
+      fc.record({ atMs: fc.integer({ min: 0, max: 4000 }), type: fc.constant('restart' as const), node }),
+      fc.record({ atMs: fc.integer({ min: 0, max: 4000 }), type: fc.constant('pause' as const), node }),
+      fc.record({ atMs: fc.integer({ min: 0, max: 4000 }), type: fc.constant('resume' as const), node }),
+      fc.record({ atMs: fc.integer({ min: 0, max: 4000 }), type: fc.constant('heal' as const) }),
+      fc.record({
+        atMs: fc.integer({ min: 0, max: 4000 }),
+        type: fc.constant('partition' as const),
+        groups: fc.shuffledSubarray(members, { minLength: 1, maxLength: 4 }).map((g) => [g, members.filter((m) => !g.includes(m))]),
+      }),
+      fc.record({
+        atMs: fc.integer({ min: 0, max: 4000 }),
+        type: fc.constant('cut-link' as const),
+        from: node,
+        to: node,
+        oneWay: fc.boolean(),
+      }).filter((a) => a.from !== a.to),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.array(action, { maxLength: 12 }), (seed, actions) => {
+        const base = buildScenario({ nodes: 5, seed, untilMs: 5000, loadOpsPerSec: 40 });
+        const s = runScenario({ ...base, actions: actions.slice().sort((a, b) => a.atMs - b.atMs) });
+        expect(s.violations, `seed ${seed}: ${JSON.stringify(s.violations)}`).toEqual([]);
+      }),
+      { numRuns: 25, seed: 20261125 },
+    );
+  });
+});
+
+describe('each bug variant is caught by the invariant that protects the rule it breaks', () => {
+  const cases: Array<{ bug: string; invariant: string; scenario: () => Scenario }> = [
+    { bug: 'commit-old-term', invariant: 'StateMachineSafety', scenario: () => loadScenario('scenarios/figure-8-commit-old-term.json') },
+    { bug: 'forget-vote-on-restart', invariant: 'ElectionSafety', scenario: () => loadScenario('scenarios/forget-vote-on-restart.json') },
+  ];
+  for (const c of cases) {
+    it(`${c.bug}: its scenario violates ${c.invariant}, and the same scenario on correct Raft does not`, () => {
+      const scenario = c.scenario();
+      expect(scenario.bugs).toEqual([c.bug]);
+      const buggy = runScenario(scenario);
+      expect(buggy.violations.map((v) => v.invariant)).toContain(c.invariant);
+      const first = buggy.violations.find((v) => v.invariant === c.invariant)!;
+      expect(first.message.length).toBeGreaterThan(10);
+      expect(first.nodes.length).toBeGreaterThan(0);
+      expect(runScenario({ ...scenario, bugs: [] }).violations).toEqual([]);
+    });
+  }
+
+  // The sweep seeds of `faultline bench` that catch the other three; the same seeds are clean without the bug.
+  const sweep: Array<{ bug: string; seed: number; invariant: string }> = [
+    { bug: 'vote-without-log-check', seed: 1, invariant: 'LeaderCompleteness' },
+    { bug: 'no-step-down', seed: 1, invariant: 'ElectionSafety' },
+    { bug: 'skip-prev-log-check', seed: 8, invariant: 'LogMatching' },
+  ];
+  for (const c of sweep) {
+    it(`${c.bug}: sweep seed ${c.seed} violates ${c.invariant}`, () => {
+      const result = runSeedJob({ seed: c.seed, bug: c.bug, untilMs: 60_000 });
+      expect(result.violations).toContain(c.invariant);
+      expect(runSeedJob({ seed: c.seed, bug: null, untilMs: 60_000 }).violations).toEqual([]);
+    });
+  }
+
+  it('reports where it went wrong: the violation is a trace event at the step that caused it', () => {
+    const run = new Run(loadScenario('scenarios/forget-vote-on-restart.json'), { keepTrace: true, stopOnViolation: true });
+    run.runUntil();
+    const summary = run.summary();
+    expect(summary.stoppedEarly).toMatch(/ElectionSafety/);
+    const v = summary.violations[0]!;
+    const cause = run.sim.trace.at(v.eventIndex);
+    expect(cause.kind).toBe('role');
+    const events = [...run.sim.trace.slice()];
+    expect(events.some((e) => e.kind === 'violation' && e.invariant === 'ElectionSafety')).toBe(true);
+    expect(run.nowMs).toBe(v.atMs);
+  });
+});
