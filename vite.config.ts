@@ -11,5 +11,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
+    // Some tests run whole simulated minutes; on a loaded 2-core CI machine 5 s is not enough.
+    testTimeout: 60_000,
   },
 });

@@ -26,8 +26,8 @@ interface NodeSlot {
   readonly disk: Disk<unknown>;
   /** Bumped on every crash, so callbacks of an old incarnation never reach a new one. */
   incarnation: number;
-  /** Timers of this node that came due while it was paused; they fire on resume. */
-  deferredTimers: Array<() => void>;
+  /** Timers of this node that came due while it was paused, by id; they fire on resume, in order. */
+  deferredTimers: Map<number, () => void>;
   /** Messages that arrived while paused (kept in the OS buffer); delivered on resume. */
   bufferedMessages: InFlight[];
   /** Live clock timers set by the node's actor, cancelled on a crash. */
@@ -96,7 +96,7 @@ export class Simulator {
     for (const id of this.members) {
       this.slots.set(id, {
         id, status: 'crashed', node: null, durable: factory.emptyDurable(), disk: new Disk(scenario.timing.fsyncMs),
-        incarnation: 0, deferredTimers: [], bufferedMessages: [], actorTimers: new Set(),
+        incarnation: 0, deferredTimers: new Map(), bufferedMessages: [], actorTimers: new Set(),
       });
     }
   }
@@ -192,7 +192,7 @@ export class Simulator {
         const id = this.clock.setTimeout(() => {
           slot.actorTimers.delete(id);
           if (slot.incarnation !== incarnation) return;
-          if (slot.status === 'paused') slot.deferredTimers.push(fn);
+          if (slot.status === 'paused') slot.deferredTimers.set(id, fn);
           else fn();
         }, delayMs);
         slot.actorTimers.add(id);
@@ -200,6 +200,8 @@ export class Simulator {
       },
       clearTimeout: (id) => {
         slot.actorTimers.delete(id);
+        // A timer that came due during a pause waits in deferredTimers: cancelling must reach it too.
+        slot.deferredTimers.delete(id);
         this.clock.clearTimeout(id);
       },
     };
@@ -410,7 +412,11 @@ export class Simulator {
     slot.actorTimers.clear();
     // Unsynced writes are lost, and with them the replies that waited for them.
     for (const lost of slot.disk.crash(this.nowMs)) this.clock.clearTimeout(lost.timer);
-    slot.deferredTimers = [];
+    // Messages held in a paused node's buffer die with it: every sent message ends delivered or dropped.
+    for (const flight of slot.bufferedMessages) {
+      this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, reason: 'crashed' });
+    }
+    slot.deferredTimers = new Map();
     slot.bufferedMessages = [];
   }
 
@@ -433,9 +439,7 @@ export class Simulator {
     if (slot.status !== 'paused') return;
     this.fault('resume', id, cause);
     slot.status = 'up';
-    const timers = slot.deferredTimers;
     const messages = slot.bufferedMessages;
-    slot.deferredTimers = [];
     slot.bufferedMessages = [];
     const incarnation = slot.incarnation;
     for (const flight of messages) {
@@ -443,8 +447,12 @@ export class Simulator {
       this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, type: flight.message.type });
       slot.node!.receive(flight.from, flight.message);
     }
-    for (const fn of timers) {
+    // Iterate the live map: a buffered message or an earlier callback may cancel a later timer
+    // (clearTimeout deletes it from this map, and Map iteration skips deleted entries).
+    const timers = slot.deferredTimers;
+    for (const [id, fn] of timers) {
       if (slot.incarnation !== incarnation || slot.status !== 'up') break;
+      timers.delete(id);
       fn();
     }
   }
