@@ -115,13 +115,15 @@ function benchKernel(untilMs: number, targetMessages: number): SpeedFigures {
   return figures(untilMs, wallMs, sim.trace.length, sim.stepCount, sim.trace.countOf('sent'));
 }
 
+/** JS heap plus ArrayBuffer backing stores (where the trace bytes live), after a full GC if exposed. */
 function heapUsedMb(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc) {
     gc();
     gc();
   }
-  return process.memoryUsage().heapUsed / 1024 / 1024;
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 1024 / 1024;
 }
 
 // ---- correctness at scale, on worker threads ----
@@ -171,7 +173,10 @@ async function runJobs(jobs: SeedJob[], workers: number, stop: (r: SeedResult) =
   let next = 0;
   let halted = false;
   const one = async (): Promise<void> => {
-    const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+    // The CLI runs TypeScript through tsx; a worker thread must register tsx itself before it can
+    // import a .ts module (execArgv `--import tsx` is not honoured inside a tsx-run parent).
+    const entry = JSON.stringify(new URL('./seed-worker.ts', import.meta.url).href);
+    const worker = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); });`, { eval: true });
     try {
       while (!halted && next < jobs.length) {
         const job = jobs[next++]!;
@@ -214,7 +219,7 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
     const heapAfterMb = heapUsedMb();
     const traceBytes = run.sim.trace.storedBytes;
     say(`  raft   ${raft.speedupX.toFixed(1)}x real time, ${Math.round(raft.eventsPerSec)} events/s (${raft.events} events, ${raft.messages} messages, ${(raft.wallMs / 1000).toFixed(2)} s wall)`);
-    say(`  memory heap ${heapBeforeMb.toFixed(0)} MB -> ${heapAfterMb.toFixed(0)} MB with the run alive; trace store ${(traceBytes / 1024 / 1024).toFixed(1)} MB for ${run.sim.trace.storedLength} events (${(traceBytes / Math.max(1, run.sim.trace.storedLength)).toFixed(1)} B/event)`);
+    say(`  memory heap+buffers ${heapBeforeMb.toFixed(0)} MB -> ${heapAfterMb.toFixed(0)} MB with the run alive${(globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for exact figures)'}; trace store ${(traceBytes / 1024 / 1024).toFixed(1)} MB for ${run.sim.trace.storedLength} events (${(traceBytes / Math.max(1, run.sim.trace.storedLength)).toFixed(1)} B/event)`);
     const kernel = benchKernel(untilMs, raft.messages);
     say(`  kernel ${kernel.speedupX.toFixed(1)}x real time, ${Math.round(kernel.eventsPerSec)} events/s (${kernel.events} events, ${kernel.messages} messages; null protocol)`);
     say(`  raft / kernel speed ratio ${(raft.speedupX / kernel.speedupX).toFixed(3)}`);

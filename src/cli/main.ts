@@ -177,6 +177,11 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
 
 const invokedDirectly = typeof process !== 'undefined' && process.argv[1] !== undefined && /main\.ts$|faultline(\.js)?$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // `faultline run --trace | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
