@@ -181,8 +181,16 @@ async function runJobs(jobs: SeedJob[], workers: number, stop: (r: SeedResult) =
       while (!halted && next < jobs.length) {
         const job = jobs[next++]!;
         const result = await new Promise<SeedResult>((resolve, reject) => {
-          worker.once('message', resolve);
-          worker.once('error', reject);
+          const onError = (err: Error): void => {
+            worker.off('message', onMessage);
+            reject(err);
+          };
+          const onMessage = (r: SeedResult): void => {
+            worker.off('error', onError);
+            resolve(r);
+          };
+          worker.once('message', onMessage);
+          worker.once('error', onError);
           worker.postMessage(job);
         });
         results.push(result);
