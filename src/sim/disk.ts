@@ -10,6 +10,8 @@ export interface PendingWrite<W> {
   readonly held: Array<() => void>;
   /** The clock timer that completes the fsync (cancelled on a crash). */
   timer: number;
+  /** Told when the write is durable (the writer's acknowledgement, as etcd's MsgStorageAppendResp). */
+  onDurable: (() => void) | null;
 }
 
 /** Bound on queued writes per disk: a protocol that outruns its disk this far has a bug. */
@@ -26,7 +28,7 @@ export class Disk<W> {
     if (this.pending.length >= DISK_QUEUE_LIMIT) throw new Error('disk: write queue limit exceeded');
     const durableAtMs = Math.max(nowMs, this.lastDurableAtMs) + this.fsyncMs;
     this.lastDurableAtMs = durableAtMs;
-    const entry: PendingWrite<W> = { write, durableAtMs, held: [], timer: 0 };
+    const entry: PendingWrite<W> = { write, durableAtMs, held: [], timer: 0, onDurable: null };
     this.pending.push(entry);
     return entry;
   }

@@ -7,7 +7,7 @@
 import { VirtualClock } from './clock';
 import { Disk, type PendingWrite } from './disk';
 import { Nemesis } from './nemesis';
-import { Network, type InFlight } from './network';
+import { IN_FLIGHT_LIMIT, Network, type InFlight } from './network';
 import { RngStreams } from './rng';
 import { nodeIds, type OperatorAction, type Scenario } from './scenario';
 import { Trace, type TraceEvent } from './trace';
@@ -212,7 +212,7 @@ export class Simulator {
       nowMs: () => this.clock.nowMs,
       rng: this.streams.stream(`node:${slot.id}`),
       send: (to, message) => this.nodeSend(slot, incarnation, to, message),
-      persist: (write) => this.persist(slot, incarnation, write),
+      persist: (write, onDurable) => this.persist(slot, incarnation, write, onDurable ?? null),
       record: (event: WithoutTime<NodeTraceEvent>) => {
         this.record({ ...event, atMs: this.clock.nowMs } as TraceEvent);
       },
@@ -238,9 +238,10 @@ export class Simulator {
     else pending.held.push(() => this.transmit(slot.id, to, message));
   }
 
-  private persist(slot: NodeSlot, incarnation: number, write: unknown): void {
+  private persist(slot: NodeSlot, incarnation: number, write: unknown, onDurable: (() => void) | null): void {
     if (slot.incarnation !== incarnation || slot.status === 'crashed') return;
     const entry: PendingWrite<unknown> = slot.disk.enqueue(write, this.clock.nowMs);
+    entry.onDurable = onDurable;
     entry.timer = this.clock.setTimeout(() => this.fsyncDone(slot), entry.durableAtMs - this.clock.nowMs);
   }
 
@@ -248,6 +249,12 @@ export class Simulator {
     const entry = slot.disk.completeOldest();
     this.factory.applyWrite(slot.durable, entry.write);
     for (const release of entry.held) release();
+    // The disk is hardware: it completes even while the node is paused, but a paused process only
+    // hears of it on resume, like any other event.
+    if (entry.onDurable !== null) {
+      if (slot.status === 'paused') slot.deferredTimers.set(-entry.timer, entry.onDurable);
+      else entry.onDurable();
+    }
   }
 
   // ---- network -------------------------------------------------------------------------------
@@ -284,7 +291,7 @@ export class Simulator {
 
   private launch(id: number, from: Address, to: Address, message: Message): void {
     const latencyMs = this.network.latencyFor(from, to);
-    if (this.network.inFlight.size >= 100_000) {
+    if (this.network.inFlight.size >= IN_FLIGHT_LIMIT) {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: id, from, to, reason: 'loss' });
       return;
     }

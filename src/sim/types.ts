@@ -71,8 +71,11 @@ export interface NodeEnv {
    * disk write this node issued before it is durable (fsync completed).
    */
   send(to: Address, message: Message): void;
-  /** Queues a disk write; it becomes durable when its fsync completes. */
-  persist(write: unknown): void;
+  /**
+   * Queues a disk write; it becomes durable when its fsync completes, and then `onDurable` runs
+   * (unless the node crashed first). Writes complete in the order they were issued.
+   */
+  persist(write: unknown, onDurable?: () => void): void;
   record(event: WithoutTime<NodeTraceEvent>): void;
 }
 

@@ -42,12 +42,13 @@ function peers(s: RaftState): NodeId[] {
 
 // ---- state construction ------------------------------------------------------------------------
 
-function freshVolatile(): RaftVolatile {
+function freshVolatile(durableIndex: number): RaftVolatile {
   return {
     role: 'follower',
     leaderId: null,
     commitIndex: 0,
     lastApplied: 0,
+    durableIndex,
     votesGranted: new Set(),
     votesResponded: new Set(),
     nextIndex: new Map(),
@@ -64,7 +65,7 @@ export function initialState(id: NodeId, members: readonly NodeId[], durable: Ra
   // Bug forget-vote-on-restart: votedFor is treated as volatile, so a restarted node may vote twice
   // in one term (breaks ElectionSafety; Figure 2 lists votedFor as persistent state).
   const votedFor = config.bugs.has('forget-vote-on-restart') ? null : durable.votedFor;
-  return { id, members, persistent: { ...durable, votedFor, log: durable.log.slice() }, volatile: freshVolatile() };
+  return { id, members, persistent: { ...durable, votedFor, log: durable.log.slice() }, volatile: freshVolatile(durable.log.length) };
 }
 
 function withPersistent(s: RaftState, p: Partial<RaftPersistent>): RaftState {
@@ -373,6 +374,17 @@ export function appendEntriesFor(s: RaftState, peer: NodeId, config: RaftConfig)
   };
 }
 
+/**
+ * Our own disk finished a write that left `durableLength` entries on it. Writes complete in order, and
+ * a node only becomes leader after every write of its follower days is durable (its RequestVotes wait
+ * for them), so while leader this is exactly the durable prefix of its log.
+ */
+export function handleDurable(s: RaftState, durableLength: number, config: RaftConfig): StepResult {
+  const out: RaftOutput[] = [];
+  const next = withVolatile(s, { durableIndex: durableLength });
+  return { state: maybeAdvanceCommit(next, config, out), outputs: out };
+}
+
 /** Heartbeat: an AppendEntries to every follower, carrying whatever it is missing (section 5.2). */
 export function heartbeat(s: RaftState, config: RaftConfig): StepResult {
   if (s.volatile.role !== 'leader') return { state: s, outputs: [] };
@@ -387,7 +399,10 @@ export function heartbeat(s: RaftState, config: RaftConfig): StepResult {
  */
 function maybeAdvanceCommit(s: RaftState, config: RaftConfig, out: RaftOutput[]): RaftState {
   if (s.volatile.role !== 'leader') return s;
-  const matches = [lastLogIndex(s)];
+  // The leader counts itself only for what is on its own disk: a one-node cluster must not commit an
+  // entry a crash could still erase. (With peers, followers cannot acknowledge an entry before the
+  // leader's write is durable anyway: the kernel holds the AppendEntries until then.)
+  const matches = [Math.min(s.volatile.durableIndex, lastLogIndex(s))];
   for (const p of peers(s)) matches.push(s.volatile.matchIndex.get(p) ?? 0);
   matches.sort((a, b) => b - a);
   const replicatedOnQuorum = matches[quorumSize(s) - 1]!;

@@ -6,7 +6,7 @@
  */
 import { createActor, type Actor } from 'xstate';
 import type { Address, ClientRequest, Message, NodeEnv, ProtocolFactory, ProtocolNode, ProtocolOptions } from '../../sim/types';
-import { applyWrite, handle, heartbeat, initialState, resendVoteRequests, startElection } from './core';
+import { applyWrite, handle, handleDurable, heartbeat, initialState, resendVoteRequests, startElection } from './core';
 import { raftChart, type RaftChartHost } from './machine';
 import type { LogEntry, RaftConfig, RaftInput, RaftMessage, RaftState, RaftWrite, Role, StepResult } from './types';
 
@@ -133,7 +133,14 @@ class RaftNode implements ProtocolNode, RaftChartHost {
           if (edit !== null && edit.entries.length > 0) {
             this.env.record({ kind: 'append', node: id, index: edit.startIndex, term: edit.entries[0]!.term, count: edit.entries.length });
           }
-          this.env.persist(output.write);
+          if (edit === null) {
+            this.env.persist(output.write);
+          } else {
+            const durableLength = edit.startIndex + edit.entries.length - 1;
+            this.env.persist(output.write, () => {
+              if (!this.stopped) this.apply(handleDurable(this.state, durableLength, this.config));
+            });
+          }
           break;
         }
         case 'resetElectionTimer':

@@ -54,6 +54,8 @@ export interface RaftVolatile {
   readonly leaderId: NodeId | null;
   readonly commitIndex: number;
   readonly lastApplied: number;
+  /** Length of our own log known to be on disk: what a leader may count as its own replica. */
+  readonly durableIndex: number;
   /** Candidate: who granted a vote this term, and who answered at all (granted or not). */
   readonly votesGranted: ReadonlySet<NodeId>;
   readonly votesResponded: ReadonlySet<NodeId>;
