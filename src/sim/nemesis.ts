@@ -1,7 +1,8 @@
 /**
  * The nemesis: a seeded fault plan, Jepsen style. Every `intervalMs` it either heals what it broke
  * last time or, when all is well, injects one new fault drawn from the enabled kinds (partition,
- * crash, pause). The plan depends only on the nemesis stream of the seed, never on protocol state.
+ * crash, pause). The plan depends only on the nemesis stream of the seed and on the trace (crashes
+ * target the last node that announced itself leader half the time), never on protocol internals.
  */
 import type { Rng } from './rng';
 import type { NemesisFault, Scenario } from './scenario';

@@ -238,7 +238,7 @@ export class Trace {
 
   /** Decodes the stored event at `index`. */
   at(index: number): TraceEvent {
-    if (!(index >= 0 && index < this.countStored)) throw new RangeError(`trace: no stored event ${index}`);
+    if (!(Number.isInteger(index) && index >= 0 && index < this.countStored)) throw new RangeError(`trace: no stored event ${index}`);
     const position = this.offsets[index]!;
     const chunk = this.chunks[Math.floor(position / CHUNK_BYTES)]!;
     return decodeEvent(chunk, position % CHUNK_BYTES);

@@ -1,0 +1,269 @@
+/**
+ * The CLI end to end, in process: `main(argv, io)` with a fake io that collects stdout and stderr and
+ * reads files from an in-memory map. Exit codes: 0 ok, 1 safety violation, 2 bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../check/run';
+import { defaultScenario } from '../sim/scenario';
+import { main, USAGE, type CliIo } from './main';
+
+interface FakeIo extends CliIo {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function fakeIo(files: Record<string, string> = {}): FakeIo {
+  let stdout = '';
+  let stderr = '';
+  return {
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+    readFile: (path) => {
+      if (!Object.hasOwn(files, path)) {
+        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+      }
+      return files[path]!;
+    },
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+  };
+}
+
+async function cli(argv: string[], files: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  const io = fakeIo(files);
+  const code = await main(argv, io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+async function runJson(argv: string[], files: Record<string, string> = {}): Promise<{ code: number; summary: RunSummary; err: string }> {
+  const r = await cli(['run', ...argv, '--json'], files);
+  return { code: r.code, summary: JSON.parse(r.out) as RunSummary, err: r.err };
+}
+
+/** A small valid scenario file: 3 nodes, 1 s, a write at 500 ms. */
+const SCENARIO_FILE = JSON.stringify({
+  version: 1,
+  name: 'cli test',
+  seed: 4,
+  untilMs: 1000,
+  cluster: { nodes: 3 },
+  network: { latency: { kind: 'constant', ms: 5 } },
+  actions: [{ atMs: 500, type: 'client-request', op: 'write', key: 'x', value: '1' }],
+});
+
+describe('faultline run', () => {
+  it('runs a scenario and prints a JSON summary with a 64-hex trace hash', async () => {
+    const { code, summary, err } = await runJson(['--nodes', '3', '--seed', '5', '--until', '2s']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(summary.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(summary.simulatedMs).toBe(2000);
+    expect(summary.violations).toEqual([]);
+    expect(summary.nodes).toBe(3);
+    expect(summary.seed).toBe(5);
+    expect(Object.keys(summary.commitIndexes)).toEqual(['n1', 'n2', 'n3']);
+    expect(summary.leaderChanges).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is deterministic: the same arguments give the same hash, another seed another hash', async () => {
+    const args = ['--nodes', '3', '--seed', '5', '--until', '2s'];
+    const a = await runJson(args);
+    const b = await runJson(args);
+    const c = await runJson(['--nodes', '3', '--seed', '6', '--until', '2s']);
+    expect(b.summary.traceHash).toBe(a.summary.traceHash);
+    expect(b.summary.events).toBe(a.summary.events);
+    expect(c.summary.traceHash).not.toBe(a.summary.traceHash);
+  });
+
+  it('prints a human summary without --json', async () => {
+    const { code, out } = await cli(['run', '--nodes', '3', '--seed', '5', '--until', '2s']);
+    const { summary } = await runJson(['--nodes', '3', '--seed', '5', '--until', '2s']);
+    expect(code).toBe(0);
+    expect(out).toContain('Faultline: raft, 3 nodes, seed 5');
+    expect(out).toContain(`trace hash     ${summary.traceHash}`);
+    expect(out).toContain('all invariants held after every event');
+  });
+
+  it('--trace prints every trace event as a formatted line, then the summary', async () => {
+    const { code, out } = await cli(['run', '--nodes', '3', '--seed', '5', '--until', '500ms', '--trace']);
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    const eventLines = lines.filter((l) => /^ *\d+ms \S+/.test(l));
+    expect(eventLines.length).toBeGreaterThan(10);
+    expect(eventLines.some((l) => / send n\d->n\d RequestVote t1 last=0\/t0 #\d+$/.test(l))).toBe(true);
+    expect(eventLines.some((l) => / role n\d leader t\d+$/.test(l))).toBe(true);
+    expect(eventLines.some((l) => / timer n\d election$/.test(l))).toBe(true);
+    // Events first, in time order, then the summary.
+    const times = eventLines.map((l) => Number(/(\d+)ms/.exec(l)![1]));
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    expect(out.indexOf('Faultline: raft')).toBeGreaterThan(out.lastIndexOf(eventLines.at(-1)!));
+  });
+
+  it('without --trace prints no event lines', async () => {
+    const { out } = await cli(['run', '--nodes', '3', '--seed', '5', '--until', '500ms']);
+    expect(out.split('\n').filter((l) => /^ *\d+ms /.test(l))).toEqual([]);
+  });
+
+  it('exits 1 and reports LeaderCompleteness for vote-without-log-check under partitions and crashes', async () => {
+    // Seed 3 with a 1 s nemesis is caught within 5 s (at 3824 ms); the same run of correct Raft is clean.
+    const faults = ['--nodes', '5', '--seed', '3', '--until', '5s', '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20'];
+    const buggy = await runJson(['--bug', 'vote-without-log-check', ...faults]);
+    expect(buggy.code).toBe(1);
+    expect(buggy.summary.bugs).toEqual(['vote-without-log-check']);
+    expect(buggy.summary.violations.map((v) => v.invariant)).toContain('LeaderCompleteness');
+    expect(buggy.err).toBe('');
+
+    const correct = await runJson(faults);
+    expect(correct.code).toBe(0);
+    expect(correct.summary.violations).toEqual([]);
+  });
+
+  it('the human summary lists the violations', async () => {
+    const { code, out } = await cli([
+      'run', '--bug', 'vote-without-log-check', '--nodes', '5', '--seed', '3', '--until', '5s',
+      '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20',
+    ]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/SAFETY VIOLATED \(\d+\):/);
+    expect(out).toMatch(/^ {4}LeaderCompleteness at \d+ ms \(event \d+\) \[n\d\]: /m);
+  });
+
+  describe('bad input exits 2 with a message on stderr that names what was wrong', () => {
+    it.each([
+      [['--until', '60'], /--until: expected a duration/],
+      [['--until', '-1s'], /--until/],
+      [['--nodes', '12'], /--nodes: must be from 1 to 9, got 12/],
+      [['--nodes', 'three'], /--nodes: expected an integer/],
+      [['--seed', '4294967296'], /--seed/],
+      [['--frobnicate', '1'], /unknown option --frobnicate/],
+      [['--json=yes'], /--json takes no value/],
+      [['--seed'], /--seed needs a value/],
+      [['--bug', 'no-such-bug'], /options: bugs\[0\]: must be one of/],
+      [['--nemesis', 'flood'], /options: nemesis\.faults\[0\]: must be one of/],
+      [['--load', 'lots'], /--load: expected a number/],
+      [['stray'], /run: unexpected argument "stray"/],
+    ])('run %j', async (args, message) => {
+      const { code, out, err } = await cli(['run', ...args]);
+      expect(code).toBe(2);
+      expect(err).toMatch(/^faultline: /);
+      expect(err).toMatch(message);
+      expect(out).toBe('');
+    });
+  });
+
+  describe('--scenario FILE', () => {
+    it('runs the file, and flags override its fields', async () => {
+      const files = { 'cli.json': SCENARIO_FILE };
+      const plain = await runJson(['--scenario', 'cli.json'], files);
+      expect(plain.code).toBe(0);
+      expect(plain.summary).toMatchObject({ name: 'cli test', seed: 4, nodes: 3, simulatedMs: 1000 });
+      expect(plain.summary.clientOps.invoked).toBe(1);
+
+      const reseeded = await runJson(['--scenario', 'cli.json', '--seed', '9'], files);
+      expect(reseeded.summary).toMatchObject({ name: 'cli test', seed: 9, nodes: 3, simulatedMs: 1000 });
+      expect(reseeded.summary.traceHash).not.toBe(plain.summary.traceHash);
+
+      // The override is the same run as a file that says seed 9 itself.
+      const seed9 = JSON.stringify({ ...JSON.parse(SCENARIO_FILE), seed: 9 });
+      const fromFile = await runJson(['--scenario', 'seed9.json'], { 'seed9.json': seed9 });
+      expect(fromFile.summary.traceHash).toBe(reseeded.summary.traceHash);
+    });
+
+    it('a bad file exits 2, naming the file and the field', async () => {
+      const bad = JSON.stringify({ cluster: { nodes: 12 } });
+      const { code, err } = await cli(['run', '--scenario', 'bad.json'], { 'bad.json': bad });
+      expect(code).toBe(2);
+      expect(err).toMatch(/^faultline: bad\.json: cluster\.nodes: must be an integer from 1 to 9, got 12$/m);
+    });
+
+    it('a flag that makes the file invalid is reported against the file', async () => {
+      const { code, err } = await cli(['run', '--scenario', 'cli.json', '--nodes', '2'], {
+        'cli.json': JSON.stringify({ ...JSON.parse(SCENARIO_FILE), actions: [{ atMs: 10, type: 'crash', node: 'n3' }] }),
+      });
+      expect(code).toBe(2);
+      expect(err).toMatch(/cli\.json: actions\[0\]\.node: must be a node id of this cluster/);
+    });
+  });
+});
+
+describe('faultline validate', () => {
+  it('a valid file exits 0 and says what it holds', async () => {
+    const { code, out, err } = await cli(['validate', 'ok.json'], { 'ok.json': SCENARIO_FILE });
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    expect(out).toBe('ok.json: valid scenario "cli test" (raft, 3 nodes, 1000 ms, 1 actions)\n');
+  });
+
+  it('the default scenario is valid', async () => {
+    expect((await cli(['validate', 'd.json'], { 'd.json': JSON.stringify(defaultScenario()) })).code).toBe(0);
+  });
+
+  it('a file with a bad field exits 2, and stderr names the file and the path of the field', async () => {
+    const bad = JSON.stringify({ ...JSON.parse(SCENARIO_FILE), cluster: { nodes: 0 }, timing: { heartbeatMs: 'fast' } });
+    const { code, out, err } = await cli(['validate', 'bad.json'], { 'bad.json': bad });
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain('bad.json: cluster.nodes: must be an integer from 1 to 9, got 0');
+    expect(err).toContain('bad.json: timing.heartbeatMs: must be an integer');
+  });
+
+  it('an unknown field is an error, not silently ignored', async () => {
+    const { code, err } = await cli(['validate', 'typo.json'], { 'typo.json': JSON.stringify({ clustr: { nodes: 3 } }) });
+    expect(code).toBe(2);
+    expect(err).toMatch(/typo\.json: clustr: unknown field/);
+  });
+
+  it('a file that is not JSON exits 2', async () => {
+    const { code, err } = await cli(['validate', 'x.json'], { 'x.json': '{ nodes: 3' });
+    expect(code).toBe(2);
+    expect(err).toMatch(/x\.json: \(top level\): not valid JSON/);
+  });
+
+  it('a missing file exits 2 and names it', async () => {
+    const { code, err } = await cli(['validate', 'nowhere.json']);
+    expect(code).toBe(2);
+    expect(err).toBe('faultline: nowhere.json: cannot read the file (ENOENT)\n');
+  });
+
+  it('needs exactly one FILE', async () => {
+    expect((await cli(['validate'])).code).toBe(2);
+    const two = await cli(['validate', 'a.json', 'b.json'], { 'a.json': SCENARIO_FILE, 'b.json': SCENARIO_FILE });
+    expect(two.code).toBe(2);
+    expect(two.err).toMatch(/validate: expected exactly one FILE/);
+  });
+});
+
+describe('usage', () => {
+  it('no command prints the usage and exits 2', async () => {
+    const { code, out } = await cli([]);
+    expect(code).toBe(2);
+    expect(out).toBe(USAGE);
+  });
+
+  it.each(['help', '--help', '-h'])('%s prints the usage and exits 0', async (command) => {
+    const { code, out, err } = await cli([command]);
+    expect(code).toBe(0);
+    expect(out).toBe(USAGE);
+    expect(err).toBe('');
+  });
+
+  it('the usage names every command and run option', () => {
+    for (const word of ['run', 'validate', 'bench', '--scenario', '--nodes', '--seed', '--until', '--nemesis', '--load', '--bug', '--json', '--trace']) {
+      expect(USAGE).toContain(word);
+    }
+  });
+
+  it('an unknown command exits 2 and names it', async () => {
+    const { code, err } = await cli(['fly']);
+    expect(code).toBe(2);
+    expect(err).toBe('faultline: unknown command "fly" (run, validate, bench, help)\n');
+  });
+});

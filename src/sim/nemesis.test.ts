@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from './clock';
+import { Nemesis, type NemesisPort } from './nemesis';
+import { Rng } from './rng';
+import type { NemesisFault } from './scenario';
+import type { NodeId } from './types';
+
+const MEMBERS = ['n1', 'n2', 'n3', 'n4', 'n5'];
+
+/** Runs a nemesis on a virtual clock for `untilMs` and returns what it did, one line per call. */
+function plan(faults: NemesisFault[], seed: number, untilMs: number, leader: NodeId | null = null, members = MEMBERS) {
+  const clock = new VirtualClock();
+  const calls: Array<{ atMs: number; call: string; arg: string }> = [];
+  const log = (call: string, arg = ''): void => {
+    calls.push({ atMs: clock.nowMs, call, arg });
+  };
+  const port: NemesisPort = {
+    setTimer: (fn, delayMs) => clock.setTimeout(fn, delayMs),
+    lastLeader: () => leader,
+    partition: (groups) => log('partition', groups.map((g) => g.join(',')).join('|')),
+    heal: () => log('heal'),
+    crash: (node) => log('crash', node),
+    restart: (node) => log('restart', node),
+    pause: (node) => log('pause', node),
+    resume: (node) => log('resume', node),
+  };
+  const nemesis = new Nemesis({ faults, intervalMs: 1_000 }, members, new Rng(seed), port);
+  nemesis.start();
+  while (clock.fireNext(untilMs)) {
+    /* run */
+  }
+  return { calls, pending: clock.pending };
+}
+
+describe('Nemesis', () => {
+  it('does nothing (and sets no timer) with no faults enabled', () => {
+    expect(plan([], 1, 100_000)).toEqual({ calls: [], pending: 0 });
+  });
+
+  it('alternates: inject a fault, then heal exactly that fault', () => {
+    const { calls } = plan(['partition', 'crash', 'pause'], 3, 60_000);
+    expect(calls.length).toBeGreaterThan(40);
+    const undo: Record<string, string> = { partition: 'heal', crash: 'restart', pause: 'resume' };
+    for (let i = 0; i + 1 < calls.length; i += 2) {
+      const inject = calls[i]!;
+      const recover = calls[i + 1]!;
+      expect(Object.keys(undo)).toContain(inject.call);
+      expect(recover.call).toBe(undo[inject.call]);
+      if (inject.call !== 'partition') expect(recover.arg).toBe(inject.arg);
+    }
+    // Every kind shows up over a long enough run.
+    expect(new Set(calls.map((c) => c.call))).toEqual(new Set(['partition', 'heal', 'crash', 'restart', 'pause', 'resume']));
+  });
+
+  it('ticks every intervalMs, give or take 20%', () => {
+    const { calls } = plan(['pause'], 5, 100_000);
+    const gaps = calls.map((c, i) => c.atMs - (i === 0 ? 0 : calls[i - 1]!.atMs));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(800);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1_200);
+    expect(new Set(gaps).size).toBeGreaterThan(10);
+  });
+
+  it('only injects the enabled kinds', () => {
+    const { calls } = plan(['crash'], 9, 30_000);
+    expect(new Set(calls.map((c) => c.call))).toEqual(new Set(['crash', 'restart']));
+  });
+
+  it('partitions split the members into two non-empty groups that cover everyone once', () => {
+    const { calls } = plan(['partition'], 13, 100_000);
+    const partitions = calls.filter((c) => c.call === 'partition');
+    expect(partitions.length).toBeGreaterThan(20);
+    for (const p of partitions) {
+      const groups = p.arg.split('|').map((g) => g.split(','));
+      expect(groups).toHaveLength(2);
+      for (const g of groups) expect(g.length).toBeGreaterThan(0);
+      expect(groups.flat().sort()).toEqual(MEMBERS);
+    }
+  });
+
+  it('crashes the last leader about half the time when there is one', () => {
+    const { calls } = plan(['crash'], 21, 400_000, 'n4');
+    const crashed = calls.filter((c) => c.call === 'crash').map((c) => c.arg);
+    const share = crashed.filter((n) => n === 'n4').length / crashed.length;
+    // 1/2 (leader) + 1/2 * 1/5 (a uniform pick that happens to be the leader) = 0.6.
+    expect(share).toBeGreaterThan(0.45);
+    expect(share).toBeLessThan(0.75);
+    expect(new Set(crashed).size).toBe(5);
+  });
+
+  it('is a pure function of the seed', () => {
+    const a = plan(['partition', 'crash', 'pause'], 42, 50_000);
+    expect(plan(['partition', 'crash', 'pause'], 42, 50_000)).toEqual(a);
+    expect(plan(['partition', 'crash', 'pause'], 43, 50_000)).not.toEqual(a);
+  });
+});
