@@ -34,7 +34,8 @@ export class VirtualClock {
     return this.bySeq.size;
   }
 
-  setTimeout(fn: () => void, delayMs: number): TimerId {
+  /** Runs `fn` after `delayMs` of virtual time; returns an id for `cancel`. */
+  schedule(fn: () => void, delayMs: number): TimerId {
     // XState may pass fractional or non-finite delays from user configuration; the clock is integral.
     if (!Number.isFinite(delayMs)) throw new Error(`clock: delay must be finite, got ${delayMs}`);
     const delay = Math.max(0, Math.round(delayMs));
@@ -45,7 +46,8 @@ export class VirtualClock {
     return entry.seq;
   }
 
-  clearTimeout(id: TimerId): void {
+  /** Cancels a scheduled timer; cancelling a fired or unknown id does nothing. */
+  cancel(id: TimerId): void {
     const entry = this.bySeq.get(id);
     if (entry === undefined) return;
     entry.cancelled = true;
@@ -83,6 +85,11 @@ export class VirtualClock {
     if (next !== null && next < ms) throw new Error('clock: cannot skip a due timer');
     if (ms > this.now) this.now = ms;
   }
+
+  // XState's clock interface, by the names it expects (as properties, so the kernel's own code reads
+  // `schedule`/`cancel` and never looks like a call to the global timers).
+  readonly setTimeout = (fn: () => void, delayMs: number): TimerId => this.schedule(fn, delayMs);
+  readonly clearTimeout = (id: TimerId): void => this.cancel(id);
 
   private dropCancelledTop(): void {
     while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();

@@ -78,13 +78,13 @@ export class Simulator {
     this.workload = new Workload(scenario.workload, this.members, this.streams.stream('clients'), {
       nowMs: () => this.clock.nowMs,
       send: (from, to, message) => this.transmit(from, to, message),
-      setTimer: (fn, delayMs) => this.clock.setTimeout(fn, delayMs),
-      clearTimer: (id) => this.clock.clearTimeout(id),
+      setTimer: (fn, delayMs) => this.clock.schedule(fn, delayMs),
+      clearTimer: (id) => this.clock.cancel(id),
       recordInvoke: (op) => this.recordInvoke(op),
       recordComplete: (op, reason) => this.recordComplete(op, reason),
     });
     this.nemesis = new Nemesis(scenario.nemesis, this.members, this.streams.stream('nemesis'), {
-      setTimer: (fn, delayMs) => this.clock.setTimeout(fn, delayMs),
+      setTimer: (fn, delayMs) => this.clock.schedule(fn, delayMs),
       lastLeader: () => this.lastLeader,
       partition: (groups, cause) => this.partition(groups, cause),
       heal: (cause) => this.heal(cause),
@@ -126,7 +126,7 @@ export class Simulator {
     this.workload.start();
     this.nemesis.start();
     for (const action of this.scenario.actions) {
-      this.clock.setTimeout(() => this.act(action), action.atMs);
+      this.clock.schedule(() => this.act(action), action.atMs);
     }
     this.notify(0);
   }
@@ -189,7 +189,7 @@ export class Simulator {
     slot.status = 'up';
     const clock: ActorClock = {
       setTimeout: (fn, delayMs) => {
-        const id = this.clock.setTimeout(() => {
+        const id = this.clock.schedule(() => {
           slot.actorTimers.delete(id);
           if (slot.incarnation !== incarnation) return;
           if (slot.status === 'paused') slot.deferredTimers.set(id, fn);
@@ -202,7 +202,7 @@ export class Simulator {
         slot.actorTimers.delete(id);
         // A timer that came due during a pause waits in deferredTimers: cancelling must reach it too.
         slot.deferredTimers.delete(id);
-        this.clock.clearTimeout(id);
+        this.clock.cancel(id);
       },
     };
     const env: NodeEnv = {
@@ -242,7 +242,7 @@ export class Simulator {
     if (slot.incarnation !== incarnation || slot.status === 'crashed') return;
     const entry: PendingWrite<unknown> = slot.disk.enqueue(write, this.clock.nowMs);
     entry.onDurable = onDurable;
-    entry.timer = this.clock.setTimeout(() => this.fsyncDone(slot), entry.durableAtMs - this.clock.nowMs);
+    entry.timer = this.clock.schedule(() => this.fsyncDone(slot), entry.durableAtMs - this.clock.nowMs);
   }
 
   private fsyncDone(slot: NodeSlot): void {
@@ -296,7 +296,7 @@ export class Simulator {
       return;
     }
     const flight: InFlight = { id, from, to, message, sentAtMs: this.nowMs, deliverAtMs: this.nowMs + latencyMs, timer: 0 };
-    flight.timer = this.clock.setTimeout(() => this.arrive(flight), latencyMs);
+    flight.timer = this.clock.schedule(() => this.arrive(flight), latencyMs);
     this.network.inFlight.set(id, flight);
   }
 
@@ -381,7 +381,7 @@ export class Simulator {
       case 'drop-message': {
         const flight = this.network.inFlight.get(action.messageId);
         if (flight === undefined) return; // already delivered: the action is recorded, and does nothing
-        this.clock.clearTimeout(flight.timer);
+        this.clock.cancel(flight.timer);
         this.network.inFlight.delete(flight.id);
         this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, reason: 'operator' });
         return;
@@ -415,10 +415,10 @@ export class Simulator {
     slot.node = null;
     slot.status = 'crashed';
     slot.incarnation++;
-    for (const timer of slot.actorTimers) this.clock.clearTimeout(timer);
+    for (const timer of slot.actorTimers) this.clock.cancel(timer);
     slot.actorTimers.clear();
     // Unsynced writes are lost, and with them the replies that waited for them.
-    for (const lost of slot.disk.crash(this.nowMs)) this.clock.clearTimeout(lost.timer);
+    for (const lost of slot.disk.crash(this.nowMs)) this.clock.cancel(lost.timer);
     // Messages held in a paused node's buffer die with it: every sent message ends delivered or dropped.
     for (const flight of slot.bufferedMessages) {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, reason: 'crashed' });

@@ -11,8 +11,8 @@ export type { NodeId, ClientId, Address };
 
 /** The slice of XState's clock interface the kernel implements. */
 export interface ActorClock {
-  setTimeout(fn: () => void, delayMs: number): number;
-  clearTimeout(id: number): void;
+  setTimeout: (fn: () => void, delayMs: number) => number;
+  clearTimeout: (id: number) => void;
 }
 
 /** Every message on the wire carries a type and the sender's term (0 where terms do not apply). */
