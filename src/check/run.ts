@@ -80,14 +80,6 @@ export class Run {
     return this.sim.nowMs;
   }
 
-  get done(): boolean {
-    return this.stopped !== null || this.sim.nowMs >= this.scenario.untilMs && this.sim.clock.peekDeadlineMs() === null;
-  }
-
-  get stoppedReason(): string | null {
-    return this.stopped;
-  }
-
   /**
    * An exception inside the protocol is an assertion failure: it ends the run and is reported like
    * a violation, rather than crashing the caller (a bug variant can drive Raft into states its

@@ -12,12 +12,12 @@ export interface NemesisPort {
   setTimer(fn: () => void, delayMs: number): number;
   /** The node that most recently announced itself leader in the trace (any protocol), if any. */
   lastLeader(): NodeId | null;
-  partition(groups: NodeId[][], cause: 'nemesis'): void;
-  heal(cause: 'nemesis'): void;
-  crash(node: NodeId, cause: 'nemesis'): void;
-  restart(node: NodeId, cause: 'nemesis'): void;
-  pause(node: NodeId, cause: 'nemesis'): void;
-  resume(node: NodeId, cause: 'nemesis'): void;
+  partition(groups: NodeId[][]): void;
+  heal(): void;
+  crash(node: NodeId): void;
+  restart(node: NodeId): void;
+  pause(node: NodeId): void;
+  resume(node: NodeId): void;
 }
 
 type Active = { kind: 'partition' } | { kind: 'crash'; node: NodeId } | { kind: 'pause'; node: NodeId };
@@ -62,7 +62,7 @@ export class Nemesis {
       case 'partition': {
         const shuffled = this.rng.shuffled(this.members);
         const cut = this.rng.int(1, Math.max(1, shuffled.length - 1));
-        this.port.partition([shuffled.slice(0, cut), shuffled.slice(cut)], 'nemesis');
+        this.port.partition([shuffled.slice(0, cut), shuffled.slice(cut)]);
         return { kind: 'partition' };
       }
       case 'crash': {
@@ -70,12 +70,12 @@ export class Nemesis {
         // where the interesting failures are. The choice depends only on the seed and the trace.
         const leader = this.port.lastLeader();
         const node = leader !== null && this.rng.chance(0.5) ? leader : this.rng.pick(this.members);
-        this.port.crash(node, 'nemesis');
+        this.port.crash(node);
         return { kind: 'crash', node };
       }
       case 'pause': {
         const node = this.rng.pick(this.members);
-        this.port.pause(node, 'nemesis');
+        this.port.pause(node);
         return { kind: 'pause', node };
       }
       default: {
@@ -88,13 +88,13 @@ export class Nemesis {
   private recover(active: Active): void {
     switch (active.kind) {
       case 'partition':
-        this.port.heal('nemesis');
+        this.port.heal();
         return;
       case 'crash':
-        this.port.restart(active.node, 'nemesis');
+        this.port.restart(active.node);
         return;
       case 'pause':
-        this.port.resume(active.node, 'nemesis');
+        this.port.resume(active.node);
         return;
       default: {
         const never: never = active;

@@ -86,12 +86,12 @@ export class Simulator {
     this.nemesis = new Nemesis(scenario.nemesis, this.members, this.streams.stream('nemesis'), {
       setTimer: (fn, delayMs) => this.clock.schedule(fn, delayMs),
       lastLeader: () => this.lastLeader,
-      partition: (groups, cause) => this.partition(groups, cause),
-      heal: (cause) => this.heal(cause),
-      crash: (node, cause) => this.crash(node, cause),
-      restart: (node, cause) => this.restart(node, cause),
-      pause: (node, cause) => this.pause(node, cause),
-      resume: (node, cause) => this.resume(node, cause),
+      partition: (groups) => this.partition(groups),
+      heal: () => this.heal(),
+      crash: (node) => this.crash(node),
+      restart: (node) => this.restart(node),
+      pause: (node) => this.pause(node),
+      resume: (node) => this.resume(node),
     });
     for (const id of this.members) {
       this.slots.set(id, {
@@ -361,17 +361,17 @@ export class Simulator {
     this.record({ kind: 'action', atMs: this.nowMs, action: action.type, detail });
     switch (action.type) {
       case 'crash':
-        return this.crash(action.node, 'operator');
+        return this.crash(action.node);
       case 'restart':
-        return this.restart(action.node, 'operator');
+        return this.restart(action.node);
       case 'pause':
-        return this.pause(action.node, 'operator');
+        return this.pause(action.node);
       case 'resume':
-        return this.resume(action.node, 'operator');
+        return this.resume(action.node);
       case 'partition':
-        return this.partition(action.groups, 'operator');
+        return this.partition(action.groups);
       case 'heal':
-        return this.heal('operator');
+        return this.heal();
       case 'cut-link':
         this.network.cutLink(action.from, action.to, action.oneWay);
         return;
@@ -403,14 +403,14 @@ export class Simulator {
    * A fault that took effect, whoever caused it: the operator's `action` event is the input, this is
    * its effect (an action that changes nothing, such as crashing a crashed node, records no fault).
    */
-  private fault(fault: string, detail: string, _cause: 'nemesis' | 'operator'): void {
+  private fault(fault: string, detail: string): void {
     this.record({ kind: 'fault', atMs: this.nowMs, fault, detail });
   }
 
-  crash(id: NodeId, cause: 'nemesis' | 'operator'): void {
+  crash(id: NodeId): void {
     const slot = this.slot(id);
     if (slot.status === 'crashed') return;
-    this.fault('crash', id, cause);
+    this.fault('crash', id);
     slot.node?.stop();
     slot.node = null;
     slot.status = 'crashed';
@@ -427,24 +427,24 @@ export class Simulator {
     slot.bufferedMessages = [];
   }
 
-  restart(id: NodeId, cause: 'nemesis' | 'operator'): void {
+  restart(id: NodeId): void {
     const slot = this.slot(id);
     if (slot.status !== 'crashed') return;
-    this.fault('restart', id, cause);
+    this.fault('restart', id);
     this.boot(slot);
   }
 
-  pause(id: NodeId, cause: 'nemesis' | 'operator'): void {
+  pause(id: NodeId): void {
     const slot = this.slot(id);
     if (slot.status !== 'up') return;
-    this.fault('pause', id, cause);
+    this.fault('pause', id);
     slot.status = 'paused';
   }
 
-  resume(id: NodeId, cause: 'nemesis' | 'operator'): void {
+  resume(id: NodeId): void {
     const slot = this.slot(id);
     if (slot.status !== 'paused') return;
-    this.fault('resume', id, cause);
+    this.fault('resume', id);
     slot.status = 'up';
     const messages = slot.bufferedMessages;
     slot.bufferedMessages = [];
@@ -464,13 +464,13 @@ export class Simulator {
     }
   }
 
-  partition(groups: NodeId[][], cause: 'nemesis' | 'operator'): void {
-    this.fault('partition', groups.map((g) => g.join(',')).join(' | '), cause);
+  partition(groups: NodeId[][]): void {
+    this.fault('partition', groups.map((g) => g.join(',')).join(' | '));
     this.network.partition(groups);
   }
 
-  heal(cause: 'nemesis' | 'operator'): void {
-    this.fault('heal', '', cause);
+  heal(): void {
+    this.fault('heal', '');
     this.network.healAll();
   }
 }

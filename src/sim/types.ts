@@ -23,15 +23,19 @@ export interface Message {
 
 export type ClientOpKind = 'read' | 'write' | 'cas';
 
-/** A client's request. `value` is the value to write, or the new value of a cas. */
-export interface ClientRequest extends Message {
-  readonly type: 'ClientRequest';
+/** What a client asks for: the same fields in a request, a log entry and a history record. */
+export interface ClientOperation {
   readonly opId: number;
   readonly op: ClientOpKind;
   readonly key: string;
+  /** The value to write, or the new value of a cas; null for reads. */
   readonly value: string | null;
   /** For cas: the value the key must hold for the swap to happen. */
   readonly expected: string | null;
+}
+
+export interface ClientRequest extends Message, ClientOperation {
+  readonly type: 'ClientRequest';
 }
 
 /** The outcome of a client operation the cluster executed (`ok`) or definitely did not (`fail`). */

@@ -10,17 +10,11 @@
  */
 import type { Rng } from './rng';
 import type { Scenario } from './scenario';
-import type { ClientId, ClientMessage, ClientOpKind, ClientRequest, Message, NodeId } from './types';
+import type { ClientId, ClientMessage, ClientOpKind, ClientOperation, ClientRequest, Message, NodeId } from './types';
 
-export interface HistoryOp {
-  client: ClientId;
-  opId: number;
-  op: ClientOpKind;
-  key: string;
-  /** Value written (write), new value (cas), null for reads. */
-  value: string | null;
-  expected: string | null;
-  invokeMs: number;
+export interface HistoryOp extends ClientOperation {
+  readonly client: ClientId;
+  readonly invokeMs: number;
   /** null while pending. */
   outcome: 'ok' | 'fail' | 'info' | null;
   completeMs: number | null;

@@ -3,22 +3,14 @@
  * Consensus Algorithm", Figure 2). Persistent and volatile state are separate types so that a crash
  * and restart keep exactly what was made durable.
  */
-import type { ClientOpKind, ClientRequest, NodeId, ClientId } from '../../sim/types';
+import type { ClientOperation, ClientRequest, NodeId, ClientId } from '../../sim/types';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
 /** What a log entry carries. `noop` is the blank entry a new leader commits (Raft section 8). */
 export type Command =
   | { kind: 'noop' }
-  | {
-      kind: 'client';
-      client: ClientId;
-      opId: number;
-      op: ClientOpKind;
-      key: string;
-      value: string | null;
-      expected: string | null;
-    };
+  | ({ kind: 'client'; client: ClientId } & ClientOperation);
 // Room for later issues: { kind: 'config'; members } for membership changes (section 6).
 
 export interface LogEntry {
