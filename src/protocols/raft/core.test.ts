@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import {
-  applyWrite, candidateLogUpToDate, execute, handle, handleDurable, initialState, resendVoteRequests, startElection,
+  applyWrite, candidateLogUpToDate, execute, handle, handleDurable, heartbeat, initialState, resendVoteRequests, startElection,
 } from './core';
 import type {
   AppendEntries, AppendEntriesResponse, Command, LogEntry, RaftConfig, RaftMessage, RaftOutput, RaftState, RaftWrite,
@@ -91,6 +91,7 @@ function makeState(spec: StateSpec = {}): RaftState {
       votesResponded: new Set(votesGranted),
       nextIndex,
       matchIndex,
+      sentSinceHeartbeat: new Set(),
       pendingReplies: new Map(),
       kv: new Map(Object.entries(spec.kv ?? {})),
       sessions: new Map(Object.entries(spec.sessions ?? {})),
@@ -730,5 +731,25 @@ describe('the leader counts its own replica only once it is on disk', () => {
     // Only n2 and n3 have entry 2 on disk: two of five is not a majority.
     expect(s.volatile.commitIndex).toBe(1);
     expect(handleDurable(s, 2, CORRECT).state.volatile.commitIndex).toBe(2);
+  });
+});
+
+describe('heartbeats skip followers that just had an AppendEntries', () => {
+  it('a heartbeat right after a client append goes to nobody; the next one goes to everyone', () => {
+    const leader = makeState({ term: 2, role: 'leader', log: [2], commitIndex: 1 });
+    expect(sends(heartbeat(leader, CORRECT)).map((o) => o.to)).toEqual([...PEERS]);
+    const appended = handle(leader, { type: 'client', from: 'c1', request: request('c1', 1, 'write', 'x', '1') }, CORRECT);
+    expect(sends(appended).filter((o) => o.to !== 'c1').map((o) => o.to)).toEqual([...PEERS]);
+    const first = heartbeat(appended.state, CORRECT);
+    expect(sends(first)).toEqual([]);
+    const second = heartbeat(first.state, CORRECT);
+    expect(sends(second).map((o) => o.to)).toEqual([...PEERS]);
+  });
+
+  it('a retry to one follower only spares that follower', () => {
+    const leader = makeState({ term: 2, role: 'leader', log: [2, 2], commitIndex: 1, matchIndex: { n2: 1 } });
+    const retried = msg(leader, 'n3', aer(2, false, 0));
+    expect(sends(retried).map((o) => o.to)).toEqual(['n3']);
+    expect(sends(heartbeat(retried.state, CORRECT)).map((o) => o.to)).toEqual(['n2', 'n4', 'n5']);
   });
 });

@@ -54,6 +54,8 @@ export interface RaftVolatile {
   /** Leader: per follower, index of the next entry to send, and highest index known replicated. */
   readonly nextIndex: ReadonlyMap<NodeId, number>;
   readonly matchIndex: ReadonlyMap<NodeId, number>;
+  /** Leader: followers sent an AppendEntries since the last heartbeat (the next heartbeat skips them). */
+  readonly sentSinceHeartbeat: ReadonlySet<NodeId>;
   /** Leader: log index -> client waiting for it. */
   readonly pendingReplies: ReadonlyMap<number, PendingReply>;
   /** The key-value state machine, applied in log order. */
