@@ -105,6 +105,11 @@ export class RaftInvariantChecker implements StepObserver {
   private readonly lastCommit = new Map<NodeId, number>();
   /** The longest committed prefix seen on any node: its length and per-index hashes. */
   private committed = new ShadowLog();
+  /**
+   * For committed index i, the term it was committed in (the committing server's term), as a running
+   * maximum over 1..i so it never decreases and can be binary-searched. Index 0 is a sentinel.
+   */
+  private readonly committedInTerm: number[] = [0];
   private sim: Simulator | null = null;
 
   constructor(private readonly onViolation: (v: Violation) => void = () => {}) {}
@@ -170,11 +175,28 @@ export class RaftInvariantChecker implements StepObserver {
     } else {
       this.leaderOfTerm.set(term, node);
     }
-    this.checkContainsCommitted(node, atMs, eventIndex, `became leader of term ${term}`);
+    this.checkContainsCommitted(node, term, atMs, eventIndex, `became leader of term ${term}`);
   }
 
-  private checkContainsCommitted(node: NodeId, atMs: number, eventIndex: number, why: string): void {
-    const c = this.committed.length;
+  /** How many entries (a prefix) were committed in terms before `term`. */
+  private committedBefore(term: number): number {
+    let lo = 0; // committedInTerm[lo] < term holds (sentinel 0)
+    let hi = this.committed.length + 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.committedInTerm[mid]! < term) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * LeaderCompleteness for a leader of `leaderTerm`: it must hold every entry committed in an earlier
+   * term. Entries committed in its own or later terms need not be there: a candidate paused after
+   * winning its votes may take office after a later leader has committed more.
+   */
+  private checkContainsCommitted(node: NodeId, leaderTerm: number, atMs: number, eventIndex: number, why: string): void {
+    const c = this.committedBefore(leaderTerm);
     if (c === 0) return;
     const log = this.shadow(node);
     const has = log.length >= c && log.samePrefix(c, this.committed.hashA[c]!, this.committed.hashB[c]!);
@@ -257,13 +279,18 @@ export class RaftInvariantChecker implements StepObserver {
       const view = this.view(node);
       if (view === null) return;
       const log = view.state.persistent.log;
-      for (let i = c + 1; i <= upTo; i++) this.committed.push(log[i - 1]!);
       const committerTerm = view.state.persistent.currentTerm;
+      const runningMax = Math.max(this.committedInTerm[c]!, committerTerm);
+      for (let i = c + 1; i <= upTo; i++) {
+        this.committed.push(log[i - 1]!);
+        this.committedInTerm.push(runningMax);
+      }
       for (const [other, role] of this.roles) {
         if (role !== 'leader' || other === node) continue;
         const otherView = this.view(other);
         if (otherView !== null && otherView.state.persistent.currentTerm > committerTerm) {
-          this.checkContainsCommitted(other, atMs, eventIndex, `is leader of a later term (${otherView.state.persistent.currentTerm})`);
+          const otherTerm = otherView.state.persistent.currentTerm;
+          this.checkContainsCommitted(other, otherTerm, atMs, eventIndex, `is leader of a later term (${otherTerm})`);
         }
       }
     }
