@@ -115,17 +115,20 @@ describe('each bug variant is caught by the invariant that protects the rule it 
     });
   }
 
-  // The sweep seeds of `faultline bench` that catch the other three; the same seeds are clean without the bug.
-  const sweep: Array<{ bug: string; seed: number; invariant: string }> = [
+  // The first seeds of `faultline bench`'s hunt campaign (partitions and kills every 200 ms) that catch
+  // each variant; correct Raft survives the same seeds.
+  const hunt: Array<{ bug: string; seed: number; invariant: string }> = [
     { bug: 'vote-without-log-check', seed: 1, invariant: 'LeaderCompleteness' },
     { bug: 'no-step-down', seed: 1, invariant: 'ElectionSafety' },
-    { bug: 'skip-prev-log-check', seed: 4, invariant: 'LogMatching' },
+    { bug: 'skip-prev-log-check', seed: 1, invariant: 'LogMatching' },
+    { bug: 'commit-old-term', seed: 62, invariant: 'LeaderCompleteness' },
+    { bug: 'forget-vote-on-restart', seed: 66, invariant: 'ElectionSafety' },
   ];
-  for (const c of sweep) {
-    it(`${c.bug}: sweep seed ${c.seed} violates ${c.invariant}`, () => {
-      const result = runSeedJob({ seed: c.seed, bug: c.bug, untilMs: 60_000 });
+  for (const c of hunt) {
+    it(`${c.bug}: hunt seed ${c.seed} violates ${c.invariant}`, () => {
+      const result = runSeedJob({ seed: c.seed, bug: c.bug, untilMs: 60_000, campaign: 'hunt' });
       expect(result.violations).toContain(c.invariant);
-      expect(runSeedJob({ seed: c.seed, bug: null, untilMs: 60_000 }).violations).toEqual([]);
+      expect(runSeedJob({ seed: c.seed, bug: null, untilMs: 60_000, campaign: 'hunt' }).violations).toEqual([]);
     });
   }
 

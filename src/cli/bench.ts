@@ -7,14 +7,14 @@
  *    message and timer events, no Raft) as the ceiling. Reported: simulated seconds per wall second,
  *    trace events per second, and the ratio between the two.
  * 2. Memory: heap used after that hour, with the trace kept (bytes per event, and the total).
- * 3. Correctness at scale: N seeds x 60 s of partitions and crashes on correct Raft (0 violations
- *    expected), and for each bug variant the first seed, of at most 200, that catches it. Seeds run
- *    on worker threads, one per core.
+ * 3. Correctness at scale: N seeds x 60 s of a swarm of fault mixes on correct Raft (0 violations
+ *    expected), and for each bug variant the first seed, of at most 200, that the hunt campaign
+ *    catches it with (correct Raft must survive the same seeds). Seeds run on worker threads.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Run } from '../check/run';
-import { buildScenario, RAFT_BUGS, type Scenario } from '../sim/scenario';
+import { buildScenario, RAFT_BUGS, type NemesisFault, type Scenario } from '../sim/scenario';
 import { Simulator } from '../sim/simulator';
 import type { NodeEnv, ProtocolFactory, ProtocolNode } from '../sim/types';
 import { lastFlag, parseArgs, parseIntArg, type ParsedArgs } from './args';
@@ -128,10 +128,14 @@ function heapUsedMb(): number {
 
 // ---- correctness at scale, on worker threads ----
 
+export type Campaign = 'sweep' | 'hunt';
+
 export interface SeedJob {
   seed: number;
   bug: string | null;
   untilMs: number;
+  /** sweep: a fault mix and cadence per seed; hunt: partitions and kills every 200 ms. Default sweep. */
+  campaign?: Campaign;
 }
 
 export interface SeedResult {
@@ -141,23 +145,38 @@ export interface SeedResult {
   traceHash: string;
 }
 
+/** Fault mixes and cadences of the sweep. */
+const SWEEP_INTERVALS_MS = [200, 400, 1000, 2000] as const;
+const SWEEP_FAULT_MIXES: ReadonlyArray<readonly NemesisFault[]> = [
+  ['partition', 'crash'],
+  ['partition', 'kill'],
+  ['crash', 'kill', 'pause'],
+  ['partition', 'crash', 'kill', 'pause'],
+];
+
 /**
- * Fault cadence of a sweep seed, a pure function of the seed: some seeds break things faster than an
- * election completes (200 ms), others let the cluster settle between faults (2 s). Swarm testing in
- * miniature: varying the rate finds bugs a single rate misses.
+ * The nemesis of a seed. The sweep is swarm testing in miniature: seeds cycle through every (fault
+ * mix, cadence) pair, from faster than an election completes (200 ms) to letting the cluster settle
+ * (2 s). The hunt is the one aggressive campaign every bug variant faces: the leader (or a random
+ * node) cut off or killed and restarted within milliseconds, every 200 ms.
  */
-export function sweepIntervalMs(seed: number): number {
-  return [200, 400, 1000, 2000][seed % 4]!;
+export function campaignNemesis(campaign: Campaign, seed: number): { faults: NemesisFault[]; intervalMs: number } {
+  if (campaign === 'hunt') return { faults: ['partition', 'kill'], intervalMs: 200 };
+  return {
+    intervalMs: SWEEP_INTERVALS_MS[seed % SWEEP_INTERVALS_MS.length]!,
+    faults: [...SWEEP_FAULT_MIXES[Math.floor(seed / SWEEP_INTERVALS_MS.length) % SWEEP_FAULT_MIXES.length]!],
+  };
 }
 
-/** Runs one seed of the correctness sweep (also called inside the worker). */
+/** Runs one seed of a campaign (also called inside the worker). */
 export function runSeedJob(job: SeedJob): SeedResult {
+  const nemesis = campaignNemesis(job.campaign ?? 'sweep', job.seed);
   const scenario = buildScenario({
     nodes: 5,
     seed: job.seed,
     untilMs: job.untilMs,
-    nemesis: ['partition', 'crash'],
-    nemesisIntervalMs: sweepIntervalMs(job.seed),
+    nemesis: nemesis.faults,
+    nemesisIntervalMs: nemesis.intervalMs,
     loadOpsPerSec: 20,
     bugs: job.bug === null ? [] : [job.bug],
   });
@@ -236,22 +255,28 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
 
   let failed = false;
   if (!args.flags.has('skip-correctness')) {
-    say(`Correctness: ${seeds} seeds x 60 s, partitions and crashes every 0.2-2 s (by seed), 20 ops/s, ${workers} worker(s)`);
+    say(`Correctness: ${seeds} seeds x 60 s, a fault mix and cadence (0.2-2 s) per seed, 20 ops/s, ${workers} worker(s)`);
     const wallMs0 = Date.now();
     const correct = await runJobs(Array.from({ length: seeds }, (_, i) => ({ seed: i + 1, bug: null, untilMs: 60_000 })), workers);
     const bad = correct.filter((r) => r.violations.length > 0);
     say(`  correct raft: ${bad.length} of ${correct.length} seeds violated an invariant${bad.length ? `: ${bad.slice(0, 5).map((r) => `seed ${r.seed} (${r.violations.join(',')})`).join('; ')}` : ''} [${((Date.now() - wallMs0) / 1000).toFixed(0)} s]`);
     if (bad.length > 0) failed = true;
+    say(`Bug hunt: seeds 1-${bugSeeds} x 60 s, partitions and kills every 200 ms, 20 ops/s (the same campaign for every variant)`);
+    const huntClean = await runJobs(Array.from({ length: bugSeeds }, (_, i) => ({ seed: i + 1, bug: null, untilMs: 60_000, campaign: 'hunt' as const })), workers);
+    const huntBad = huntClean.filter((r) => r.violations.length > 0);
+    say(`  correct raft under the hunt: ${huntBad.length} of ${huntClean.length} seeds violated an invariant`);
+    if (huntBad.length > 0) failed = true;
     const bugs: Record<string, unknown> = {};
     for (const bug of RAFT_BUGS) {
       const t0 = Date.now();
-      const results = await runJobs(Array.from({ length: bugSeeds }, (_, i) => ({ seed: i + 1, bug, untilMs: 60_000 })), workers, (r) => r.violations.length > 0);
+      const jobs = Array.from({ length: bugSeeds }, (_, i) => ({ seed: i + 1, bug, untilMs: 60_000, campaign: 'hunt' as const }));
+      const results = await runJobs(jobs, workers, (r) => r.violations.length > 0);
       const caught = results.find((r) => r.violations.length > 0);
       say(`  bug ${bug.padEnd(24)} ${caught ? `caught at seed ${caught.seed} (${caught.violations.join(', ')})` : `NOT caught in ${bugSeeds} seeds`} [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
       bugs[bug] = caught ? { seed: caught.seed, invariants: caught.violations } : null;
       if (!caught) failed = true;
     }
-    report.correctness = { seeds, violatingSeeds: bad.map((r) => r.seed), bugs };
+    report.correctness = { seeds, violatingSeeds: bad.map((r) => r.seed), huntViolatingSeeds: huntBad.map((r) => r.seed), bugs };
   }
   if (args.flags.has('json')) say(JSON.stringify(report, null, 2));
   return failed ? 1 : 0;

@@ -113,8 +113,8 @@ describe('faultline run', () => {
   });
 
   it('exits 1 and reports LeaderCompleteness for vote-without-log-check under partitions and crashes', async () => {
-    // Seed 1 with a 1 s nemesis is caught within 5 s; the same run of correct Raft is clean.
-    const faults = ['--nodes', '5', '--seed', '1', '--until', '5s', '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20'];
+    // Seed 6 with a 1 s nemesis is caught within 5 s; the same run of correct Raft is clean.
+    const faults = ['--nodes', '5', '--seed', '6', '--until', '5s', '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20'];
     const buggy = await runJson(['--bug', 'vote-without-log-check', ...faults]);
     expect(buggy.code).toBe(1);
     expect(buggy.summary.bugs).toEqual(['vote-without-log-check']);
@@ -128,7 +128,7 @@ describe('faultline run', () => {
 
   it('the human summary lists the violations', async () => {
     const { code, out } = await cli([
-      'run', '--bug', 'vote-without-log-check', '--nodes', '5', '--seed', '1', '--until', '5s',
+      'run', '--bug', 'vote-without-log-check', '--nodes', '5', '--seed', '6', '--until', '5s',
       '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20',
     ]);
     expect(code).toBe(1);

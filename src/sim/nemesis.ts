@@ -1,8 +1,9 @@
 /**
  * The nemesis: a seeded fault plan, Jepsen style. Every `intervalMs` it either heals what it broke
  * last time or, when all is well, injects one new fault drawn from the enabled kinds (partition,
- * crash, pause). The plan depends only on the nemesis stream of the seed and on the trace (crashes
- * target the last node that announced itself leader half the time), never on protocol internals.
+ * crash, pause, or kill: a crash restarted within milliseconds). The plan depends only on the
+ * nemesis stream of the seed and on the trace (crashes and kills target the last node that announced
+ * itself leader half the time), never on protocol internals.
  */
 import type { Rng } from './rng';
 import type { NemesisFault, Scenario } from './scenario';
@@ -19,6 +20,9 @@ export interface NemesisPort {
   pause(node: NodeId): void;
   resume(node: NodeId): void;
 }
+
+/** Longest time a killed node stays down. */
+const KILL_RESTART_MAX_MS = 60;
 
 type Active = { kind: 'partition' } | { kind: 'crash'; node: NodeId } | { kind: 'pause'; node: NodeId };
 
@@ -57,21 +61,41 @@ export class Nemesis {
     this.active = this.inject(kind);
   }
 
-  private inject(kind: NemesisFault): Active {
+  /** Half the time the leader, as Jepsen's primary-killing nemeses do: that is where failures hide. */
+  private victim(): NodeId {
+    const leader = this.port.lastLeader();
+    return leader !== null && this.rng.chance(0.5) ? leader : this.rng.pick(this.members);
+  }
+
+  private inject(kind: NemesisFault): Active | null {
     switch (kind) {
       case 'partition': {
         const shuffled = this.rng.shuffled(this.members);
-        const cut = this.rng.int(1, Math.max(1, shuffled.length - 1));
+        // Half the time the leader goes to the minority side (Jepsen's "isolate the primary"): a
+        // deposed leader still taking writes is where divergent logs come from.
+        const leader = this.port.lastLeader();
+        const isolateLeader = leader !== null && this.rng.chance(0.5);
+        if (isolateLeader) {
+          shuffled.splice(shuffled.indexOf(leader), 1);
+          shuffled.unshift(leader);
+        }
+        const minority = Math.max(1, Math.floor((shuffled.length - 1) / 2));
+        const cut = isolateLeader ? this.rng.int(1, minority) : this.rng.int(1, Math.max(1, shuffled.length - 1));
         this.port.partition([shuffled.slice(0, cut), shuffled.slice(cut)]);
         return { kind: 'partition' };
       }
       case 'crash': {
-        // Half the time the nemesis kills the leader, as Jepsen's primary-killing nemeses do: that is
-        // where the interesting failures are. The choice depends only on the seed and the trace.
-        const leader = this.port.lastLeader();
-        const node = leader !== null && this.rng.chance(0.5) ? leader : this.rng.pick(this.members);
+        const node = this.victim();
         this.port.crash(node);
         return { kind: 'crash', node };
+      }
+      case 'kill': {
+        // kill -9 under a supervisor: the process is back within a few milliseconds, with only what
+        // its disk kept. Fast enough to come back inside the election it was voting in.
+        const node = this.victim();
+        this.port.crash(node);
+        this.port.setTimer(() => this.port.restart(node), this.rng.int(1, KILL_RESTART_MAX_MS));
+        return null;
       }
       case 'pause': {
         const node = this.rng.pick(this.members);
