@@ -57,6 +57,8 @@ const FIELDS: { [K in TraceEventKind]: ReadonlyArray<readonly [string, FieldType
 
 export const TRACE_EVENT_KINDS = Object.keys(FIELDS) as TraceEventKind[];
 const KIND_CODE = new Map<TraceEventKind, number>(TRACE_EVENT_KINDS.map((k, i) => [k, i]));
+const CODE_SENT = KIND_CODE.get('sent')!;
+const CODE_DELIVERED = KIND_CODE.get('delivered')!;
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
@@ -119,6 +121,30 @@ class ByteWriter {
 
 /** Canonical encoding of one event: kind code, time, then the kind's fields in FIELDS order. */
 export function encodeEvent(event: TraceEvent, out: ByteWriter): void {
+  // Hand-written fast paths for the kinds that make up most of a trace (message sends and
+  // deliveries); they write exactly what the table-driven loop below would (trace.test.ts checks).
+  switch (event.kind) {
+    case 'sent':
+      out.varint(CODE_SENT);
+      out.varint(event.atMs);
+      out.varint(event.msgId);
+      out.string(event.from);
+      out.string(event.to);
+      out.string(event.type);
+      out.varint(event.term);
+      out.string(event.detail);
+      return;
+    case 'delivered':
+      out.varint(CODE_DELIVERED);
+      out.varint(event.atMs);
+      out.varint(event.msgId);
+      out.string(event.from);
+      out.string(event.to);
+      out.string(event.type);
+      return;
+    default:
+      break;
+  }
   const code = KIND_CODE.get(event.kind);
   if (code === undefined) throw new Error(`trace: unknown event kind ${String(event.kind)}`);
   out.varint(code);

@@ -357,24 +357,30 @@ function aeResponse(term: number, success: boolean, matchIndex: number): AppendE
 
 function handleAppendEntriesResponse(s: RaftState, from: NodeId, m: AppendEntriesResponse, config: RaftConfig, out: RaftOutput[]): RaftState {
   if (s.volatile.role !== 'leader' || m.term !== s.persistent.currentTerm) return s; // stale
-  const nextIndex = new Map(s.volatile.nextIndex);
-  const matchIndex = new Map(s.volatile.matchIndex);
   if (m.success) {
     // Responses may arrive out of order: never move matchIndex backwards.
     // Clamped to our log: only a buggy second leader of this term could report more.
-    const match = Math.min(lastLogIndex(s), Math.max(matchIndex.get(from) ?? 0, m.matchIndex));
-    matchIndex.set(from, match);
-    nextIndex.set(from, Math.max(nextIndex.get(from) ?? 1, match + 1));
-    const next = withVolatile(s, { nextIndex, matchIndex });
+    const oldMatch = s.volatile.matchIndex.get(from) ?? 0;
+    const oldNext = s.volatile.nextIndex.get(from) ?? 1;
+    const match = Math.min(lastLogIndex(s), Math.max(oldMatch, m.matchIndex));
+    const nextFor = Math.max(oldNext, match + 1);
+    let next = s;
+    // Copy the maps only when this response moves them (duplicates and stale successes do not).
+    if (match !== oldMatch || nextFor !== oldNext) {
+      next = withVolatile(s, {
+        matchIndex: new Map(s.volatile.matchIndex).set(from, match),
+        nextIndex: new Map(s.volatile.nextIndex).set(from, nextFor),
+      });
+    }
     const after = maybeAdvanceCommit(next, config, out);
     // Keep a lagging follower moving without waiting for the next heartbeat.
     if ((after.volatile.nextIndex.get(from) ?? 1) <= lastLogIndex(after)) return sendAppendEntries(after, [from], config, out);
     return after;
   }
   // Figure 2: on a log inconsistency, decrement nextIndex and retry; the follower's hint skips ahead.
-  const current = nextIndex.get(from) ?? 1;
-  nextIndex.set(from, Math.max(1, Math.min(current - 1, m.matchIndex + 1)));
-  return sendAppendEntries(withVolatile(s, { nextIndex, matchIndex }), [from], config, out);
+  const current = s.volatile.nextIndex.get(from) ?? 1;
+  const nextIndex = new Map(s.volatile.nextIndex).set(from, Math.max(1, Math.min(current - 1, m.matchIndex + 1)));
+  return sendAppendEntries(withVolatile(s, { nextIndex }), [from], config, out);
 }
 
 /** Sends each of `to` its AppendEntries, and notes that the next heartbeat can skip them. */
@@ -514,19 +520,22 @@ function applyCommitted(s: RaftState, out: RaftOutput[]): RaftState {
   // Only a bug variant that truncated committed entries can leave commitIndex past the log's end.
   const commitIndex = Math.min(s.volatile.commitIndex, lastLogIndex(s));
   if (commitIndex <= lastApplied) return s;
-  const kv = new Map(s.volatile.kv);
-  const sessions = new Map(s.volatile.sessions);
+  // Copied on first write only: most applied entries are no-ops and reads.
+  let kv: Map<string, string> | null = null;
+  let sessions: Map<ClientId, SessionResult> | null = null;
   let pendingReplies: Map<number, PendingReply> | null = null;
   for (let i = lastApplied + 1; i <= commitIndex; i++) {
     const command = s.persistent.log[i - 1]!.command;
     if (command.kind !== 'client') continue;
-    const previous = sessions.get(command.client);
+    const previous = (sessions ?? s.volatile.sessions).get(command.client);
     let result: SessionResult;
     if (previous !== undefined && previous.opId >= command.opId) {
       result = previous; // already executed: do not run it twice
     } else {
-      result = execute(kv, command);
-      sessions.set(command.client, result);
+      // A read leaves the map alone, so it can run against the current one without a copy.
+      const target = command.op === 'read' ? (kv ?? (s.volatile.kv as Map<string, string>)) : (kv ??= new Map(s.volatile.kv));
+      result = execute(target, command);
+      (sessions ??= new Map(s.volatile.sessions)).set(command.client, result);
     }
     const waiting = s.volatile.pendingReplies.get(i);
     if (waiting !== undefined) {
@@ -536,5 +545,10 @@ function applyCommitted(s: RaftState, out: RaftOutput[]): RaftState {
     }
   }
   out.push({ type: 'applied', index: commitIndex });
-  return withVolatile(s, { lastApplied: commitIndex, kv, sessions, ...(pendingReplies ? { pendingReplies } : {}) });
+  return withVolatile(s, {
+    lastApplied: commitIndex,
+    kv: kv ?? s.volatile.kv,
+    sessions: sessions ?? s.volatile.sessions,
+    pendingReplies: pendingReplies ?? s.volatile.pendingReplies,
+  });
 }
