@@ -744,7 +744,9 @@ describe('the trace records operator actions and their effects', () => {
       '60 action heal ',
       '60 fault heal ',
       '70 action cut-link n1<->n2',
+      '70 fault cut-link n1<->n2',
       '80 action heal-link n1->n2',
+      '80 fault heal-link n1->n2',
       '90 action client-request cas k1 2 if 1',
     ]);
   });

@@ -373,9 +373,12 @@ export class Simulator {
       case 'heal':
         return this.heal();
       case 'cut-link':
+        // Recorded as a fault like partitions, so anything listing faults (the timeline) shows it.
+        this.fault('cut-link', detail);
         this.network.cutLink(action.from, action.to, action.oneWay);
         return;
       case 'heal-link':
+        this.fault('heal-link', detail);
         this.network.healLink(action.from, action.to, action.oneWay);
         return;
       case 'drop-message': {
