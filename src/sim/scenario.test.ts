@@ -381,3 +381,17 @@ describe('parseScenario on arbitrary input', () => {
     expect(valid).toBeGreaterThan(10);
   });
 });
+
+describe('one mistake, one error', () => {
+  it('does not add knock-on errors from a bad field standing in as a placeholder', () => {
+    const r = parseScenario({
+      cluster: { nodes: 3 },
+      timing: { electionTimeoutMinMs: 0 },
+      workload: { readFraction: 2 },
+      actions: [{ atMs: 1, type: 'partition', groups: [['n1', 'n9'], ['n2', 'n3']] }],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => e.path)).toEqual(['timing.electionTimeoutMinMs', 'workload.readFraction', 'actions[0].groups[0][1]']);
+  });
+});

@@ -219,10 +219,13 @@ export function parseScenario(input: unknown): ParseResult {
       t?.electionTimeoutMaxMs === undefined ? d.timing.electionTimeoutMaxMs : v.int(t.electionTimeoutMaxMs, 'timing.electionTimeoutMaxMs', 1, LIMITS.timeMsMax),
     fsyncMs: t?.fsyncMs === undefined ? d.timing.fsyncMs : v.int(t.fsyncMs, 'timing.fsyncMs', 0, LIMITS.timeMsMax),
   };
-  if (timing.electionTimeoutMinMs > timing.electionTimeoutMaxMs) {
+  // Cross-field rules only between fields that are valid on their own: a bad field stands in as a
+  // placeholder, and comparing against it would report a second, misleading error.
+  const timingOk = !v.hasErrorUnder('timing.');
+  if (timingOk && timing.electionTimeoutMinMs > timing.electionTimeoutMaxMs) {
     v.error('timing.electionTimeoutMaxMs', 'must be >= timing.electionTimeoutMinMs');
   }
-  if (timing.heartbeatMs >= timing.electionTimeoutMinMs) {
+  if (timingOk && timing.heartbeatMs >= timing.electionTimeoutMinMs) {
     // Raft section 5.6: broadcastTime << electionTimeout, or followers time out under a healthy leader.
     v.error('timing.heartbeatMs', 'must be less than timing.electionTimeoutMinMs (Raft section 5.6)');
   }
@@ -248,7 +251,7 @@ export function parseScenario(input: unknown): ParseResult {
     timeoutMs: w?.timeoutMs === undefined ? dw.timeoutMs : v.int(w.timeoutMs, 'workload.timeoutMs', 1, LIMITS.timeMsMax),
     maxRedirects: w?.maxRedirects === undefined ? dw.maxRedirects : v.int(w.maxRedirects, 'workload.maxRedirects', 0, 100),
   };
-  if (workload.readFraction + workload.casFraction > 1 + 1e-9) {
+  if (!v.hasErrorUnder('workload.') && workload.readFraction + workload.casFraction > 1 + 1e-9) {
     v.error('workload.casFraction', 'readFraction + casFraction must be at most 1');
   }
 
@@ -284,6 +287,11 @@ type Obj = Record<string, unknown>;
 /** Collects errors with their paths; each check returns a placeholder on failure so parsing goes on. */
 class Validator {
   readonly errors: ValidationError[] = [];
+
+  /** Whether an error was reported at `prefix` or below it. */
+  hasErrorUnder(prefix: string): boolean {
+    return this.errors.some((e) => e.path === prefix || e.path.startsWith(prefix));
+  }
 
   error(path: string, message: string): void {
     if (this.errors.length < 50) this.errors.push({ path, message });
@@ -424,7 +432,9 @@ class Validator {
         const seen = new Set<string>();
         groups.forEach((g, i) =>
           g.forEach((id, j) => {
-            if (seen.has(id)) this.error(`${path}.groups[${i}][${j}]`, `node ${id} is in more than one group`);
+            const at = `${path}.groups[${i}][${j}]`;
+            if (this.hasErrorUnder(at)) return; // an unknown node, already reported
+            if (seen.has(id)) this.error(at, `node ${id} is in more than one group`);
             seen.add(id);
           }),
         );
