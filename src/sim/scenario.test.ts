@@ -395,3 +395,12 @@ describe('one mistake, one error', () => {
     expect(r.errors.map((e) => e.path)).toEqual(['timing.electionTimeoutMinMs', 'workload.readFraction', 'actions[0].groups[0][1]']);
   });
 });
+
+describe('strings must be valid Unicode', () => {
+  it('refuses a lone surrogate (it would hash like U+FFFD) and accepts a full pair', () => {
+    const action = (value: string) => ({ actions: [{ atMs: 1, type: 'client-request', op: 'write', key: 'k', value }] });
+    const bad = parseScenario(action('a\ud800b'));
+    expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['actions[0].value']);
+    expect(parseScenario(action('\ud83d\ude00')).ok).toBe(true);
+  });
+});

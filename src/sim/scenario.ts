@@ -284,6 +284,8 @@ export function parseScenario(input: unknown): ParseResult {
 
 type Obj = Record<string, unknown>;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Collects errors with their paths; each check returns a placeholder on failure so parsing goes on. */
 class Validator {
   readonly errors: ValidationError[] = [];
@@ -335,6 +337,11 @@ class Validator {
   string(value: unknown, path: string, maxLength: number): string {
     if (typeof value !== 'string' || value.length > maxLength) {
       this.error(path, `must be a string of at most ${maxLength} characters`);
+      return '';
+    }
+    if (LONE_SURROGATE.test(value)) {
+      // UTF-8 cannot hold half a surrogate pair: two different strings would encode (and hash) alike.
+      this.error(path, 'must be valid Unicode text (it holds half of a surrogate pair)');
       return '';
     }
     return value;

@@ -233,6 +233,8 @@ export class Trace {
     this.writer.reset();
     encodeEvent(event, this.writer);
     const encoded = this.writer.bytes.subarray(0, this.writer.length);
+    // Refuse before hashing, so a refused event leaves the hash, the counts and the store in step.
+    if (encoded.length > CHUNK_BYTES) throw new Error(`trace: event of ${encoded.length} bytes is larger than a chunk`);
     // Length-prefix each event in the hash input so the byte stream parses one way only. Events are
     // staged and hashed in 16 KiB batches: per-call overhead dominates for 20-byte records.
     this.stage.varint(encoded.length);
