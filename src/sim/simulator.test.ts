@@ -384,6 +384,22 @@ describe('sends wait for pending disk writes', () => {
     ]);
   });
 
+  it('a paused node sends what waited on its disk only when it resumes (and still hears of durability)', () => {
+    const h = new PingHarness(0);
+    const sim = start(scenario({ actions: [{ atMs: 102, type: 'pause', node: 'n2' }, { atMs: 130, type: 'resume', node: 'n2' }] }), h);
+    const acks: number[] = [];
+    at(sim, 100, () => {
+      h.env('n2').persist({ kind: 'note', text: 'a' } satisfies PingWrite, () => acks.push(sim.nowMs)); // durable at 105
+      h.sendNote('n2', 'n3', 1); // held behind it
+    });
+    sim.runUntil();
+    expect(acks).toEqual([130]);
+    expect(eventsOf(sim).filter((e) => e.kind === 'sent' || e.kind === 'delivered').map(brief)).toEqual([
+      '130 sent #1 n2->n3 Note seq=1',
+      '140 delivered #1 n2->n3 Note',
+    ]);
+  });
+
   it('a send waits for every write issued before it, not just the first', () => {
     const h = new PingHarness(0);
     const sim = start(scenario(), h);

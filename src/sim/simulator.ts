@@ -28,6 +28,8 @@ interface NodeSlot {
   incarnation: number;
   /** Timers of this node that came due while it was paused, by id; they fire on resume, in order. */
   deferredTimers: Map<number, () => void>;
+  /** Disk completions that came while paused; the process acts on them (in order) on resume. */
+  deferredDiskAcks: Array<() => void>;
   /** Messages that arrived while paused (kept in the OS buffer); delivered on resume. */
   bufferedMessages: InFlight[];
   /** Live clock timers set by the node's actor, cancelled on a crash. */
@@ -96,7 +98,7 @@ export class Simulator {
     for (const id of this.members) {
       this.slots.set(id, {
         id, status: 'crashed', node: null, durable: factory.emptyDurable(), disk: new Disk(scenario.timing.fsyncMs),
-        incarnation: 0, deferredTimers: new Map(), bufferedMessages: [], actorTimers: new Set(),
+        incarnation: 0, deferredTimers: new Map(), deferredDiskAcks: [], bufferedMessages: [], actorTimers: new Set(),
       });
     }
   }
@@ -248,13 +250,14 @@ export class Simulator {
   private fsyncDone(slot: NodeSlot): void {
     const entry = slot.disk.completeOldest();
     this.factory.applyWrite(slot.durable, entry.write);
-    for (const release of entry.held) release();
-    // The disk is hardware: it completes even while the node is paused, but a paused process only
-    // hears of it on resume, like any other event.
-    if (entry.onDurable !== null) {
-      if (slot.status === 'paused') slot.deferredTimers.set(-entry.timer, entry.onDurable);
-      else entry.onDurable();
-    }
+    // The disk is hardware: the write is durable even while the node is paused, but the paused
+    // process only learns of it (and sends the replies that waited for it) on resume.
+    const acknowledge = (): void => {
+      for (const release of entry.held) release();
+      entry.onDurable?.();
+    };
+    if (slot.status === 'paused') slot.deferredDiskAcks.push(acknowledge);
+    else acknowledge();
   }
 
   // ---- network -------------------------------------------------------------------------------
@@ -427,6 +430,7 @@ export class Simulator {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, reason: 'crashed' });
     }
     slot.deferredTimers = new Map();
+    slot.deferredDiskAcks = [];
     slot.bufferedMessages = [];
   }
 
@@ -449,9 +453,15 @@ export class Simulator {
     if (slot.status !== 'paused') return;
     this.fault('resume', id);
     slot.status = 'up';
+    const incarnation = slot.incarnation;
+    const acks = slot.deferredDiskAcks;
+    slot.deferredDiskAcks = [];
+    for (const acknowledge of acks) {
+      if (slot.incarnation !== incarnation || slot.status !== 'up') return;
+      acknowledge();
+    }
     const messages = slot.bufferedMessages;
     slot.bufferedMessages = [];
-    const incarnation = slot.incarnation;
     for (const flight of messages) {
       if (slot.incarnation !== incarnation || slot.status !== 'up') break;
       this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, type: flight.message.type });
