@@ -94,6 +94,23 @@ class ShadowLog {
   }
 }
 
+/**
+ * For each event of a step (by position), if it is an append: the highest index it wrote that no later
+ * append of the same node in the step replaces (Infinity when none does).
+ */
+function appendsKeptUpTo(events: readonly TraceEvent[]): number[] {
+  const kept: number[] = new Array<number>(events.length);
+  const earliestLaterStart = new Map<NodeId, number>();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.kind !== 'append') continue;
+    const later = earliestLaterStart.get(e.node);
+    kept[i] = later === undefined ? Number.POSITIVE_INFINITY : later - 1;
+    earliestLaterStart.set(e.node, Math.min(later ?? Number.POSITIVE_INFINITY, e.index));
+  }
+  return kept;
+}
+
 // ---- the checker -------------------------------------------------------------------------------
 
 export class RaftInvariantChecker implements StepObserver {
@@ -103,6 +120,8 @@ export class RaftInvariantChecker implements StepObserver {
   private readonly roles = new Map<NodeId, string>();
   private readonly leaderOfTerm = new Map<number, NodeId>();
   private readonly lastCommit = new Map<NodeId, number>();
+  /** Within the current step: each node's real log length after its latest append event. */
+  private readonly logLengthInStep = new Map<NodeId, number>();
   /** The longest committed prefix seen on any node: its length and per-index hashes. */
   private committed = new ShadowLog();
   /**
@@ -116,6 +135,8 @@ export class RaftInvariantChecker implements StepObserver {
 
   afterStep(sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void {
     this.sim = sim;
+    this.logLengthInStep.clear();
+    const keptUpTo = appendsKeptUpTo(events);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const index = firstEventIndex + i;
@@ -129,7 +150,7 @@ export class RaftInvariantChecker implements StepObserver {
           if (this.roles.get(e.node) === 'leader') this.onLeader(e.node, e.term, e.atMs, index);
           break;
         case 'append':
-          this.onAppend(e.node, e.index, e.count, e.atMs, index);
+          this.onAppend(e.node, e.index, e.count, keptUpTo[i]!, e.atMs, index);
           break;
         case 'commit':
           this.onCommit(e.node, e.commitIndex, e.atMs, index);
@@ -221,12 +242,21 @@ export class RaftInvariantChecker implements StepObserver {
   }
 
   /** LeaderAppendOnly, LogMatching, and StateMachineSafety for overwritten committed entries. */
-  private onAppend(node: NodeId, startIndex: number, count: number, atMs: number, eventIndex: number): void {
+  /**
+   * `keptUpTo`: the highest index of this append that no later append of the same node in the same
+   * step replaces. The checker reads entries from the node's log as it is at the end of the step, so
+   * only those indexes hold what this append wrote. (One step can carry several edits: a resumed node
+   * handles everything it missed while paused in one step.)
+   */
+  private onAppend(node: NodeId, startIndex: number, count: number, keptUpTo: number, atMs: number, eventIndex: number): void {
     const shadow = this.shadow(node);
     const view = this.view(node);
     if (view === null) return;
     const log = view.state.persistent.log;
-    if (startIndex <= shadow.length) {
+    // The node's real log length before this edit (the shadow may lag within a step, see above).
+    const lengthBefore = this.logLengthInStep.get(node) ?? shadow.length;
+    this.logLengthInStep.set(node, startIndex + count - 1);
+    if (startIndex <= lengthBefore) {
       if (this.roles.get(node) === 'leader') {
         this.violate('LeaderAppendOnly', `${node}:${startIndex}`, atMs, eventIndex, [node],
           `Leader ${node} replaced its entries from index ${startIndex} on.`);
@@ -239,8 +269,7 @@ export class RaftInvariantChecker implements StepObserver {
       }
     }
     shadow.truncateTo(Math.min(shadow.length, startIndex - 1));
-    // Entries may have been removed again later in the same step; take what the log holds now.
-    const end = Math.min(startIndex + count - 1, log.length);
+    const end = Math.min(startIndex + count - 1, keptUpTo, log.length);
     for (let i = shadow.length + 1; i <= end; i++) shadow.push(log[i - 1]!);
     for (let i = startIndex; i <= shadow.length && i <= end; i++) this.checkLogMatching(node, shadow, i, atMs, eventIndex);
   }
