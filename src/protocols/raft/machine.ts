@@ -1,11 +1,12 @@
 /**
  * A Raft node's roles and timers as an XState v5 statechart: follower, candidate and leader, with a
- * randomized election timeout and a heartbeat as delayed transitions on the simulator's virtual clock.
+ * randomized election timeout, a heartbeat and a vote retry as delayed events on the simulator's
+ * virtual clock.
  *
  * The rules live in the pure handlers of core.ts. Messages are handed to them by the node host
  * directly (they are the hot path: hundreds per simulated second, and most change neither role nor
  * timers); the chart hears about what concerns it: its timers firing, and role changes the handlers
- * decide (ROLE). See docs/ARCHITECTURE.md, "Why messages bypass the actor", for the measurements.
+ * decide (ROLE). See docs/ARCHITECTURE.md, "Departure 1: messages bypass the actor", for the measurements.
  *
  * The election timer is lazy, like etcd's tick-based one: a valid AppendEntries or a granted vote only
  * moves the deadline (in the host); when the chart's timer fires early it re-arms for the remainder.
@@ -21,7 +22,7 @@ export interface RaftChartHost {
   /** Draws a fresh randomized timeout and sets the deadline from now (Raft section 5.2). */
   resetElectionDeadline(): void;
   startElection(): void;
-  /** Candidate: ask again the peers that have not answered (section 5.1). */
+  /** Candidate: ask again the peers that have not granted their vote (section 5.1). */
   resendVoteRequests(): void;
   sendHeartbeats(): void;
   role(): Role;
