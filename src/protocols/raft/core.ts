@@ -42,6 +42,21 @@ function peers(s: RaftState): NodeId[] {
 
 // ---- state construction ------------------------------------------------------------------------
 
+/** The candidate's and leader's bookkeeping, empty: what a follower holds of it. */
+function followerBookkeeping(): Pick<
+  RaftVolatile,
+  'votesGranted' | 'votesResponded' | 'nextIndex' | 'matchIndex' | 'sentSinceHeartbeat' | 'pendingReplies'
+> {
+  return {
+    votesGranted: new Set(),
+    votesResponded: new Set(),
+    nextIndex: new Map(),
+    matchIndex: new Map(),
+    sentSinceHeartbeat: new Set(),
+    pendingReplies: new Map(),
+  };
+}
+
 function freshVolatile(durableIndex: number): RaftVolatile {
   return {
     role: 'follower',
@@ -49,12 +64,7 @@ function freshVolatile(durableIndex: number): RaftVolatile {
     commitIndex: 0,
     lastApplied: 0,
     durableIndex,
-    votesGranted: new Set(),
-    votesResponded: new Set(),
-    nextIndex: new Map(),
-    matchIndex: new Map(),
-    sentSinceHeartbeat: new Set(),
-    pendingReplies: new Map(),
+    ...followerBookkeeping(),
     kv: new Map(),
     sessions: new Map(),
   };
@@ -144,16 +154,7 @@ export function becomeFollower(s: RaftState, term: number, leaderId: NodeId | nu
   }
   // Clients waiting on this (former) leader get no answer: their entries may still commit under the
   // next leader, so the outcome is unknown and they will time out (recorded as info).
-  return withVolatile(next, {
-    role: 'follower',
-    leaderId,
-    votesGranted: new Set(),
-    votesResponded: new Set(),
-    nextIndex: new Map(),
-    matchIndex: new Map(),
-    sentSinceHeartbeat: new Set(),
-    pendingReplies: new Map(),
-  });
+  return withVolatile(next, { role: 'follower', leaderId, ...followerBookkeeping() });
 }
 
 /** Election timeout: start an election in a new term, voting for ourselves (section 5.2). */
