@@ -30,6 +30,8 @@ export interface Violation {
   eventIndex: number;
   nodes: NodeId[];
   message: string;
+  /** The log index the violation is about (null for ElectionSafety and CommitIndexMonotonic). */
+  logIndex: number | null;
 }
 
 /** Violations recorded per run; past this the run has said all it usefully can. */
@@ -178,12 +180,14 @@ export class RaftInvariantChecker implements StepObserver {
     return s;
   }
 
-  private violate(invariant: RaftInvariantName, key: string, atMs: number, eventIndex: number, nodes: NodeId[], message: string): void {
+  private violate(
+    invariant: RaftInvariantName, key: string, atMs: number, eventIndex: number, nodes: NodeId[], message: string, logIndex: number | null,
+  ): void {
     // One report per invariant and situation: a broken property tends to stay broken.
     const id = `${invariant}:${key}`;
     if (this.reported.has(id) || this.violations.length >= VIOLATION_LIMIT) return;
     this.reported.add(id);
-    const v: Violation = { invariant, atMs, eventIndex, nodes: [...nodes].sort(), message };
+    const v: Violation = { invariant, atMs, eventIndex, nodes: [...nodes].sort(), message, logIndex };
     this.violations.push(v);
     this.onViolation(v);
   }
@@ -192,7 +196,7 @@ export class RaftInvariantChecker implements StepObserver {
   private onLeader(node: NodeId, term: number, atMs: number, eventIndex: number): void {
     const other = this.leaderOfTerm.get(term);
     if (other !== undefined && other !== node) {
-      this.violate('ElectionSafety', `t${term}`, atMs, eventIndex, [other, node], `${other} and ${node} are both leader in term ${term}.`);
+      this.violate('ElectionSafety', `t${term}`, atMs, eventIndex, [other, node], `${other} and ${node} are both leader in term ${term}.`, null);
     } else {
       this.leaderOfTerm.set(term, node);
     }
@@ -224,7 +228,7 @@ export class RaftInvariantChecker implements StepObserver {
     if (!has) {
       const missing = this.firstDifference(log, this.committed, c);
       this.violate('LeaderCompleteness', `${node}:${missing}`, atMs, eventIndex, [node],
-        `${node} ${why} without committed entry ${missing} (entries 1..${c} are committed).`);
+        `${node} ${why} without committed entry ${missing} (entries 1..${c} are committed).`, missing);
     }
   }
 
@@ -259,13 +263,13 @@ export class RaftInvariantChecker implements StepObserver {
     if (startIndex <= lengthBefore) {
       if (this.roles.get(node) === 'leader') {
         this.violate('LeaderAppendOnly', `${node}:${startIndex}`, atMs, eventIndex, [node],
-          `Leader ${node} replaced its entries from index ${startIndex} on.`);
+          `Leader ${node} replaced its entries from index ${startIndex} on.`, startIndex);
       }
       // The commit index before this step: commit events follow appends within a step.
       const commitIndex = this.lastCommit.get(node) ?? 0;
       if (startIndex <= commitIndex) {
         this.violate('StateMachineSafety', `${node}:overwrite:${startIndex}`, atMs, eventIndex, [node],
-          `${node} overwrote entry ${startIndex}, which it had already committed (commit index ${commitIndex}).`);
+          `${node} overwrote entry ${startIndex}, which it had already committed (commit index ${commitIndex}).`, startIndex);
       }
     }
     shadow.truncateTo(Math.min(shadow.length, startIndex - 1));
@@ -281,7 +285,7 @@ export class RaftInvariantChecker implements StepObserver {
       if (!shadow.samePrefix(index, theirs.hashA[index]!, theirs.hashB[index]!)) {
         const differs = this.firstDifference(shadow, theirs, index);
         this.violate('LogMatching', `${[node, other].sort().join(',')}:${index}`, atMs, eventIndex, [node, other],
-          `${node} and ${other} both have an entry of term ${term} at index ${index}, but their logs differ at index ${differs}.`);
+          `${node} and ${other} both have an entry of term ${term} at index ${index}, but their logs differ at index ${differs}.`, differs);
       }
     }
   }
@@ -291,7 +295,7 @@ export class RaftInvariantChecker implements StepObserver {
     const last = this.lastCommit.get(node) ?? 0;
     if (commitIndex < last) {
       this.violate('CommitIndexMonotonic', `${node}:${commitIndex}`, atMs, eventIndex, [node],
-        `${node}'s commit index went back from ${last} to ${commitIndex}.`);
+        `${node}'s commit index went back from ${last} to ${commitIndex}.`, null);
     }
     this.lastCommit.set(node, Math.max(last, commitIndex));
     const shadow = this.shadow(node);
@@ -301,7 +305,7 @@ export class RaftInvariantChecker implements StepObserver {
     if (overlap > 0 && !shadow.samePrefix(overlap, this.committed.hashA[overlap]!, this.committed.hashB[overlap]!)) {
       const differs = this.firstDifference(shadow, this.committed, overlap);
       this.violate('StateMachineSafety', `${node}:${differs}`, atMs, eventIndex, [node],
-        `${node} committed a different entry at index ${differs} than another server had committed there.`);
+        `${node} committed a different entry at index ${differs} than another server had committed there.`, differs);
       return;
     }
     if (upTo > c) {

@@ -92,7 +92,7 @@ export class Run {
       const message = err instanceof Error ? err.message : String(err);
       this.stopped = `assertion failed: ${message}`;
       this.sim.record({ kind: 'violation', atMs: this.sim.nowMs, invariant: 'Assertion', nodes: '', message, eventIndex: Math.max(0, this.sim.trace.length - 1) });
-      this.checker.violations.push({ invariant: 'Assertion', atMs: this.sim.nowMs, eventIndex: Math.max(0, this.sim.trace.length - 1), nodes: [], message });
+      this.checker.violations.push({ invariant: 'Assertion', atMs: this.sim.nowMs, eventIndex: Math.max(0, this.sim.trace.length - 1), nodes: [], message, logIndex: null });
     }
   }
 
@@ -113,6 +113,24 @@ export class Run {
       /* bounded by the simulator's step limit */
     }
     if (this.stopped === null) this.sim.clock.advanceTo(limit);
+  }
+
+  /**
+   * Schedules an operator action at its `atMs` (not before now), ahead of every other timer due
+   * then: the lab's live input, which replays exactly when the same action is in the scenario.
+   */
+  scheduleAction(action: OperatorAction): void {
+    this.guard(() => this.sim.scheduleAction(action));
+  }
+
+  /** Steps taken so far (each fires one timer). */
+  get stepCount(): number {
+    return this.sim.stepCount;
+  }
+
+  /** Why the run stopped early (a violation with stopOnViolation, or an assertion), or null. */
+  get stoppedReason(): string | null {
+    return this.stopped;
   }
 
   /** An operator action now (recorded in the trace as part of the run's input). */

@@ -56,6 +56,7 @@ const SCENARIO_FILE = JSON.stringify({
   untilMs: 1000,
   cluster: { nodes: 3 },
   network: { latency: { kind: 'constant', ms: 5 } },
+  workload: { opsPerSec: 0 },
   actions: [{ atMs: 500, type: 'client-request', op: 'write', key: 'x', value: '1' }],
 });
 
@@ -190,6 +191,15 @@ describe('faultline run', () => {
       });
       expect(code).toBe(2);
       expect(err).toMatch(/cli\.json: actions\[0\]\.node: must be a node id of this cluster/);
+    });
+
+    it('--until before some of the file\'s actions runs that prefix of the scenario (as the lab shows it)', async () => {
+      const files = { 'cli.json': SCENARIO_FILE }; // its one action is at 500 ms
+      const prefix = await runJson(['--scenario', 'cli.json', '--until', '400ms'], files);
+      expect(prefix.code).toBe(0);
+      expect(prefix.summary.clientOps.invoked).toBe(0);
+      const whole = await runJson(['--scenario', 'cli.json', '--until', '600ms'], files);
+      expect(whole.summary.clientOps.invoked).toBe(1);
     });
   });
 });

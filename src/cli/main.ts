@@ -30,7 +30,7 @@ Run options:
   --until DURATION         simulated time to run: 500ms, 60s, 2m, 1h (default 10s)
   --nemesis LIST           faults to inject: partition,crash,pause or none (default none)
   --nemesis-interval DUR   time between nemesis actions (default 5s)
-  --load OPS_PER_S         client operations per second (default 0)
+  --load OPS_PER_S         client operations per second (default 5)
   --bug NAME               run a deliberately broken Raft: commit-old-term, vote-without-log-check,
                            forget-vote-on-restart, skip-prev-log-check, no-step-down (repeatable)
   --json                   print one JSON object (traceHash, events, violations, ...)
@@ -83,7 +83,12 @@ export function scenarioFromArgs(args: ParsedArgs, io: CliIo): Scenario {
   const seed = lastFlag(args, 'seed');
   if (seed !== undefined) raw.seed = parseIntArg(seed, '--seed', 0, 0xffffffff);
   const until = lastFlag(args, 'until');
-  if (until !== undefined) raw.untilMs = parseDurationMs(until, '--until');
+  if (until !== undefined) {
+    raw.untilMs = parseDurationMs(until, '--until');
+    // Running a prefix of a scenario: actions after the end would never fire, so they are left out
+    // (the trace is the same as the whole scenario's up to that moment, which is what the lab shows).
+    if (Array.isArray(raw.actions)) raw.actions = (raw.actions as Array<{ atMs?: unknown }>).filter((a) => !(typeof a?.atMs === 'number' && a.atMs > (raw.untilMs as number)));
+  }
   const nemesis = lastFlag(args, 'nemesis');
   if (nemesis !== undefined) section('nemesis').faults = parseList(nemesis);
   const interval = lastFlag(args, 'nemesis-interval');

@@ -375,3 +375,51 @@ describe('VirtualClock against a reference model', () => {
     );
   });
 });
+
+describe('VirtualClock.scheduleFirst (operator actions)', () => {
+  it('fires before every ordinary timer due at the same millisecond, even ones set earlier', () => {
+    const clock = new VirtualClock();
+    const fired: string[] = [];
+    clock.schedule(() => fired.push('early-set'), 10);
+    clock.schedule(() => fired.push('before'), 9);
+    clock.scheduleFirst(() => fired.push('action-1'), 10);
+    clock.scheduleFirst(() => fired.push('action-2'), 10);
+    clock.schedule(() => fired.push('late-set'), 10);
+    while (clock.fireNext()) {
+      /* drain */
+    }
+    expect(fired).toEqual(['before', 'action-1', 'action-2', 'early-set', 'late-set']);
+  });
+
+  it('an action set while paused at t-1 lands where the same action set at time 0 lands', () => {
+    const order = (live: boolean): string[] => {
+      const clock = new VirtualClock();
+      const fired: string[] = [];
+      if (!live) clock.scheduleFirst(() => fired.push('act'), 5);
+      clock.schedule(() => fired.push('a'), 5);
+      clock.schedule(() => fired.push('b'), 4);
+      while (clock.fireNext(4)) {
+        /* run to 4 */
+      }
+      if (live) clock.scheduleFirst(() => fired.push('act'), 5);
+      while (clock.fireNext()) {
+        /* drain */
+      }
+      return fired;
+    };
+    expect(order(true)).toEqual(order(false));
+    expect(order(true)).toEqual(['b', 'act', 'a']);
+  });
+
+  it('refuses a time in the past and can be cancelled', () => {
+    const clock = new VirtualClock();
+    clock.schedule(() => undefined, 3);
+    clock.fireNext();
+    expect(() => clock.scheduleFirst(() => undefined, 2)).toThrow(/scheduleFirst at 2 ms/);
+    const fired: number[] = [];
+    const id = clock.scheduleFirst(() => fired.push(1), 4);
+    clock.cancel(id);
+    expect(clock.fireNext()).toBe(false);
+    expect(fired).toEqual([]);
+  });
+});

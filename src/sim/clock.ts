@@ -10,18 +10,23 @@ export type TimerId = number;
 
 interface TimerEntry {
   deadlineMs: number;
+  /** The timer's id. */
   seq: number;
+  /** Order among timers due at the same millisecond: seq, or below every seq for `scheduleFirst`. */
+  rank: number;
   fn: () => void;
   cancelled: boolean;
 }
 
 /** Hard bound on pending timers: a run that needs more has a bug (a timer leak), not a big cluster. */
 export const TIMER_LIMIT = 1_000_000;
+/** Ranks of `scheduleFirst` timers sit this far below every ordinary sequence number. */
+const FIRST_RANK_OFFSET = 2 ** 51;
 
 export class VirtualClock {
   private now = 0;
   private nextSeq = 1;
-  /** Binary min-heap ordered by (deadlineMs, seq). */
+  /** Binary min-heap ordered by (deadlineMs, rank). */
   private heap: TimerEntry[] = [];
   private readonly bySeq = new Map<TimerId, TimerEntry>();
 
@@ -40,7 +45,24 @@ export class VirtualClock {
     if (!Number.isFinite(delayMs)) throw new Error(`clock: delay must be finite, got ${delayMs}`);
     const delay = Math.max(0, Math.round(delayMs));
     if (this.bySeq.size >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
-    const entry: TimerEntry = { deadlineMs: this.now + delay, seq: this.nextSeq++, fn, cancelled: false };
+    const seq = this.nextSeq++;
+    return this.add({ deadlineMs: this.now + delay, seq, rank: seq, fn, cancelled: false });
+  }
+
+  /**
+   * Runs `fn` at virtual time `atMs`, before every other timer due at that millisecond (in the order
+   * such timers were set). This is how operator actions enter a run: an action at t happens at the
+   * start of millisecond t whether it was in the scenario from the beginning or added live while the
+   * run was paused at t - 1, so a recorded run replays identically.
+   */
+  scheduleFirst(fn: () => void, atMs: number): TimerId {
+    if (!Number.isSafeInteger(atMs) || atMs < this.now) throw new Error(`clock: scheduleFirst at ${atMs} ms, now is ${this.now} ms`);
+    if (this.bySeq.size >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
+    const seq = this.nextSeq++;
+    return this.add({ deadlineMs: atMs, seq, rank: seq - FIRST_RANK_OFFSET, fn, cancelled: false });
+  }
+
+  private add(entry: TimerEntry): TimerId {
     this.push(entry);
     this.bySeq.set(entry.seq, entry);
     return entry.seq;
@@ -101,7 +123,7 @@ export class VirtualClock {
   }
 
   private static before(a: TimerEntry, b: TimerEntry): boolean {
-    return a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.seq < b.seq);
+    return a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.rank < b.rank);
   }
 
   private push(entry: TimerEntry): void {

@@ -126,7 +126,7 @@ export function defaultScenario(): Scenario {
       reorderProbability: 0,
       links: [],
     },
-    workload: { clients: 5, opsPerSec: 0, keys: 3, readFraction: 0.4, casFraction: 0.2, timeoutMs: 1000, maxRedirects: 3 },
+    workload: { clients: 5, opsPerSec: 5, keys: 3, readFraction: 0.4, casFraction: 0.2, timeoutMs: 1000, maxRedirects: 3 },
     nemesis: { faults: [], intervalMs: 5000 },
     actions: [],
     bugs: [],
@@ -147,7 +147,12 @@ export interface BuildOptions {
 
 /** Builds a scenario from CLI-style options over the defaults, validating the result. */
 export function buildScenario(options: BuildOptions = {}): Scenario {
-  const s = defaultScenario();
+  return buildScenarioFrom(defaultScenario(), options);
+}
+
+/** Lays CLI-style options over a base scenario (a file, or the defaults) and validates the result. */
+export function buildScenarioFrom(base: Scenario, options: BuildOptions = {}): Scenario {
+  const s = structuredClone(base);
   const raw: Record<string, unknown> = { ...s };
   if (options.protocol !== undefined) raw.protocol = options.protocol;
   if (options.nodes !== undefined) raw.cluster = { nodes: options.nodes };

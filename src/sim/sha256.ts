@@ -44,6 +44,17 @@ export class Sha256 {
     return this;
   }
 
+  /** An independent copy of the running state: hash a prefix now and keep feeding the original. */
+  clone(): Sha256 {
+    if (this.finished) throw new Error('sha256: clone after digest');
+    const copy = new Sha256();
+    copy.h.set(this.h);
+    copy.block.set(this.block);
+    copy.blockUsed = this.blockUsed;
+    copy.totalBytes = this.totalBytes;
+    return copy;
+  }
+
   /** Feeds a LEB128 varint (used to length-prefix trace records). */
   updateVarint(n: number): this {
     let len = 0;

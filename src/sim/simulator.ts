@@ -127,10 +127,18 @@ export class Simulator {
     for (const id of this.members) this.boot(this.slots.get(id)!);
     this.workload.start();
     this.nemesis.start();
-    for (const action of this.scenario.actions) {
-      this.clock.schedule(() => this.act(action), action.atMs);
-    }
+    for (const action of this.scenario.actions) this.scheduleAction(action);
     this.notify(0);
+  }
+
+  /**
+   * Schedules an operator action at its `atMs`, ahead of every other timer due then (see
+   * VirtualClock.scheduleFirst): the scenario's actions at start, and the lab's live actions while
+   * paused, take effect at the same point of the run, so a run with live actions replays exactly.
+   */
+  scheduleAction(action: OperatorAction): void {
+    if (action.atMs < this.clock.nowMs) throw new Error(`simulator: action at ${action.atMs} ms is in the past (now ${this.clock.nowMs} ms)`);
+    this.clock.scheduleFirst(() => this.act(action), action.atMs);
   }
 
   /** Fires the next timer due at or before `untilMs`. Returns false when there is none. */

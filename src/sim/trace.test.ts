@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, formatEvent, Trace, TRACE_EVENT_KINDS, type TraceEvent, type TraceEventKind } from './trace';
+import { decodeEvent, formatEvent, HASH_CHECKPOINT_EVENTS, Trace, TRACE_EVENT_KINDS, type TraceEvent, type TraceEventKind } from './trace';
 
 // ---- a reference encoder, written from the documented canonical layout ---------------------------
 // kind code (index in TRACE_EVENT_KINDS), atMs, then each field in canonical order; unsigned integers
@@ -348,5 +348,40 @@ describe('formatEvent', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('Trace.prefixHash', () => {
+  function eventAt(i: number): TraceEvent {
+    // Long details every few events, so the stored bytes cross 1 MiB chunk boundaries.
+    if (i % 3 === 0) return { kind: 'sent', atMs: i, msgId: i, from: 'n1', to: 'n2', type: 'AppendEntries', term: i % 7, detail: 'x'.repeat(200 + (i % 50)) };
+    if (i % 3 === 1) return { kind: 'delivered', atMs: i, msgId: i - 1, from: 'n1', to: 'n2', type: 'AppendEntries' };
+    return { kind: 'commit', atMs: i, node: 'n3', commitIndex: i };
+  }
+
+  it('equals the final hash of a trace cut at that length, at checkpoint boundaries and across chunks', () => {
+    const total = 3 * HASH_CHECKPOINT_EVENTS + 17;
+    const full = new Trace(true);
+    for (let i = 0; i < total; i++) full.append(eventAt(i));
+    const cuts = [0, 1, 2, HASH_CHECKPOINT_EVENTS - 1, HASH_CHECKPOINT_EVENTS, HASH_CHECKPOINT_EVENTS + 1, 2 * HASH_CHECKPOINT_EVENTS + 333, total - 1, total];
+    expect(full.storedBytes).toBeGreaterThan(2 * (1 << 20));
+    for (const n of cuts) {
+      const cut = new Trace(false);
+      for (let i = 0; i < n; i++) cut.append(eventAt(i));
+      expect(full.prefixHash(n), `prefix of ${n}`).toBe(cut.finalHash());
+    }
+    // The running hash is untouched: appending more and finishing still gives the whole trace's hash.
+    full.append(eventAt(total));
+    const whole = new Trace(false);
+    for (let i = 0; i <= total; i++) whole.append(eventAt(i));
+    expect(full.prefixHash(total + 1)).toBe(whole.finalHash());
+    expect(full.finalHash()).toBe(whole.finalHash());
+  });
+
+  it('refuses a length it does not hold, and an unstored trace', () => {
+    const t = new Trace(true);
+    t.append(eventAt(0));
+    expect(() => t.prefixHash(2)).toThrow(RangeError);
+    expect(() => new Trace(false).prefixHash(0)).toThrow(/stored trace/);
   });
 });

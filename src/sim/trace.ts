@@ -193,6 +193,8 @@ export function decodeEvent(bytes: Uint8Array, offset = 0): TraceEvent {
 
 const CHUNK_BYTES = 1 << 20;
 const HASH_BATCH_BYTES = 1 << 14;
+/** A stored trace keeps the hash state every this many events, so any prefix's hash is cheap. */
+export const HASH_CHECKPOINT_EVENTS = 4096;
 /** Upper bound on stored events: a run that outgrows it stops storing (and says so), never OOMs. */
 export const TRACE_EVENT_LIMIT = 50_000_000;
 
@@ -212,6 +214,8 @@ export class Trace {
   private countTotal = 0;
   private readonly countByKind = new Map<TraceEventKind, number>();
   private digest: string | null = null;
+  /** Kept traces only: the hash state before event k * HASH_CHECKPOINT_EVENTS. */
+  private readonly hashCheckpoints: Sha256[] = [];
 
   constructor(readonly keep: boolean = true) {}
 
@@ -230,6 +234,10 @@ export class Trace {
   /** Appends an event; returns its index in the trace. */
   append(event: TraceEvent): number {
     if (this.digest !== null) throw new Error('trace: append after the hash was finalised');
+    if (this.keep && this.countTotal % HASH_CHECKPOINT_EVENTS === 0 && this.countTotal < TRACE_EVENT_LIMIT) {
+      this.flushHash();
+      this.hashCheckpoints.push(this.hash.clone());
+    }
     this.writer.reset();
     encodeEvent(event, this.writer);
     const encoded = this.writer.bytes.subarray(0, this.writer.length);
@@ -270,6 +278,54 @@ export class Trace {
     const position = this.offsets[index]!;
     const chunk = this.chunks[Math.floor(position / CHUNK_BYTES)]!;
     return decodeEvent(chunk, position % CHUNK_BYTES);
+  }
+
+  /** The canonical bytes of the stored event at `index`. */
+  private rawAt(index: number): Uint8Array {
+    const position = this.offsets[index]!;
+    const chunk = this.chunks[Math.floor(position / CHUNK_BYTES)]!;
+    const start = position % CHUNK_BYTES;
+    // The next event starts right after this one unless it opened a new chunk; decoding finds the end.
+    const next = index + 1 < this.countStored ? this.offsets[index + 1]! : -1;
+    if (next > position && Math.floor(next / CHUNK_BYTES) === Math.floor(position / CHUNK_BYTES)) {
+      return chunk.subarray(start, next % CHUNK_BYTES);
+    }
+    const reader = new ByteReader(chunk, start);
+    const kind = TRACE_EVENT_KINDS[reader.varint()]!;
+    reader.varint();
+    for (const [, type] of FIELDS[kind]) {
+      if (type === 'u') reader.varint();
+      else reader.string();
+    }
+    return chunk.subarray(start, reader.offset);
+  }
+
+  /**
+   * The hash of the first `count` events, as `finalHash` would have returned had the run stopped
+   * there (what `faultline run --until` prints). Needs a stored trace; costs at most
+   * HASH_CHECKPOINT_EVENTS events of hashing, and leaves the running hash untouched.
+   */
+  prefixHash(count: number): string {
+    if (!this.keep) throw new Error('trace: prefixHash needs a stored trace');
+    if (!(Number.isInteger(count) && count >= 0 && count <= this.countStored)) {
+      throw new RangeError(`trace: no prefix of ${count} events (stored ${this.countStored})`);
+    }
+    const k = Math.floor(count / HASH_CHECKPOINT_EVENTS);
+    const checkpoint = k < this.hashCheckpoints.length ? this.hashCheckpoints[k]! : null;
+    const hash = checkpoint === null ? this.hash.clone() : checkpoint.clone();
+    let from = k * HASH_CHECKPOINT_EVENTS;
+    if (checkpoint === null) {
+      // Only the running state (no checkpoint yet at this boundary): that is the whole trace so far.
+      if (count !== this.countTotal) throw new Error('trace: missing hash checkpoint');
+      hash.update(this.stage.bytes.subarray(0, this.stage.length));
+      from = count;
+    }
+    for (let i = from; i < count; i++) {
+      const raw = this.rawAt(i);
+      hash.updateVarint(raw.length);
+      hash.update(raw);
+    }
+    return hash.hexDigest();
   }
 
   /** Iterates stored events from `start` (inclusive) to `end` (exclusive). */

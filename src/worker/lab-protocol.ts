@@ -1,0 +1,265 @@
+/**
+ * The lab's typed message protocol between the page and the lab worker (DESIGN.md, "Layers": typed
+ * commands in, batched frames out).
+ *
+ * Everything here is data: the page sends commands and draws the snapshots that come back; every
+ * number in a snapshot was computed in the worker by the simulator (or read from its trace). This
+ * file imports nothing at run time, so the page bundle never pulls in the simulator.
+ *
+ * Time: a snapshot is "the cluster after the first `step` steps of the run", where a step fires one
+ * timer of the virtual clock. `seek(atMs)` lands on the last step at or before `atMs`, which is what
+ * `faultline run --until atMs` computes, so the trace hash shown for that moment equals the CLI's.
+ */
+
+export type NodeStatus = 'up' | 'crashed' | 'paused';
+export type RoleName = 'follower' | 'candidate' | 'leader';
+
+/** One node at one moment. A crashed node shows what is on its disk (term, vote, log). */
+export interface NodeSnapshot {
+  readonly id: string;
+  readonly status: NodeStatus;
+  /** Role while up or paused; `follower` while crashed (a node always restarts as a follower). */
+  readonly role: RoleName;
+  readonly term: number;
+  readonly votedFor: string | null;
+  readonly leaderId: string | null;
+  readonly commitIndex: number;
+  readonly lastApplied: number;
+  readonly logLength: number;
+  readonly lastLogTerm: number;
+  /** When the election timer fires (followers and candidates that are up); null otherwise. */
+  readonly electionDeadlineMs: number | null;
+  /** When the running election timer was armed, so the view can draw it as a countdown arc. */
+  readonly electionArmedAtMs: number | null;
+  /** Leader only: per follower, the next index to send and the highest index known replicated. */
+  readonly nextIndex: Readonly<Record<string, number>> | null;
+  readonly matchIndex: Readonly<Record<string, number>> | null;
+  /** Candidate or leader: who granted this node a vote in its current term (itself included). */
+  readonly votesGranted: readonly string[];
+  /** The applied key-value state, sorted by key. */
+  readonly kv: ReadonlyArray<readonly [string, string]>;
+}
+
+/** A log entry as the log table shows it. */
+export interface LogEntryView {
+  readonly index: number;
+  readonly term: number;
+  /** "noop", "write x=3", "cas x 1->2", "read x". */
+  readonly label: string;
+}
+
+/** One node's log in the window [LogsView.startIndex, LogsView.endIndex]. */
+export interface LogRow {
+  readonly node: string;
+  readonly length: number;
+  readonly commitIndex: number;
+  /** Entries of the window that this node has, in index order (starting at the window start). */
+  readonly entries: readonly LogEntryView[];
+}
+
+export interface LogsView {
+  /** The window shown: the last LOG_WINDOW indexes of the longest log (1-based, inclusive). */
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly rows: readonly LogRow[];
+}
+
+export type MessageCategory = 'vote' | 'vote-reply' | 'append' | 'append-reply' | 'client' | 'client-reply';
+
+/** A message on the wire at the snapshot's moment. */
+export interface MessageView {
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly type: string;
+  readonly category: MessageCategory;
+  readonly term: number;
+  /** The trace's one-line summary of the message's fields. */
+  readonly detail: string;
+  readonly sentAtMs: number;
+  /** When it arrives (or arrived, or would have). Position on the link = (now - sent) / (deliver - sent). */
+  readonly deliverAtMs: number;
+  /** A heartbeat: an AppendEntries with no entries. */
+  readonly heartbeat: boolean;
+}
+
+/** A quorum that did something: the voters that elected a leader, or the replicas that committed an entry. */
+export interface QuorumView {
+  readonly id: string;
+  readonly kind: 'vote' | 'commit';
+  readonly term: number;
+  /** For commits: the commit index the leader reached. */
+  readonly index: number | null;
+  readonly leader: string;
+  readonly nodes: readonly string[];
+  readonly atMs: number;
+  readonly step: number;
+}
+
+export interface ViolationView {
+  readonly invariant: string;
+  /** The invariant's one-line statement. */
+  readonly explanation: string;
+  /** What happened, in plain words. */
+  readonly message: string;
+  readonly atMs: number;
+  /** The step after which the property no longer held ("jump to cause" seeks here). */
+  readonly step: number;
+  readonly eventIndex: number;
+  readonly nodes: readonly string[];
+  /** The log index involved, when the property is about a log entry. */
+  readonly logIndex: number | null;
+  /** The trace event that caused it, formatted. */
+  readonly cause: string;
+}
+
+export type MarkerKind = 'election' | 'fault' | 'action' | 'violation';
+
+export interface TimelineMarker {
+  readonly kind: MarkerKind;
+  readonly atMs: number;
+  readonly step: number;
+  readonly label: string;
+}
+
+export interface InvariantStatus {
+  readonly name: string;
+  readonly explanation: string;
+  /** Violations of this invariant at or before the snapshot's moment. */
+  readonly violations: number;
+}
+
+export interface ClusterSnapshot {
+  /** Virtual time of the moment shown. */
+  readonly nowMs: number;
+  /** Steps executed up to this moment (0 = just booted). */
+  readonly step: number;
+  /** Trace events up to this moment, and their hash: equal to `faultline run --until nowMs`'s. */
+  readonly eventCount: number;
+  readonly traceHash: string;
+  readonly nodes: readonly NodeSnapshot[];
+  readonly logs: LogsView;
+  /** Messages in flight, oldest first, at most MESSAGE_LIMIT of them. */
+  readonly messages: readonly MessageView[];
+  /** How many were in flight in all (more than `messages.length` when capped). */
+  readonly messagesInFlight: number;
+  /** Current partition (nodes not listed are with everyone); empty when there is none. */
+  readonly partition: ReadonlyArray<readonly string[]>;
+  /** Cut links, directed: [from, to] means messages from `from` to `to` are lost. */
+  readonly cutLinks: ReadonlyArray<readonly [string, string]>;
+  /** The latest quorums, newest last (at most QUORUM_LIMIT). */
+  readonly quorums: readonly QuorumView[];
+  readonly invariants: readonly InvariantStatus[];
+  readonly violations: readonly ViolationView[];
+  readonly clientOps: { readonly invoked: number; readonly ok: number; readonly fail: number; readonly info: number };
+  /** The last RECENT_EVENT_LIMIT trace events up to this moment, formatted, newest last. */
+  readonly recentEvents: readonly string[];
+}
+
+export const LOG_WINDOW = 24;
+export const MESSAGE_LIMIT = 400;
+export const QUORUM_LIMIT = 16;
+export const RECENT_EVENT_LIMIT = 40;
+
+/**
+ * What the page asks for. The fields mean what the CLI's `run` flags mean (`--scenario`, `--protocol`,
+ * `--nodes`, `--seed`, `--bug`, `--load`, `--nemesis`); null means "as the scenario file says, or the
+ * default", exactly as an absent flag does. URL parameters use the same names (src/ui/lab/url-state.ts).
+ */
+export interface LabConfig {
+  /** A bundled scenario by name (scenarios/<name>.json), or null for the defaults. */
+  readonly scenario: string | null;
+  readonly protocol: string | null;
+  readonly nodes: number | null;
+  readonly seed: number | null;
+  /** Bug variant flags (empty = correct Raft); null = the scenario's. */
+  readonly bugs: readonly string[] | null;
+  /** Background client load, operations per second. */
+  readonly loadOpsPerSec: number | null;
+  readonly nemesis: readonly string[] | null;
+  /** Operator actions added in the lab: the run's input, each at its virtual time. */
+  readonly actions: readonly LabTimedAction[];
+}
+
+/** An operator action as the page sends it (the worker stamps the time). */
+export type LabAction =
+  | { type: 'crash'; node: string }
+  | { type: 'restart'; node: string }
+  | { type: 'pause'; node: string }
+  | { type: 'resume'; node: string }
+  | { type: 'partition'; groups: string[][] }
+  | { type: 'heal' }
+  | { type: 'cut-link'; from: string; to: string; oneWay: boolean }
+  | { type: 'heal-link'; from: string; to: string; oneWay: boolean }
+  | { type: 'drop-message'; messageId: number }
+  | { type: 'duplicate-message'; messageId: number }
+  | { type: 'client-request'; op: 'read' | 'write'; key: string; value?: string; node?: string };
+
+export type LabTimedAction = LabAction & { atMs: number };
+
+/** Static facts about the loaded run, sent once per load. */
+export interface RunInfo {
+  readonly config: LabConfig;
+  /** The values in effect (the config's, or the scenario's, or the defaults). */
+  readonly protocol: string;
+  readonly nodes: number;
+  readonly seed: number;
+  readonly bugs: readonly string[];
+  readonly loadOpsPerSec: number;
+  readonly nemesis: readonly string[];
+  /** Bundled scenarios the page may offer. */
+  readonly scenarios: readonly string[];
+  readonly members: readonly string[];
+  readonly heartbeatMs: number;
+  readonly electionTimeoutMinMs: number;
+  readonly electionTimeoutMaxMs: number;
+  readonly scenarioName: string;
+  /** The run ends here (the scenario's untilMs, or the lab's cap). */
+  readonly endMs: number;
+  /** The CLI command that computes the same run (the hash at `t` matches its `--until t`). */
+  readonly cliCommand: string;
+}
+
+export type LabCommand =
+  | { type: 'load'; config: LabConfig; /** Seek here once loaded (the URL's t). */ atMs: number }
+  | { type: 'play' }
+  | { type: 'pause' }
+  /** One step forward (running the simulator if at the frontier) or back. */
+  | { type: 'step'; direction: 1 | -1 }
+  | { type: 'seek'; atMs: number }
+  | { type: 'seek-step'; step: number }
+  /** Virtual milliseconds per wall millisecond, SPEED_MIN to SPEED_MAX. */
+  | { type: 'speed'; speed: number }
+  | { type: 'act'; action: LabAction }
+  /** Sent after each frame is drawn, so frames never pile up behind a busy page. */
+  | { type: 'ack'; frame: number };
+
+export type LabReply =
+  | { type: 'loaded'; info: RunInfo }
+  | {
+      type: 'frame';
+      frame: number;
+      playing: boolean;
+      speed: number;
+      /** The recorded run ends here; moments before it are replayed from the record. */
+      frontierMs: number;
+      totalSteps: number;
+      snapshot: ClusterSnapshot;
+      /** Markers new since the previous frame; `resetMarkers` means drop all earlier ones first. */
+      markers: readonly TimelineMarker[];
+      resetMarkers: boolean;
+    }
+  /** An action at a moment before the frontier discarded the old future. */
+  | { type: 'forked'; atMs: number; discardedActions: number; rerunMs: number; config: LabConfig }
+  /** The run paused itself: a violation, or the end of the run. */
+  | { type: 'stopped'; reason: 'violation' | 'end'; message: string }
+  | { type: 'error'; message: string; /** The command was refused; the run is unchanged. */ recoverable: boolean };
+
+export const SPEED_MIN = 0.001;
+export const SPEED_MAX = 10;
+export const SPEED_DEFAULT = 0.05;
+
+/** Ends every exhaustive switch: unreachable at compile time, a loud error at run time. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}

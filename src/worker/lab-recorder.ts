@@ -1,0 +1,578 @@
+/**
+ * The lab's record of a run, kept as it runs, so that any moment can be shown again without
+ * re-running the simulator (time travel, DESIGN.md "The one rule"): scrubbing back is a lookup.
+ *
+ * What is kept, per step (one fired timer):
+ * - the step's virtual time and the trace length after it (the trace itself holds the events, and
+ *   `Trace.prefixHash` gives the hash of any prefix);
+ * - per node, a small record of the fields the view shows, only when one of them changed;
+ * - per node, the log edits (entries are shared with the simulator's logs, never copied);
+ * - every message with the steps it was sent and delivered (or dropped) at, and when it was due;
+ * - the network's partition and cut links when they changed; quorums; violations; timeline markers.
+ *
+ * A moment is then rebuilt by binary search in these lists. Nothing here computes protocol state: it
+ * copies what the protocol nodes expose through `view()`, and what the trace says.
+ */
+import { RAFT_INVARIANTS } from '../check/raft-invariants';
+import type { Run } from '../check/run';
+import type { RaftDurable, RaftView } from '../protocols/raft/node';
+import type { LogEntry } from '../protocols/raft/types';
+import type { NodeStatus } from '../sim/simulator';
+import { formatEvent, type TraceEvent } from '../sim/trace';
+import {
+  LOG_WINDOW, MESSAGE_LIMIT, QUORUM_LIMIT, RECENT_EVENT_LIMIT,
+  type ClusterSnapshot, type InvariantStatus, type LogRow, type MessageCategory, type MessageView, type NodeSnapshot,
+  type QuorumView, type RoleName, type TimelineMarker, type ViolationView,
+} from './lab-protocol';
+
+/** The fields of a node the view shows, as of one step. Maps are the protocol's own (copy-on-write). */
+interface NodeRecord {
+  readonly status: NodeStatus;
+  readonly role: RoleName;
+  readonly term: number;
+  readonly votedFor: string | null;
+  readonly leaderId: string | null;
+  readonly commitIndex: number;
+  readonly lastApplied: number;
+  readonly electionDeadlineMs: number | null;
+  readonly electionArmedAtMs: number | null;
+  readonly nextIndex: ReadonlyMap<string, number> | null;
+  readonly matchIndex: ReadonlyMap<string, number> | null;
+  readonly votesGranted: ReadonlySet<string> | null;
+  readonly kv: ReadonlyMap<string, string> | null;
+}
+
+/** A log edit at a step: keep the first `keep` entries, then append `entries`. */
+interface LogEdit {
+  readonly step: number;
+  readonly keep: number;
+  readonly entries: readonly LogEntry[];
+}
+
+interface MessageRecord {
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly type: string;
+  readonly term: number;
+  readonly detail: string;
+  readonly sentStep: number;
+  readonly sentAtMs: number;
+  readonly deliverAtMs: number;
+  /** The step that delivered or dropped it; Infinity while it is still on the wire. */
+  endStep: number;
+  endAtMs: number;
+}
+
+interface NetworkRecord {
+  readonly step: number;
+  readonly partition: string[][];
+  readonly cutLinks: Array<[string, string]>;
+}
+
+type StoredViolation = Omit<ViolationView, 'explanation'>;
+
+/** Bounds: a record that outgrows them stops growing that list (and the lab says so), never OOMs. */
+/** Vote quorums kept in a snapshot next to the latest commit quorums. */
+const VOTE_QUORUMS_SHOWN = 3;
+
+export const RECORD_LIMITS = { steps: 50_000_000, markers: 20_000, quorums: 200_000 } as const;
+
+/** Grows a Float64Array-backed list of numbers. */
+class NumberList {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(n: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = n;
+  }
+  get(i: number): number {
+    return this.data[i]!;
+  }
+  /** Number of entries <= value (the list must be non-decreasing). */
+  countAtMost(value: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.data[mid]! <= value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Index of the last item whose key is <= k, or -1 (items sorted by key). */
+function lastAtOrBefore<T>(items: readonly T[], k: number, key: (t: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]!) <= k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+export function messageCategory(type: string): MessageCategory {
+  switch (type) {
+    case 'RequestVote':
+      return 'vote';
+    case 'RequestVoteResponse':
+      return 'vote-reply';
+    case 'AppendEntries':
+      return 'append';
+    case 'AppendEntriesResponse':
+      return 'append-reply';
+    case 'ClientRequest':
+      return 'client';
+    default:
+      return 'client-reply';
+  }
+}
+
+/** How a log entry reads in the log table. */
+export function entryLabel(entry: LogEntry): string {
+  const c = entry.command;
+  if (c.kind === 'noop') return 'noop';
+  switch (c.op) {
+    case 'write':
+      return `write ${c.key}=${c.value ?? ''}`;
+    case 'read':
+      return `read ${c.key}`;
+    case 'cas':
+      return `cas ${c.key} ${c.expected ?? ''}->${c.value ?? ''}`;
+  }
+}
+
+const RAFT_ROLES = new Set<string>(['follower', 'candidate', 'leader']);
+
+function sameRecord(a: NodeRecord, b: NodeRecord): boolean {
+  return (
+    a.status === b.status && a.role === b.role && a.term === b.term && a.votedFor === b.votedFor && a.leaderId === b.leaderId &&
+    a.commitIndex === b.commitIndex && a.lastApplied === b.lastApplied && a.electionDeadlineMs === b.electionDeadlineMs &&
+    a.nextIndex === b.nextIndex && a.matchIndex === b.matchIndex && a.votesGranted === b.votesGranted && a.kv === b.kv
+  );
+}
+
+function mapToRecord(map: ReadonlyMap<string, number> | null): Record<string, number> | null {
+  if (map === null) return null;
+  const out: Record<string, number> = {};
+  for (const [k, v] of map) out[k] = v;
+  return out;
+}
+
+export class LabRecorder {
+  /** Per step k (0 = after boot): its virtual time and the trace length after it. */
+  private readonly times = new NumberList();
+  private readonly ends = new NumberList();
+  private readonly nodeSteps = new Map<string, number[]>();
+  private readonly nodeRecords = new Map<string, NodeRecord[]>();
+  private readonly logEdits = new Map<string, LogEdit[]>();
+  /** Log length per node after the last recorded step (to spot edits the trace did not announce). */
+  private readonly messages: MessageRecord[] = [];
+  private readonly messageById = new Map<number, MessageRecord>();
+  /** Messages still on the wire at the frontier. */
+  private readonly open = new Set<MessageRecord>();
+  /** Longest time any finished message spent on the wire: bounds the scan for a moment's flights. */
+  private maxLifetimeMs = 0;
+  private readonly network: NetworkRecord[] = [];
+  private readonly voteQuorums: QuorumView[] = [];
+  private readonly commitQuorums: QuorumView[] = [];
+  private readonly violations: StoredViolation[] = [];
+  readonly markers: TimelineMarker[] = [];
+  private readonly clientSteps = { invoke: new NumberList(), ok: new NumberList(), fail: new NumberList(), info: new NumberList() };
+  private readonly hashCache = new Map<number, string>();
+  private recordedEvents = 0;
+  /** Set when a bounded list filled up: the lab shows it. */
+  truncated: string | null = null;
+
+  constructor(private readonly run: Run) {
+    for (const id of run.sim.members) {
+      this.nodeSteps.set(id, []);
+      this.nodeRecords.set(id, []);
+      this.logEdits.set(id, []);
+    }
+    this.network.push({ step: 0, partition: [], cutLinks: [] });
+  }
+
+  /** Steps recorded (the frontier is step `steps - 1`). */
+  get steps(): number {
+    return this.times.length;
+  }
+
+  timeOfStep(step: number): number {
+    this.assertStep(step);
+    return this.times.get(step);
+  }
+
+  eventsAfterStep(step: number): number {
+    this.assertStep(step);
+    return this.ends.get(step);
+  }
+
+  /** The last step at or before virtual time `atMs` (step 0 if none). */
+  stepAt(atMs: number): number {
+    return Math.max(0, this.times.countAtMost(atMs) - 1);
+  }
+
+  private assertStep(step: number): void {
+    if (!(Number.isInteger(step) && step >= 0 && step < this.times.length)) throw new RangeError(`lab: no step ${step} (recorded ${this.times.length})`);
+  }
+
+  /**
+   * Records the step just taken: call after boot (step 0) and after every `run.step()`. Reads the
+   * step's events back from the trace, so it sees everything the step recorded (violations too).
+   */
+  capture(): void {
+    if (this.times.length >= RECORD_LIMITS.steps) {
+      this.truncated = `the record holds ${RECORD_LIMITS.steps} steps; later moments cannot be shown`;
+      return;
+    }
+    const run = this.run;
+    const trace = run.sim.trace;
+    const step = this.times.length;
+    const nowMs = run.sim.nowMs;
+    if (step > 0 && nowMs < this.times.get(step - 1)) throw new Error('lab: time went backwards between steps');
+    const first = this.recordedEvents;
+    const end = trace.length;
+    this.times.push(nowMs);
+    this.ends.push(end);
+    this.recordedEvents = end;
+
+    const appended = new Map<string, number>();
+    let statusChanged = false;
+    let networkChanged = false;
+    const events: TraceEvent[] = [];
+    for (let i = first; i < end; i++) {
+      const e = trace.at(i);
+      events.push(e);
+      this.captureEvent(e, step, i, appended);
+      if (e.kind === 'fault') {
+        if (e.fault === 'partition' || e.fault === 'heal' || e.fault === 'cut-link' || e.fault === 'heal-link') networkChanged = true;
+        else statusChanged = true;
+      }
+    }
+    if (networkChanged) {
+      const net = run.sim.network;
+      const cuts = net.cutLinks().map(([a, b]) => [a, b] as [string, string]).sort((x, y) => (x[0] + x[1]).localeCompare(y[0] + y[1]));
+      this.network.push({ step, partition: net.partitionGroups().map((g) => [...g].sort()), cutLinks: cuts });
+    }
+    for (const id of run.sim.members) this.captureNode(id, step, nowMs, appended.get(id), statusChanged || step === 0);
+    // Quorums need the nodes' state after the step, so they are read once every node is captured.
+    for (const e of events) {
+      if (e.kind === 'role' && e.role === 'leader') this.captureVoteQuorum(e.node, e.term, step, nowMs);
+      else if (e.kind === 'commit') this.captureCommitQuorum(e.node, e.commitIndex, step, nowMs);
+    }
+  }
+
+  private captureEvent(e: TraceEvent, step: number, index: number, appended: Map<string, number>): void {
+    switch (e.kind) {
+      case 'sent': {
+        const flight = this.run.sim.network.inFlight.get(e.msgId);
+        this.addMessage({
+          id: e.msgId, from: e.from, to: e.to, type: e.type, term: e.term, detail: e.detail, sentStep: step, sentAtMs: e.atMs,
+          deliverAtMs: flight?.deliverAtMs ?? e.atMs, endStep: Number.POSITIVE_INFINITY, endAtMs: Number.POSITIVE_INFINITY,
+        });
+        return;
+      }
+      case 'duplicated': {
+        const original = this.messageById.get(e.msgId);
+        const flight = this.run.sim.network.inFlight.get(e.copyId);
+        if (original === undefined) return;
+        this.addMessage({
+          ...original, id: e.copyId, sentStep: step, sentAtMs: e.atMs, deliverAtMs: flight?.deliverAtMs ?? e.atMs,
+          endStep: Number.POSITIVE_INFINITY, endAtMs: Number.POSITIVE_INFINITY,
+          detail: `${original.detail} (copy of #${original.id})`,
+        });
+        return;
+      }
+      case 'delivered':
+      case 'dropped': {
+        const m = this.messageById.get(e.msgId);
+        if (m === undefined || m.endStep !== Number.POSITIVE_INFINITY) return;
+        m.endStep = step;
+        m.endAtMs = e.atMs;
+        this.open.delete(m);
+        this.maxLifetimeMs = Math.max(this.maxLifetimeMs, e.atMs - m.sentAtMs);
+        return;
+      }
+      case 'append': {
+        const earliest = appended.get(e.node);
+        if (earliest === undefined || e.index < earliest) appended.set(e.node, e.index);
+        return;
+      }
+      case 'role':
+        if (e.role === 'leader') this.addMarker({ kind: 'election', atMs: e.atMs, step, label: `${e.node} leader of term ${e.term}` });
+        return;
+      case 'fault':
+        this.addMarker({ kind: 'fault', atMs: e.atMs, step, label: `${e.fault} ${e.detail}`.trim() });
+        return;
+      case 'action':
+        this.addMarker({ kind: 'action', atMs: e.atMs, step, label: `you: ${e.action} ${e.detail}`.trim() });
+        return;
+      case 'violation': {
+        const stored = this.run.checker.violations.find((v) => v.invariant === e.invariant && v.atMs === e.atMs && v.message === e.message);
+        const causeIndex = Math.min(e.eventIndex, index);
+        let cause = '';
+        try {
+          cause = formatEvent(this.run.sim.trace.at(causeIndex)).trim();
+        } catch {
+          cause = `event ${causeIndex}`;
+        }
+        this.violations.push({
+          invariant: e.invariant, message: e.message, atMs: e.atMs, step, eventIndex: e.eventIndex,
+          nodes: e.nodes === '' ? [] : e.nodes.split(','), logIndex: stored?.logIndex ?? null, cause,
+        });
+        this.addMarker({ kind: 'violation', atMs: e.atMs, step, label: `${e.invariant} violated` });
+        return;
+      }
+      case 'invoke':
+      case 'ok':
+      case 'fail':
+      case 'info':
+        this.clientSteps[e.kind].push(step);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private addMessage(m: MessageRecord): void {
+    this.messages.push(m);
+    this.messageById.set(m.id, m);
+    this.open.add(m);
+  }
+
+  private addMarker(m: TimelineMarker): void {
+    if (this.markers.length >= RECORD_LIMITS.markers) {
+      this.truncated = `more than ${RECORD_LIMITS.markers} timeline markers; later ones are not drawn`;
+      return;
+    }
+    this.markers.push(m);
+  }
+
+  private captureNode(id: string, step: number, nowMs: number, appendedFrom: number | undefined, statusMayHaveChanged: boolean): void {
+    const sim = this.run.sim;
+    const status = sim.status(id);
+    const records = this.nodeRecords.get(id)!;
+    const steps = this.nodeSteps.get(id)!;
+    const previous = records.length > 0 ? records[records.length - 1]! : null;
+    let record: NodeRecord;
+    let log: readonly LogEntry[];
+    if (status === 'crashed') {
+      const durable = sim.durableState(id) as RaftDurable;
+      log = durable.log;
+      record = {
+        status, role: 'follower', term: durable.currentTerm, votedFor: durable.votedFor, leaderId: null, commitIndex: 0, lastApplied: 0,
+        electionDeadlineMs: null, electionArmedAtMs: null, nextIndex: null, matchIndex: null, votesGranted: null, kv: null,
+      };
+    } else {
+      const view = sim.view(id) as RaftView;
+      const s = view.state;
+      const v = s.volatile;
+      log = s.persistent.log;
+      const role: RoleName = RAFT_ROLES.has(v.role) ? v.role : 'follower';
+      const timed = role !== 'leader' && status === 'up';
+      const deadline = timed ? view.electionDeadlineMs : null;
+      const armed = deadline === null ? null : previous !== null && previous.electionDeadlineMs === deadline ? previous.electionArmedAtMs : nowMs;
+      record = {
+        status, role, term: s.persistent.currentTerm, votedFor: s.persistent.votedFor, leaderId: v.leaderId, commitIndex: v.commitIndex,
+        lastApplied: v.lastApplied, electionDeadlineMs: deadline, electionArmedAtMs: armed,
+        nextIndex: role === 'leader' ? v.nextIndex : null, matchIndex: role === 'leader' ? v.matchIndex : null,
+        votesGranted: role === 'follower' ? null : v.votesGranted, kv: v.kv,
+      };
+    }
+    if (previous === null || !sameRecord(previous, record)) {
+      records.push(record);
+      steps.push(step);
+    }
+    // The log: a status change (crash: the disk's log; restart: booted from it) replaces it whole;
+    // otherwise an append event says from where it changed.
+    const edits = this.logEdits.get(id)!;
+    if (statusMayHaveChanged && (previous === null || previous.status !== status)) {
+      edits.push({ step, keep: 0, entries: log.slice() });
+    } else if (appendedFrom !== undefined) {
+      const keep = Math.max(0, appendedFrom - 1);
+      edits.push({ step, keep, entries: log.slice(keep) });
+    }
+  }
+
+  private captureVoteQuorum(leader: string, term: number, step: number, atMs: number): void {
+    const view = this.run.sim.view(leader) as RaftView | null;
+    if (view === null) return;
+    const nodes = new Set(view.state.volatile.votesGranted);
+    nodes.add(leader);
+    this.addQuorum({ id: `vote-${term}-${leader}-${step}`, kind: 'vote', term, index: null, leader, nodes: [...nodes].sort(), atMs, step });
+  }
+
+  private captureCommitQuorum(node: string, commitIndex: number, step: number, atMs: number): void {
+    const view = this.run.sim.view(node) as RaftView | null;
+    if (view === null || view.state.volatile.role !== 'leader' || commitIndex === 0) return;
+    const v = view.state.volatile;
+    const nodes: string[] = [];
+    if (v.durableIndex >= commitIndex) nodes.push(node);
+    for (const [follower, match] of v.matchIndex) if (match >= commitIndex) nodes.push(follower);
+    const term = view.state.persistent.currentTerm;
+    this.addQuorum({ id: `commit-${commitIndex}-${node}-${step}`, kind: 'commit', term, index: commitIndex, leader: node, nodes: nodes.sort(), atMs, step });
+  }
+
+  private addQuorum(q: QuorumView): void {
+    const list = q.kind === 'vote' ? this.voteQuorums : this.commitQuorums;
+    if (list.length >= RECORD_LIMITS.quorums) {
+      this.truncated = `more than ${RECORD_LIMITS.quorums} quorums recorded`;
+      return;
+    }
+    list.push(q);
+  }
+
+  /** Violations recorded so far (all steps). */
+  violationCount(): number {
+    return this.violations.length;
+  }
+
+  /** The first violation recorded at a step in (after, upTo], or null. */
+  firstViolationBetween(after: number, upTo: number): StoredViolation | null {
+    for (const v of this.violations) if (v.step > after && v.step <= upTo) return v;
+    return null;
+  }
+
+  traceHashAt(step: number): string {
+    const cached = this.hashCache.get(step);
+    if (cached !== undefined) return cached;
+    const hash = this.run.sim.trace.prefixHash(this.eventsAfterStep(step));
+    if (this.hashCache.size > 256) this.hashCache.clear();
+    this.hashCache.set(step, hash);
+    return hash;
+  }
+
+  /** The cluster as it was after `step`, drawn at virtual time `nowMs` (>= the step's time). */
+  snapshot(step: number, nowMs: number): ClusterSnapshot {
+    this.assertStep(step);
+    const members = this.run.sim.members;
+    const nodes = members.map((id) => this.nodeAt(id, step));
+    const logs = members.map((id) => this.logAt(id, step));
+    const longest = Math.max(0, ...logs.map((l) => l.length));
+    const startIndex = Math.max(1, longest - LOG_WINDOW + 1);
+    const rows: LogRow[] = members.map((id, i) => {
+      const log = logs[i]!;
+      const entries = [];
+      for (let index = startIndex; index <= log.length; index++) {
+        const e = log[index - 1]!;
+        entries.push({ index, term: e.term, label: entryLabel(e) });
+      }
+      return { node: id, length: log.length, commitIndex: nodes[i]!.commitIndex, entries };
+    });
+    const { messages, total } = this.messagesAt(step);
+    const net = this.network[lastAtOrBefore(this.network, step, (n) => n.step)]!;
+    // The latest elections' vote quorums stay in view however many commits followed them.
+    const voteEnd = lastAtOrBefore(this.voteQuorums, step, (q) => q.step) + 1;
+    const commitEnd = lastAtOrBefore(this.commitQuorums, step, (q) => q.step) + 1;
+    const votes = this.voteQuorums.slice(Math.max(0, voteEnd - VOTE_QUORUMS_SHOWN), voteEnd);
+    const commits = this.commitQuorums.slice(Math.max(0, commitEnd - (QUORUM_LIMIT - votes.length)), commitEnd);
+    const quorums = [...votes, ...commits].sort((a, b) => a.step - b.step);
+    const violations = this.violations.filter((v) => v.step <= step).map((v) => ({ ...v, explanation: explain(v.invariant) }));
+    const invariants: InvariantStatus[] = [...Object.keys(RAFT_INVARIANTS), 'Assertion'].map((name) => ({
+      name, explanation: explain(name), violations: violations.filter((v) => v.invariant === name).length,
+    })).filter((s) => s.name !== 'Assertion' || s.violations > 0);
+    const end = this.eventsAfterStep(step);
+    const recentEvents: string[] = [];
+    for (let i = Math.max(0, end - RECENT_EVENT_LIMIT); i < end; i++) recentEvents.push(formatEvent(this.run.sim.trace.at(i)).trim());
+    return {
+      nowMs,
+      step,
+      eventCount: end,
+      traceHash: this.traceHashAt(step),
+      nodes,
+      logs: { startIndex, endIndex: longest, rows },
+      messages,
+      messagesInFlight: total,
+      partition: net.partition,
+      cutLinks: net.cutLinks,
+      quorums,
+      invariants,
+      violations,
+      clientOps: {
+        invoked: this.clientSteps.invoke.countAtMost(step),
+        ok: this.clientSteps.ok.countAtMost(step),
+        fail: this.clientSteps.fail.countAtMost(step),
+        info: this.clientSteps.info.countAtMost(step),
+      },
+      recentEvents,
+    };
+  }
+
+  private nodeAt(id: string, step: number): NodeSnapshot {
+    const records = this.nodeRecords.get(id)!;
+    const i = lastAtOrBefore(this.nodeSteps.get(id)!, step, (s) => s);
+    if (i < 0) throw new Error(`lab: no record of ${id} at step ${step}`);
+    const r = records[i]!;
+    const log = this.logAt(id, step);
+    const kv = r.kv === null ? [] : [...r.kv].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return {
+      id, status: r.status, role: r.role, term: r.term, votedFor: r.votedFor, leaderId: r.leaderId, commitIndex: r.commitIndex,
+      lastApplied: r.lastApplied, logLength: log.length, lastLogTerm: log.length === 0 ? 0 : log[log.length - 1]!.term,
+      electionDeadlineMs: r.electionDeadlineMs, electionArmedAtMs: r.electionArmedAtMs,
+      nextIndex: mapToRecord(r.nextIndex), matchIndex: mapToRecord(r.matchIndex),
+      votesGranted: r.votesGranted === null ? [] : [...r.votesGranted].sort(), kv,
+    };
+  }
+
+  /** The node's log after `step`, rebuilt from its edits. */
+  logAt(id: string, step: number): LogEntry[] {
+    const edits = this.logEdits.get(id)!;
+    const last = lastAtOrBefore(edits, step, (e) => e.step);
+    // Start from the latest whole-log edit at or before the step, then apply the rest in order.
+    let start = last;
+    while (start > 0 && edits[start]!.keep !== 0) start--;
+    const log: LogEntry[] = [];
+    for (let i = Math.max(0, start); i <= last; i++) {
+      const edit = edits[i]!;
+      log.length = Math.min(log.length, edit.keep);
+      for (const e of edit.entries) log.push(e);
+    }
+    return log;
+  }
+
+  /** Messages on the wire after `step`: sent at or before it, not yet delivered or dropped. */
+  private messagesAt(step: number): { messages: MessageView[]; total: number } {
+    const atMs = this.times.get(step);
+    const found: MessageRecord[] = [];
+    const last = lastAtOrBefore(this.messages, step, (m) => m.sentStep);
+    for (let i = last; i >= 0; i--) {
+      const m = this.messages[i]!;
+      if (m.sentAtMs < atMs - this.maxLifetimeMs && m.endStep !== Number.POSITIVE_INFINITY) {
+        // Older than any finished message lived: only still-open ones can be in flight; they are added below.
+        break;
+      }
+      if (m.endStep > step && m.endStep !== Number.POSITIVE_INFINITY) found.push(m);
+    }
+    for (const m of this.open) if (m.sentStep <= step) found.push(m);
+    found.sort((a, b) => a.id - b.id);
+    const shown = found.slice(Math.max(0, found.length - MESSAGE_LIMIT));
+    return {
+      total: found.length,
+      messages: shown.map((m) => ({
+        id: m.id, from: m.from, to: m.to, type: m.type, category: messageCategory(m.type), term: m.term, detail: m.detail,
+        sentAtMs: m.sentAtMs, deliverAtMs: m.deliverAtMs, heartbeat: m.type === 'AppendEntries' && m.detail.includes(' n=0 '),
+      })),
+    };
+  }
+
+  /** A message's record by id, if it is still on the wire after `step`. */
+  messageInFlight(id: number, step: number): boolean {
+    const m = this.messageById.get(id);
+    return m !== undefined && m.sentStep <= step && m.endStep > step;
+  }
+}
+
+/** The one-line statement of an invariant, for the safety panel and the banner. */
+export function explain(invariant: string): string {
+  if (invariant in RAFT_INVARIANTS) return RAFT_INVARIANTS[invariant as keyof typeof RAFT_INVARIANTS];
+  if (invariant === 'Assertion') return 'A Raft node reached a state its own assertions rule out, and the run stopped there.';
+  return '';
+}

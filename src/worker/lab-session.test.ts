@@ -1,0 +1,251 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../check/run';
+import { parseArgs } from '../cli/args';
+import { scenarioFromArgs } from '../cli/main';
+import type { LabConfig } from './lab-protocol';
+import { defaultLabConfig, LabInputError, LabSession } from './lab-session';
+
+const SCENARIO_DIR = join(__dirname, '..', '..', 'scenarios');
+const BUNDLED = new Map(
+  readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => [f.replace(/\.json$/, ''), readFileSync(join(SCENARIO_DIR, f), 'utf8')]),
+);
+
+/** The CLI's traceHash for `faultline run <flags> --until <t>ms --json`. */
+function cliHash(flags: string[], untilMs: number): string {
+  const io = { out: () => undefined, err: () => undefined, readFile: (p: string) => readFileSync(join(SCENARIO_DIR, '..', p), 'utf8') };
+  const args = parseArgs([...flags, '--until', `${untilMs}ms`], ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug'], ['json', 'trace']);
+  return runScenario(scenarioFromArgs(args, io)).traceHash;
+}
+
+function session(config: Partial<LabConfig> = {}): LabSession {
+  return new LabSession({ ...defaultLabConfig(), ...config }, BUNDLED);
+}
+
+/** Seeks to the first moment from `fromMs` on with a message in flight, and returns it. */
+function busyMoment(s: LabSession, fromMs: number): number {
+  for (let t = fromMs; t < fromMs + 2000; t++) {
+    s.seek(t);
+    if (s.snapshot().messages.length > 0) return t;
+  }
+  throw new Error(`no message in flight within 2 s of ${fromMs} ms`);
+}
+
+function leaderOf(s: LabSession): string | null {
+  return s.snapshot().nodes.find((n) => n.role === 'leader' && n.status === 'up')?.id ?? null;
+}
+
+describe('LabSession: the hash at t is the CLI hash for --until t', () => {
+  it('with the defaults (the app defaults are the CLI defaults)', () => {
+    const s = session();
+    for (const t of [1, 237, 1500, 4000]) {
+      s.seek(t);
+      expect(s.snapshot().traceHash, `t=${t}`).toBe(cliHash([], t));
+    }
+  });
+
+  it('with flags and a bundled scenario', () => {
+    const a = session({ nodes: 7, seed: 9, bugs: ['vote-without-log-check'], nemesis: ['partition', 'crash'] });
+    a.seek(3000);
+    expect(a.snapshot().traceHash).toBe(cliHash(['--nodes', '7', '--seed', '9', '--bug', 'vote-without-log-check', '--nemesis', 'partition,crash'], 3000));
+    // 2500 ms is before some of the file's actions: the CLI runs that prefix of the scenario.
+    const b = session({ scenario: 'figure-8-commit-old-term' });
+    for (const t of [2500, 6000]) {
+      b.seek(t);
+      expect(b.snapshot().traceHash).toBe(cliHash(['--scenario', 'scenarios/figure-8-commit-old-term.json'], t));
+    }
+  });
+});
+
+describe('LabSession: time travel', () => {
+  it('seeking back and forth shows exactly the same moment as computing it fresh', () => {
+    const s = session({ seed: 3 });
+    s.seek(3000);
+    const later = s.snapshot();
+    s.seek(1200);
+    const earlier = s.snapshot();
+    const fresh = session({ seed: 3 });
+    fresh.seek(1200);
+    expect(earlier).toEqual(fresh.snapshot());
+    s.seek(3000);
+    expect(s.snapshot()).toEqual(later);
+    expect(earlier.traceHash).not.toBe(later.traceHash);
+  });
+
+  it('steps one at a time, forward and back, through recorded and live steps', () => {
+    const s = session();
+    s.seek(500);
+    const at = s.cursor.step;
+    expect(s.stepBy(1)).toBe(true);
+    expect(s.cursor.step).toBe(at + 1);
+    expect(s.stepBy(-1)).toBe(true);
+    expect(s.cursor.step).toBe(at);
+    const frontier = s.frontierStep;
+    s.seekStep(frontier);
+    expect(s.stepBy(1)).toBe(true);
+    expect(s.frontierStep).toBe(frontier + 1);
+    s.seekStep(0);
+    expect(s.stepBy(-1)).toBe(false);
+  });
+
+  it('messages in flight at a moment were sent at or before it and have not arrived', () => {
+    const s = session({ loadOpsPerSec: 50 });
+    const t = busyMoment(s, 2000);
+    const snap = s.snapshot();
+    expect(snap.messages.length).toBeGreaterThan(0);
+    for (const m of snap.messages) {
+      expect(m.sentAtMs).toBeLessThanOrEqual(snap.nowMs);
+      expect(m.deliverAtMs).toBeGreaterThanOrEqual(m.sentAtMs);
+    }
+    const early = busyMoment(s, 900);
+    const before = s.snapshot().messages.map((m) => m.id);
+    expect(before.length).toBeGreaterThan(0);
+    s.seek(t);
+    s.seek(early);
+    expect(s.snapshot().messages.map((m) => m.id)).toEqual(before);
+  });
+});
+
+describe('LabSession: operator actions', () => {
+  it('a leader is elected, and crashing it elects another', () => {
+    const s = session();
+    s.seek(1000);
+    const first = leaderOf(s);
+    expect(first).not.toBeNull();
+    s.act({ type: 'crash', node: first! });
+    expect(s.snapshot().nodes.find((n) => n.id === first)!.status).toBe('crashed');
+    s.seek(s.cursor.atMs + 1500);
+    const second = leaderOf(s);
+    expect(second).not.toBeNull();
+    expect(second).not.toBe(first);
+    expect(s.markers().some((m) => m.kind === 'action' && m.label.includes('crash'))).toBe(true);
+  });
+
+  it('a live action replays identically from the config (the URL) and matches the CLI with it in a scenario', () => {
+    const s = session({ seed: 5 });
+    s.seek(800);
+    s.act({ type: 'partition', groups: [['n1', 'n2'], ['n3', 'n4', 'n5']] });
+    s.seek(1600);
+    s.act({ type: 'client-request', op: 'write', key: 'k1', value: 'hello' });
+    s.seek(3000);
+    const live = s.snapshot();
+    expect(s.config.actions.map((a) => a.atMs)).toEqual([801, 1601]);
+    const replay = session({ seed: 5, actions: s.config.actions });
+    replay.seek(3000);
+    expect(replay.snapshot()).toEqual(live);
+  });
+
+  it('partitioning away a minority of followers leaves the leader and the majority committing', () => {
+    const s = session({ seed: 2, loadOpsPerSec: 20 });
+    s.seek(1000);
+    const leader = leaderOf(s)!;
+    const followers = s.members.filter((m) => m !== leader);
+    const minority = followers.slice(0, 2);
+    const majority = s.members.filter((m) => !minority.includes(m));
+    s.act({ type: 'partition', groups: [minority, majority] });
+    const at = s.snapshot().nodes.find((n) => n.id === leader)!.commitIndex;
+    s.seek(s.cursor.atMs + 2000);
+    const snap = s.snapshot();
+    expect(leaderOf(s)).toBe(leader);
+    expect(snap.nodes.find((n) => n.id === leader)!.commitIndex).toBeGreaterThan(at + 5);
+    for (const id of minority) expect(snap.nodes.find((n) => n.id === id)!.commitIndex).toBeLessThanOrEqual(at);
+    expect(snap.partition.map((g) => [...g])).toEqual([[...minority].sort(), [...majority].sort()]);
+  });
+
+  it('isolating the leader in a minority elects a new leader in the majority', () => {
+    const s = session({ seed: 2, loadOpsPerSec: 20 });
+    s.seek(1000);
+    const leader = leaderOf(s)!;
+    const others = s.members.filter((m) => m !== leader);
+    s.act({ type: 'partition', groups: [[leader, others[0]!], others.slice(1)] });
+    s.seek(s.cursor.atMs + 1500);
+    const fresh = s.snapshot().nodes.find((n) => n.role === 'leader' && others.slice(1).includes(n.id));
+    expect(fresh).toBeDefined();
+    expect(fresh!.term).toBeGreaterThan(s.snapshot().nodes.find((n) => n.id === leader)!.term);
+  });
+
+  it('an action in the past forks: the later actions are discarded and the run is the one those inputs give', () => {
+    const s = session({ seed: 4 });
+    s.seek(1000);
+    s.act({ type: 'crash', node: 'n1' });
+    s.seek(2000);
+    s.act({ type: 'crash', node: 'n2' });
+    s.seek(1500);
+    const result = s.act({ type: 'restart', node: 'n1' });
+    expect(result.forked).toEqual({ atMs: 1501, discardedActions: 1 });
+    expect(s.config.actions.map((a) => `${a.type}@${a.atMs}`)).toEqual(['crash@1001', 'restart@1501']);
+    s.seek(2500);
+    const fresh = session({ seed: 4, actions: s.config.actions });
+    fresh.seek(2500);
+    expect(s.snapshot()).toEqual(fresh.snapshot());
+    expect(s.snapshot().nodes.find((n) => n.id === 'n2')!.status).toBe('up');
+  });
+
+  it('dropping a message in flight removes it and records the drop', () => {
+    const s = session({ loadOpsPerSec: 50 });
+    busyMoment(s, 1500);
+    const victim = s.snapshot().messages[0]!;
+    s.act({ type: 'drop-message', messageId: victim.id });
+    expect(s.snapshot().messages.some((m) => m.id === victim.id)).toBe(false);
+    expect(s.snapshot().recentEvents.some((e) => e.includes(`#${victim.id} (operator)`))).toBe(true);
+  });
+
+  it('refuses bad actions with a reason, and leaves the run as it was', () => {
+    const s = session();
+    s.seek(300);
+    const before = s.snapshot();
+    expect(() => s.act({ type: 'crash', node: 'n9' })).toThrow(/node must be one of n1, n2, n3, n4, n5, got "n9"/);
+    expect(() => s.act({ type: 'partition', groups: [['n1'], ['n1', 'n2']] })).toThrow(/n1 is in two partition groups/);
+    expect(() => s.act({ type: 'client-request', op: 'write', key: 'k1', value: '' })).toThrow(/needs a value/);
+    expect(s.snapshot()).toEqual(before);
+  });
+});
+
+describe('LabSession: safety', () => {
+  it('a bug variant produces a violation with the step that caused it, the nodes and the log index', () => {
+    const s = session({ scenario: 'figure-8-commit-old-term' });
+    s.seek(6000);
+    const snap = s.snapshot();
+    expect(snap.violations.length).toBeGreaterThan(0);
+    const v = snap.violations[0]!;
+    expect(v.nodes.length).toBeGreaterThan(0);
+    expect(v.logIndex).not.toBeNull();
+    expect(v.explanation.length).toBeGreaterThan(10);
+    expect(snap.invariants.find((i) => i.name === v.invariant)!.violations).toBeGreaterThan(0);
+    s.seekStep(v.step - 1);
+    expect(s.snapshot().violations).toHaveLength(0);
+    s.seekStep(v.step);
+    expect(s.snapshot().violations).toHaveLength(1);
+  });
+
+  it('correct Raft under the same choreography has no violation', () => {
+    const s = session({ scenario: 'figure-8-commit-old-term', bugs: [] });
+    s.seek(6000);
+    expect(s.snapshot().violations).toEqual([]);
+  });
+
+  it('quorums: the vote quorum and the commit quorum are majorities that intersect', () => {
+    const s = session({ loadOpsPerSec: 20 });
+    s.seek(2000);
+    const quorums = s.snapshot().quorums;
+    const vote = quorums.find((q) => q.kind === 'vote');
+    const commit = [...quorums].reverse().find((q) => q.kind === 'commit');
+    expect(vote).toBeDefined();
+    expect(commit).toBeDefined();
+    expect(vote!.nodes.length).toBeGreaterThanOrEqual(3);
+    expect(commit!.nodes.length).toBeGreaterThanOrEqual(3);
+    expect(vote!.nodes.filter((n) => commit!.nodes.includes(n)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('LabSession: bad input', () => {
+  it('names what is wrong', () => {
+    expect(() => session({ scenario: 'nope' })).toThrow(LabInputError);
+    expect(() => session({ scenario: 'nope' })).toThrow(/no scenario named "nope"/);
+    expect(() => session({ nodes: 12 })).toThrow(/cluster.nodes/);
+    expect(() => session({ bugs: ['typo'] })).toThrow(/bugs\[0\]/);
+    expect(() => session({ actions: [{ type: 'crash', node: 'n1', atMs: 0 }] })).toThrow(/Action 1 \(crash\): time/);
+    expect(() => session({ actions: [{ type: 'crash', node: 'x', atMs: 5 }] })).toThrow(/Action 1 \(crash\): node must be/);
+  });
+});

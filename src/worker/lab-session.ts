@@ -1,0 +1,370 @@
+/**
+ * A lab session: one run, its record, and a cursor (the moment shown). Everything the lab worker
+ * does goes through here, and none of it touches wall time or the DOM, so tests drive it in Node.
+ *
+ * - The live Run sits at the frontier: the furthest moment computed. Moments before it are shown
+ *   from the record (LabRecorder), so scrubbing never re-runs anything.
+ * - The cursor is (step, atMs): the cluster after `step` steps, at virtual time `atMs` (fractional
+ *   while animating; the state is the one at floor(atMs)). `seek(t)` lands on the last step at or
+ *   before t, which is what `faultline run --until t` computes, so the hashes agree.
+ * - An operator action is input: it is stamped at the next millisecond and scheduled ahead of every
+ *   other timer then (VirtualClock.scheduleFirst), so the same scenario with that action in its list
+ *   replays identically. An action at a moment before the frontier forks: the run is rebuilt from
+ *   its inputs up to the cursor plus the new action, and the old future is discarded.
+ */
+import { Run } from '../check/run';
+import {
+  buildScenarioFrom, defaultScenario, parseScenarioText, PROTOCOLS, RAFT_BUGS, NEMESIS_FAULTS, LIMITS as SCENARIO_LIMITS,
+  type OperatorAction, type Scenario,
+} from '../sim/scenario';
+import { LabRecorder } from './lab-recorder';
+import type { ClusterSnapshot, LabAction, LabConfig, LabTimedAction, RunInfo, TimelineMarker } from './lab-protocol';
+
+/** How long a lab run may go on when the scenario does not say (one hour of virtual time). */
+export const LAB_DEFAULT_END_MS = 3_600_000;
+/** Bound on operator actions in one session (the URL carries them). */
+export const LAB_ACTIONS_MAX = 500;
+
+export class LabInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabInputError';
+  }
+}
+
+export function defaultLabConfig(): LabConfig {
+  return { scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, actions: [] };
+}
+
+/** Validates an action from the page against the cluster; returns why it is refused, or null. */
+export function checkAction(action: LabAction, members: readonly string[]): string | null {
+  const member = (id: unknown, what: string): string | null =>
+    typeof id === 'string' && members.includes(id) ? null : `${what} must be one of ${members.join(', ')}, got ${JSON.stringify(id)}`;
+  switch (action.type) {
+    case 'crash':
+    case 'restart':
+    case 'pause':
+    case 'resume':
+      return member(action.node, 'node');
+    case 'partition': {
+      if (!Array.isArray(action.groups) || action.groups.length < 2) return 'a partition needs at least two groups';
+      const seen = new Set<string>();
+      for (const g of action.groups) {
+        if (!Array.isArray(g) || g.length === 0) return 'every partition group needs at least one node';
+        for (const id of g) {
+          const bad = member(id, 'partition node');
+          if (bad !== null) return bad;
+          if (seen.has(id)) return `${id} is in two partition groups`;
+          seen.add(id);
+        }
+      }
+      return null;
+    }
+    case 'heal':
+      return null;
+    case 'cut-link':
+    case 'heal-link':
+      if (action.from === action.to) return 'a link joins two different nodes';
+      return member(action.from, 'link from') ?? member(action.to, 'link to') ?? (typeof action.oneWay === 'boolean' ? null : 'oneWay must be true or false');
+    case 'drop-message':
+    case 'duplicate-message':
+      return Number.isSafeInteger(action.messageId) && action.messageId > 0 ? null : 'messageId must be a positive whole number';
+    case 'client-request': {
+      if (action.op !== 'read' && action.op !== 'write') return 'op must be read or write';
+      if (typeof action.key !== 'string' || !/^[A-Za-z0-9_-]{1,16}$/.test(action.key)) return 'key must be 1-16 letters, digits, _ or -';
+      if (action.op === 'write' && (typeof action.value !== 'string' || action.value.length === 0 || action.value.length > 32)) {
+        return 'a write needs a value of 1-32 characters';
+      }
+      if (action.node !== undefined) return member(action.node, 'target node');
+      return null;
+    }
+    default: {
+      const never: never = action;
+      return `unknown action ${JSON.stringify(never)}`;
+    }
+  }
+}
+
+/** The scenario a config describes: the bundled file (or the defaults) with the config's fields laid over it. */
+export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string, string>): Scenario {
+  let base: Scenario;
+  if (config.scenario !== null) {
+    const text = bundled.get(config.scenario);
+    if (text === undefined) {
+      throw new LabInputError(`There is no scenario named "${config.scenario}". Known scenarios: ${[...bundled.keys()].join(', ') || 'none'}.`);
+    }
+    const parsed = parseScenarioText(text);
+    if (!parsed.ok) {
+      throw new LabInputError(`Scenario "${config.scenario}" is invalid: ${parsed.errors.map((e) => `${e.path || '(top level)'}: ${e.message}`).join('; ')}`);
+    }
+    base = parsed.scenario;
+  } else {
+    base = { ...defaultScenario(), untilMs: LAB_DEFAULT_END_MS };
+  }
+  if (config.actions.length > LAB_ACTIONS_MAX) throw new LabInputError(`At most ${LAB_ACTIONS_MAX} operator actions, got ${config.actions.length}.`);
+  const overrides: Record<string, unknown> = {};
+  if (config.protocol !== null) overrides.protocol = config.protocol;
+  if (config.nodes !== null) overrides.nodes = config.nodes;
+  if (config.seed !== null) overrides.seed = config.seed;
+  if (config.bugs !== null) overrides.bugs = [...config.bugs];
+  if (config.loadOpsPerSec !== null) overrides.loadOpsPerSec = config.loadOpsPerSec;
+  if (config.nemesis !== null) overrides.nemesis = [...config.nemesis];
+  const members = Array.from({ length: (config.nodes ?? base.cluster.nodes) }, (_, i) => `n${i + 1}`);
+  config.actions.forEach((a, i) => {
+    const bad = checkAction(a, members);
+    if (bad !== null) throw new LabInputError(`Action ${i + 1} (${String(a.type)}): ${bad}.`);
+    if (!Number.isSafeInteger(a.atMs) || a.atMs < 1 || a.atMs > base.untilMs) {
+      throw new LabInputError(`Action ${i + 1} (${a.type}): time must be a whole number of ms from 1 to ${base.untilMs}, got ${JSON.stringify(a.atMs)}.`);
+    }
+    if (i > 0 && a.atMs < config.actions[i - 1]!.atMs) throw new LabInputError(`Action ${i + 1}: actions must be in time order.`);
+  });
+  try {
+    const scenario = buildScenarioFrom(base, overrides);
+    return { ...scenario, actions: [...scenario.actions, ...config.actions.map((a) => ({ ...a }) as OperatorAction)] };
+  } catch (err) {
+    throw new LabInputError((err as Error).message.replace(/\n/g, '; '));
+  }
+}
+
+/** The CLI command that computes the same run (without live actions, which only a scenario file can carry). */
+export function cliCommandFor(config: LabConfig, scenario: Scenario): string {
+  const parts = ['npm run -s faultline -- run'];
+  if (config.scenario !== null) parts.push(`--scenario scenarios/${config.scenario}.json`);
+  if (config.protocol !== null || config.scenario === null) parts.push(`--protocol ${scenario.protocol}`);
+  if (config.nodes !== null || config.scenario === null) parts.push(`--nodes ${scenario.cluster.nodes}`);
+  if (config.seed !== null || config.scenario === null) parts.push(`--seed ${scenario.seed}`);
+  if (config.loadOpsPerSec !== null) parts.push(`--load ${config.loadOpsPerSec}`);
+  if (config.nemesis !== null && config.nemesis.length > 0) parts.push(`--nemesis ${config.nemesis.join(',')}`);
+  if (config.bugs !== null) for (const b of config.bugs) parts.push(`--bug ${b}`);
+  parts.push('--until <t>ms --json');
+  return parts.join(' ');
+}
+
+export interface Cursor {
+  step: number;
+  atMs: number;
+}
+
+export interface ActResult {
+  forked: null | { atMs: number; discardedActions: number };
+}
+
+export class LabSession {
+  run: Run;
+  recorder: LabRecorder;
+  scenario: Scenario;
+  config: LabConfig;
+  readonly bundled: ReadonlyMap<string, string>;
+  private cursorStep = 0;
+  private cursorMs = 0;
+  /** Actions the file holds (not the lab's); kept apart so a fork keeps them all. */
+  private fileActionCount = 0;
+
+  constructor(config: LabConfig, bundled: ReadonlyMap<string, string>) {
+    this.bundled = bundled;
+    this.config = config;
+    this.scenario = scenarioForConfig(config, bundled);
+    this.fileActionCount = this.scenario.actions.length - config.actions.length;
+    this.run = new Run(this.scenario, { keepTrace: true });
+    this.recorder = new LabRecorder(this.run);
+    this.recorder.capture();
+  }
+
+  get members(): readonly string[] {
+    return this.run.sim.members;
+  }
+
+  get endMs(): number {
+    return this.scenario.untilMs;
+  }
+
+  get cursor(): Cursor {
+    return { step: this.cursorStep, atMs: this.cursorMs };
+  }
+
+  /** The furthest moment computed. */
+  get frontierMs(): number {
+    return this.run.nowMs;
+  }
+
+  get frontierStep(): number {
+    return this.recorder.steps - 1;
+  }
+
+  /** Set when the live run can go no further (an assertion stopped it). */
+  get halted(): string | null {
+    return this.run.stoppedReason;
+  }
+
+  info(): RunInfo {
+    const s = this.scenario;
+    return {
+      config: this.config,
+      protocol: s.protocol,
+      nodes: s.cluster.nodes,
+      seed: s.seed,
+      bugs: [...s.bugs],
+      loadOpsPerSec: s.workload.opsPerSec,
+      nemesis: [...s.nemesis.faults],
+      scenarios: [...this.bundled.keys()],
+      members: this.members,
+      heartbeatMs: s.timing.heartbeatMs,
+      electionTimeoutMinMs: s.timing.electionTimeoutMinMs,
+      electionTimeoutMaxMs: s.timing.electionTimeoutMaxMs,
+      scenarioName: s.name,
+      endMs: s.untilMs,
+      cliCommand: cliCommandFor(this.config, s),
+    };
+  }
+
+  /** Runs the live simulator one step and records it. False at the end of the run. */
+  private liveStep(untilMs: number): boolean {
+    const before = this.run.sim.trace.length;
+    const progressed = this.run.step(untilMs);
+    // A step that threw (an assertion) still recorded a violation event: capture it as a step.
+    if (progressed || this.run.sim.trace.length > before) this.recorder.capture();
+    return progressed;
+  }
+
+  /**
+   * Computes the live run up to virtual time `targetMs` (every step at or before it), or until
+   * `budget` says stop (checked every 64 steps; the worker passes a wall-clock budget). Returns true
+   * when the frontier reached the target.
+   */
+  extendTo(targetMs: number, budget: () => boolean = () => true): boolean {
+    const limit = Math.min(Math.floor(targetMs), this.endMs);
+    let n = 0;
+    while (this.liveStep(limit)) {
+      if (++n % 64 === 0 && !budget()) return false;
+    }
+    if (this.run.stoppedReason === null && this.run.nowMs < limit) this.run.runUntil(limit);
+    return true;
+  }
+
+  /** Shows the moment `atMs` (computing up to it first if it is past the frontier). */
+  seek(atMs: number, budget?: () => boolean): void {
+    const t = Math.max(0, Math.min(atMs, this.endMs));
+    if (t > this.frontierMs) this.extendTo(t, budget);
+    const shown = Math.min(t, Math.max(this.frontierMs, this.recorder.timeOfStep(this.frontierStep)));
+    this.cursorStep = this.recorder.stepAt(Math.floor(shown));
+    this.cursorMs = Math.max(shown, this.recorder.timeOfStep(this.cursorStep));
+  }
+
+  /** Shows the cluster right after step `step` (computing it if needed). */
+  seekStep(step: number): void {
+    if (!Number.isInteger(step) || step < 0) throw new LabInputError(`step must be a whole number >= 0, got ${step}`);
+    while (this.frontierStep < step && this.liveStep(this.endMs)) {
+      /* each live step is bounded by the simulator's step limit */
+    }
+    this.cursorStep = Math.min(step, this.frontierStep);
+    this.cursorMs = this.recorder.timeOfStep(this.cursorStep);
+  }
+
+  /** One step forward or back. Returns false when there is none. */
+  stepBy(direction: 1 | -1): boolean {
+    if (direction === -1) {
+      if (this.cursorStep === 0) return false;
+      this.seekStep(this.cursorStep - 1);
+      return true;
+    }
+    if (this.cursorStep < this.frontierStep) {
+      this.seekStep(this.cursorStep + 1);
+      return true;
+    }
+    if (!this.liveStep(this.endMs)) return false;
+    this.seekStep(this.frontierStep);
+    return true;
+  }
+
+  /** Moves the cursor forward to `atMs` for playback (extending the live run as needed). */
+  advanceTo(atMs: number, budget?: () => boolean): void {
+    const t = Math.min(atMs, this.endMs);
+    if (Math.floor(t) > this.frontierMs) {
+      const reached = this.extendTo(t, budget);
+      if (!reached) {
+        // Out of time this frame: show what has been computed, and catch up next frame.
+        this.cursorStep = this.frontierStep;
+        this.cursorMs = this.recorder.timeOfStep(this.cursorStep);
+        return;
+      }
+    }
+    this.cursorStep = this.recorder.stepAt(Math.floor(t));
+    this.cursorMs = Math.max(t, this.recorder.timeOfStep(this.cursorStep));
+  }
+
+  atEnd(): boolean {
+    return this.cursorMs >= this.endMs || (this.halted !== null && this.cursorStep === this.frontierStep);
+  }
+
+  snapshot(): ClusterSnapshot {
+    return this.recorder.snapshot(this.cursorStep, this.cursorMs);
+  }
+
+  markers(): readonly TimelineMarker[] {
+    return this.recorder.markers;
+  }
+
+  /**
+   * Applies an operator action at the cursor. The action is stamped at the next whole millisecond
+   * and the run is stepped until it has taken effect. Before the frontier, this forks.
+   */
+  act(action: LabAction): ActResult {
+    const bad = checkAction(action, this.members);
+    if (bad !== null) throw new LabInputError(`Refused ${action.type}: ${bad}.`);
+    if (this.config.actions.length >= LAB_ACTIONS_MAX) throw new LabInputError(`At most ${LAB_ACTIONS_MAX} operator actions per run.`);
+    const baseMs = Math.floor(this.cursorMs);
+    const atMs = baseMs + 1;
+    if (atMs > this.endMs) throw new LabInputError('The run has ended; reset or load another scenario to act again.');
+    const timed = { ...action, atMs } as LabTimedAction;
+    let forked: ActResult['forked'] = null;
+    const atFrontier = this.cursorStep === this.frontierStep && baseMs >= this.frontierMs;
+    if (atFrontier) {
+      this.config = { ...this.config, actions: [...this.config.actions, timed] };
+      this.scenario = { ...this.scenario, actions: [...this.scenario.actions, timed as OperatorAction] };
+      this.run.scheduleAction(timed as OperatorAction);
+    } else {
+      const kept = this.config.actions.filter((a) => a.atMs <= baseMs);
+      forked = { atMs, discardedActions: this.config.actions.length - kept.length };
+      this.rebuild({ ...this.config, actions: [...kept, timed] }, this.cursorStep, baseMs);
+    }
+    // Finish the current millisecond, then take the step that fires the action (it runs first at atMs).
+    this.extendTo(baseMs);
+    this.liveStep(atMs);
+    this.cursorStep = this.frontierStep;
+    this.cursorMs = this.recorder.timeOfStep(this.cursorStep);
+    return { forked };
+  }
+
+  /** Re-runs the inputs of `config` to exactly `step` steps (and time `atMs`): the fork point. */
+  private rebuild(config: LabConfig, step: number, atMs: number): void {
+    const scenario = scenarioForConfig(config, this.bundled);
+    const run = new Run(scenario, { keepTrace: true });
+    const recorder = new LabRecorder(run);
+    recorder.capture();
+    this.config = config;
+    this.scenario = scenario;
+    this.fileActionCount = scenario.actions.length - config.actions.length;
+    this.run = run;
+    this.recorder = recorder;
+    while (this.frontierStep < step && this.liveStep(atMs)) {
+      /* replays the recorded past; bounded by `step` */
+    }
+    if (this.frontierStep !== step) throw new Error(`lab: the fork replayed to step ${this.frontierStep}, expected ${step}`);
+    this.cursorStep = step;
+    this.cursorMs = atMs;
+  }
+
+  /** How many of the scenario's actions came from its file (for display). */
+  get scenarioFileActions(): number {
+    return this.fileActionCount;
+  }
+}
+
+/** Everything a config may name, for the page's selectors and for validation messages. */
+export const LAB_CHOICES = {
+  protocols: PROTOCOLS,
+  bugs: RAFT_BUGS,
+  nemesis: NEMESIS_FAULTS,
+  nodesMin: SCENARIO_LIMITS.nodesMin,
+  nodesMax: SCENARIO_LIMITS.nodesMax,
+} as const;
