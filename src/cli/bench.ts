@@ -18,6 +18,7 @@ import { buildScenario, RAFT_BUGS, type NemesisFault, type Scenario } from '../s
 import { Simulator } from '../sim/simulator';
 import type { NodeEnv, ProtocolFactory, ProtocolNode } from '../sim/types';
 import { lastFlag, parseArgs, parseIntArg, type ParsedArgs } from './args';
+import { benchBrowser, benchScrub } from './bench-lab';
 import type { CliIo } from './main';
 
 export function referenceScenario(untilMs: number, seed = 1): Scenario {
@@ -229,7 +230,7 @@ function flagInt(args: ParsedArgs, name: string, fallback: number, min: number, 
 }
 
 export async function commandBench(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, ['seeds', 'bug-seeds', 'minutes', 'workers'], ['quick', 'json', 'skip-speed', 'skip-correctness']);
+  const args = parseArgs(argv, ['seeds', 'bug-seeds', 'minutes', 'workers'], ['quick', 'json', 'skip-speed', 'skip-correctness', 'skip-lab', 'skip-browser']);
   const quick = args.flags.has('quick');
   const minutes = flagInt(args, 'minutes', quick ? 5 : 60, 1, 24 * 60);
   const seeds = flagInt(args, 'seeds', quick ? 40 : 1000, 0, 100_000);
@@ -277,6 +278,28 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
       if (!caught) failed = true;
     }
     report.correctness = { seeds, violatingSeeds: bad.map((r) => r.seed), huntViolatingSeeds: huntBad.map((r) => r.seed), bugs };
+  }
+  if (!args.flags.has('skip-lab')) {
+    say('Lab scrub: a 10-minute lab run (20 ops/s, partitions and crashes) recorded, then 200 seeks to random moments');
+    const scrub = benchScrub(10, 200);
+    say(`  recorded ${scrub.steps} steps, ${scrub.events} events in ${(scrub.recordWallMs / 1000).toFixed(1)} s (the same run without the record: ${(scrub.plainRunWallMs / 1000).toFixed(1)} s, so recording costs ${scrub.recordOverheadX.toFixed(2)}x); record ${scrub.recordHeapMb.toFixed(0)} MB`);
+    say(`  seek + snapshot: p50 ${scrub.seekMsP50.toFixed(1)} ms, p95 ${scrub.seekMsP95.toFixed(1)} ms, max ${scrub.seekMsMax.toFixed(1)} ms (target: at most 200 ms)`);
+    report.scrub = scrub;
+    if (scrub.seekMsMax > 200) failed = true;
+    if (!args.flags.has('skip-browser')) {
+      say('Lab in Chromium: production build, initial JavaScript, time to interactive, frame times (scripts/bench-browser.mjs)');
+      const browser = benchBrowser();
+      if (browser.ok) {
+        const r = browser.report as { initialJsGzipKb: number; interactiveMs: number; smooth: { framesSampled: number; frameMsP50: number; frameMsP95: number; frameMsMax: number; messagesInFlight: number; nodes: number } };
+        say(`  initial JavaScript ${r.initialJsGzipKb.toFixed(1)} KB gzipped (target: at most 250 KB); interactive ${r.interactiveMs.toFixed(0)} ms after navigation (target: at most 1500 ms)`);
+        say(`  ${r.smooth.nodes} nodes, ${r.smooth.messagesInFlight} messages in flight: frame time p50 ${r.smooth.frameMsP50.toFixed(1)} ms, p95 ${r.smooth.frameMsP95.toFixed(1)} ms, max ${r.smooth.frameMsMax.toFixed(1)} ms over ${r.smooth.framesSampled} frames (target: p95 at most 16.7 ms)`);
+        report.browser = r;
+        if (r.initialJsGzipKb > 250 || r.interactiveMs > 1500 || r.smooth.frameMsP95 > 16.7) failed = true;
+      } else {
+        say(`  the browser bench failed: ${browser.error}`);
+        failed = true;
+      }
+    }
   }
   if (args.flags.has('json')) say(JSON.stringify(report, null, 2));
   return failed ? 1 : 0;

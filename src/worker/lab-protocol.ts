@@ -129,16 +129,13 @@ export interface InvariantStatus {
   readonly violations: number;
 }
 
+/** What the cluster view draws: sent with every frame, so it is kept small. */
 export interface ClusterSnapshot {
   /** Virtual time of the moment shown. */
   readonly nowMs: number;
   /** Steps executed up to this moment (0 = just booted). */
   readonly step: number;
-  /** Trace events up to this moment, and their hash: equal to `faultline run --until nowMs`'s. */
-  readonly eventCount: number;
-  readonly traceHash: string;
   readonly nodes: readonly NodeSnapshot[];
-  readonly logs: LogsView;
   /** Messages in flight, oldest first, at most MESSAGE_LIMIT of them. */
   readonly messages: readonly MessageView[];
   /** How many were in flight in all (more than `messages.length` when capped). */
@@ -147,18 +144,37 @@ export interface ClusterSnapshot {
   readonly partition: ReadonlyArray<readonly string[]>;
   /** Cut links, directed: [from, to] means messages from `from` to `to` are lost. */
   readonly cutLinks: ReadonlyArray<readonly [string, string]>;
+  readonly clientOps: { readonly invoked: number; readonly ok: number; readonly fail: number; readonly info: number };
+  /** Violations at or before this moment (the full list is in PanelSnapshot). */
+  readonly violationCount: number;
+}
+
+/**
+ * What the tables beside the cluster show (logs, safety, quorums, events, the trace hash). Sent with
+ * every frame while paused or stepping, and a few times a second while playing: the page reads them,
+ * it does not watch them move, and decoding and re-rendering them 60 times a second cost frames.
+ */
+export interface PanelSnapshot {
+  /** The moment these panels describe (equal to the frame's snapshot when sent with it). */
+  readonly nowMs: number;
+  readonly step: number;
+  /** Trace events up to this moment, and their hash: equal to `faultline run --until nowMs`'s. */
+  readonly eventCount: number;
+  readonly traceHash: string;
+  /** The nodes at this moment (as in the ClusterSnapshot), for the tables. */
+  readonly nodes: readonly NodeSnapshot[];
+  readonly logs: LogsView;
   /** The latest quorums, newest last (at most QUORUM_LIMIT). */
   readonly quorums: readonly QuorumView[];
   readonly invariants: readonly InvariantStatus[];
   readonly violations: readonly ViolationView[];
-  readonly clientOps: { readonly invoked: number; readonly ok: number; readonly fail: number; readonly info: number };
   /** The last RECENT_EVENT_LIMIT trace events up to this moment, formatted, newest last. */
   readonly recentEvents: readonly string[];
 }
 
 export const LOG_WINDOW = 24;
 export const MESSAGE_LIMIT = 400;
-export const QUORUM_LIMIT = 16;
+export const QUORUM_LIMIT = 8;
 export const RECENT_EVENT_LIMIT = 40;
 
 /**
@@ -245,10 +261,14 @@ export type LabReply =
       frontierMs: number;
       totalSteps: number;
       snapshot: ClusterSnapshot;
+      /** The tables' data for the same moment, or null when they are not refreshed with this frame. */
+      panels: PanelSnapshot | null;
       /** Markers new since the previous frame; `resetMarkers` means drop all earlier ones first. */
       markers: readonly TimelineMarker[];
       resetMarkers: boolean;
     }
+  /** The run's input changed (an operator action): what the URL must now hold. */
+  | { type: 'input'; config: LabConfig }
   /** An action at a moment before the frontier discarded the old future. */
   | { type: 'forked'; atMs: number; discardedActions: number; rerunMs: number; config: LabConfig }
   /** The run paused itself: a violation, or the end of the run. */

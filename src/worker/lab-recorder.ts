@@ -21,7 +21,7 @@ import type { NodeStatus } from '../sim/simulator';
 import { formatEvent, type TraceEvent } from '../sim/trace';
 import {
   LOG_WINDOW, MESSAGE_LIMIT, QUORUM_LIMIT, RECENT_EVENT_LIMIT,
-  type ClusterSnapshot, type InvariantStatus, type LogRow, type MessageCategory, type MessageView, type NodeSnapshot,
+  type ClusterSnapshot, type InvariantStatus, type LogRow, type MessageCategory, type MessageView, type NodeSnapshot, type PanelSnapshot,
   type QuorumView, type RoleName, type TimelineMarker, type ViolationView,
 } from './lab-protocol';
 
@@ -73,6 +73,9 @@ interface NetworkRecord {
 type StoredViolation = Omit<ViolationView, 'explanation'>;
 
 /** Bounds: a record that outgrows them stops growing that list (and the lab says so), never OOMs. */
+/** A node's log is stored whole every this many edits (see captureNode). */
+const LOG_CHECKPOINT_EDITS = 128;
+
 /** Vote quorums kept in a snapshot next to the latest commit quorums. */
 const VOTE_QUORUMS_SHOWN = 3;
 
@@ -173,6 +176,7 @@ export class LabRecorder {
   private readonly nodeSteps = new Map<string, number[]>();
   private readonly nodeRecords = new Map<string, NodeRecord[]>();
   private readonly logEdits = new Map<string, LogEdit[]>();
+  private readonly editsSinceWhole = new Map<string, number>();
   /** Log length per node after the last recorded step (to spot edits the trace did not announce). */
   private readonly messages: MessageRecord[] = [];
   private readonly messageById = new Map<number, MessageRecord>();
@@ -398,7 +402,15 @@ export class LabRecorder {
       edits.push({ step, keep: 0, entries: log.slice() });
     } else if (appendedFrom !== undefined) {
       const keep = Math.max(0, appendedFrom - 1);
-      edits.push({ step, keep, entries: log.slice(keep) });
+      // Every LOG_CHECKPOINT_EDITS edits, a whole copy (of references): rebuilding a log for a
+      // moment then replays at most that many edits.
+      const sinceWhole = this.editsSinceWhole.get(id) ?? 0;
+      if (sinceWhole >= LOG_CHECKPOINT_EDITS) edits.push({ step, keep: 0, entries: log.slice() });
+      else edits.push({ step, keep, entries: log.slice(keep) });
+    }
+    const lastEdit = edits[edits.length - 1];
+    if (lastEdit !== undefined && lastEdit.step === step) {
+      this.editsSinceWhole.set(id, lastEdit.keep === 0 ? 0 : (this.editsSinceWhole.get(id) ?? 0) + 1);
     }
   }
 
@@ -454,8 +466,32 @@ export class LabRecorder {
   snapshot(step: number, nowMs: number): ClusterSnapshot {
     this.assertStep(step);
     const members = this.run.sim.members;
-    const nodes = members.map((id) => this.nodeAt(id, step));
+    const { messages, total } = this.messagesAt(step);
+    const net = this.network[lastAtOrBefore(this.network, step, (n) => n.step)]!;
+    return {
+      nowMs,
+      step,
+      nodes: members.map((id) => this.nodeAt(id, step)),
+      messages,
+      messagesInFlight: total,
+      partition: net.partition,
+      cutLinks: net.cutLinks,
+      clientOps: {
+        invoked: this.clientSteps.invoke.countAtMost(step),
+        ok: this.clientSteps.ok.countAtMost(step),
+        fail: this.clientSteps.fail.countAtMost(step),
+        info: this.clientSteps.info.countAtMost(step),
+      },
+      violationCount: lastAtOrBefore(this.violations, step, (v) => v.step) + 1,
+    };
+  }
+
+  /** The tables' view of the moment after `step`: logs, quorums, safety, recent events, the hash. */
+  panels(step: number, nowMs: number): PanelSnapshot {
+    this.assertStep(step);
+    const members = this.run.sim.members;
     const logs = members.map((id) => this.logAt(id, step));
+    const commitIndexes = members.map((id) => this.recordAt(id, step).commitIndex);
     const longest = Math.max(0, ...logs.map((l) => l.length));
     const startIndex = Math.max(1, longest - LOG_WINDOW + 1);
     const rows: LogRow[] = members.map((id, i) => {
@@ -465,10 +501,8 @@ export class LabRecorder {
         const e = log[index - 1]!;
         entries.push({ index, term: e.term, label: entryLabel(e) });
       }
-      return { node: id, length: log.length, commitIndex: nodes[i]!.commitIndex, entries };
+      return { node: id, length: log.length, commitIndex: commitIndexes[i]!, entries };
     });
-    const { messages, total } = this.messagesAt(step);
-    const net = this.network[lastAtOrBefore(this.network, step, (n) => n.step)]!;
     // The latest elections' vote quorums stay in view however many commits followed them.
     const voteEnd = lastAtOrBefore(this.voteQuorums, step, (q) => q.step) + 1;
     const commitEnd = lastAtOrBefore(this.commitQuorums, step, (q) => q.step) + 1;
@@ -487,35 +521,28 @@ export class LabRecorder {
       step,
       eventCount: end,
       traceHash: this.traceHashAt(step),
-      nodes,
+      nodes: members.map((id) => this.nodeAt(id, step)),
       logs: { startIndex, endIndex: longest, rows },
-      messages,
-      messagesInFlight: total,
-      partition: net.partition,
-      cutLinks: net.cutLinks,
       quorums,
       invariants,
       violations,
-      clientOps: {
-        invoked: this.clientSteps.invoke.countAtMost(step),
-        ok: this.clientSteps.ok.countAtMost(step),
-        fail: this.clientSteps.fail.countAtMost(step),
-        info: this.clientSteps.info.countAtMost(step),
-      },
       recentEvents,
     };
   }
 
-  private nodeAt(id: string, step: number): NodeSnapshot {
-    const records = this.nodeRecords.get(id)!;
+  private recordAt(id: string, step: number): NodeRecord {
     const i = lastAtOrBefore(this.nodeSteps.get(id)!, step, (s) => s);
     if (i < 0) throw new Error(`lab: no record of ${id} at step ${step}`);
-    const r = records[i]!;
-    const log = this.logAt(id, step);
+    return this.nodeRecords.get(id)![i]!;
+  }
+
+  private nodeAt(id: string, step: number): NodeSnapshot {
+    const r = this.recordAt(id, step);
+    const { length: logLength, lastTerm } = this.logTipAt(id, step);
     const kv = r.kv === null ? [] : [...r.kv].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     return {
       id, status: r.status, role: r.role, term: r.term, votedFor: r.votedFor, leaderId: r.leaderId, commitIndex: r.commitIndex,
-      lastApplied: r.lastApplied, logLength: log.length, lastLogTerm: log.length === 0 ? 0 : log[log.length - 1]!.term,
+      lastApplied: r.lastApplied, logLength, lastLogTerm: lastTerm,
       electionDeadlineMs: r.electionDeadlineMs, electionArmedAtMs: r.electionArmedAtMs,
       nextIndex: mapToRecord(r.nextIndex), matchIndex: mapToRecord(r.matchIndex),
       votesGranted: r.votesGranted === null ? [] : [...r.votesGranted].sort(), kv,
@@ -536,6 +563,25 @@ export class LabRecorder {
       for (const e of edit.entries) log.push(e);
     }
     return log;
+  }
+
+  /** The node's log length and last entry's term after `step`, without rebuilding the log. */
+  private logTipAt(id: string, step: number): { length: number; lastTerm: number } {
+    const edits = this.logEdits.get(id)!;
+    const last = lastAtOrBefore(edits, step, (e) => e.step);
+    let start = last;
+    while (start > 0 && edits[start]!.keep !== 0) start--;
+    let length = 0;
+    for (let i = Math.max(0, start); i <= last; i++) length = Math.min(length, edits[i]!.keep) + edits[i]!.entries.length;
+    if (length === 0) return { length, lastTerm: 0 };
+    const position = length - 1;
+    // The latest edit that wrote the last position holds it (a later truncation below it would have
+    // been followed by a later edit rewriting it, which the backwards walk meets first).
+    for (let i = last; i >= Math.max(0, start); i--) {
+      const e = edits[i]!;
+      if (e.keep <= position && position < e.keep + e.entries.length) return { length, lastTerm: e.entries[position - e.keep]!.term };
+    }
+    throw new Error(`lab: log of ${id} at step ${step} has no entry ${length}`);
   }
 
   /** Messages on the wire after `step`: sent at or before it, not yet delivered or dropped. */

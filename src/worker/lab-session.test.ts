@@ -32,6 +32,11 @@ function busyMoment(s: LabSession, fromMs: number): number {
   throw new Error(`no message in flight within 2 s of ${fromMs} ms`);
 }
 
+/** Everything the page is shown for the current moment. */
+function moment(s: LabSession): unknown {
+  return { snapshot: s.snapshot(), panels: s.panels() };
+}
+
 function leaderOf(s: LabSession): string | null {
   return s.snapshot().nodes.find((n) => n.role === 'leader' && n.status === 'up')?.id ?? null;
 }
@@ -41,19 +46,19 @@ describe('LabSession: the hash at t is the CLI hash for --until t', () => {
     const s = session();
     for (const t of [1, 237, 1500, 4000]) {
       s.seek(t);
-      expect(s.snapshot().traceHash, `t=${t}`).toBe(cliHash([], t));
+      expect(s.panels().traceHash, `t=${t}`).toBe(cliHash([], t));
     }
   });
 
   it('with flags and a bundled scenario', () => {
     const a = session({ nodes: 7, seed: 9, bugs: ['vote-without-log-check'], nemesis: ['partition', 'crash'] });
     a.seek(3000);
-    expect(a.snapshot().traceHash).toBe(cliHash(['--nodes', '7', '--seed', '9', '--bug', 'vote-without-log-check', '--nemesis', 'partition,crash'], 3000));
+    expect(a.panels().traceHash).toBe(cliHash(['--nodes', '7', '--seed', '9', '--bug', 'vote-without-log-check', '--nemesis', 'partition,crash'], 3000));
     // 2500 ms is before some of the file's actions: the CLI runs that prefix of the scenario.
     const b = session({ scenario: 'figure-8-commit-old-term' });
     for (const t of [2500, 6000]) {
       b.seek(t);
-      expect(b.snapshot().traceHash).toBe(cliHash(['--scenario', 'scenarios/figure-8-commit-old-term.json'], t));
+      expect(b.panels().traceHash).toBe(cliHash(['--scenario', 'scenarios/figure-8-commit-old-term.json'], t));
     }
   });
 });
@@ -62,15 +67,15 @@ describe('LabSession: time travel', () => {
   it('seeking back and forth shows exactly the same moment as computing it fresh', () => {
     const s = session({ seed: 3 });
     s.seek(3000);
-    const later = s.snapshot();
+    const later = moment(s);
     s.seek(1200);
-    const earlier = s.snapshot();
+    const earlier = moment(s);
     const fresh = session({ seed: 3 });
     fresh.seek(1200);
-    expect(earlier).toEqual(fresh.snapshot());
+    expect(earlier).toEqual(moment(fresh));
     s.seek(3000);
-    expect(s.snapshot()).toEqual(later);
-    expect(earlier.traceHash).not.toBe(later.traceHash);
+    expect(moment(s)).toEqual(later);
+    expect(s.panels().traceHash).not.toBe(fresh.panels().traceHash);
   });
 
   it('steps one at a time, forward and back, through recorded and live steps', () => {
@@ -129,11 +134,11 @@ describe('LabSession: operator actions', () => {
     s.seek(1600);
     s.act({ type: 'client-request', op: 'write', key: 'k1', value: 'hello' });
     s.seek(3000);
-    const live = s.snapshot();
+    const live = moment(s);
     expect(s.config.actions.map((a) => a.atMs)).toEqual([801, 1601]);
     const replay = session({ seed: 5, actions: s.config.actions });
     replay.seek(3000);
-    expect(replay.snapshot()).toEqual(live);
+    expect(moment(replay)).toEqual(live);
   });
 
   it('partitioning away a minority of followers leaves the leader and the majority committing', () => {
@@ -178,7 +183,7 @@ describe('LabSession: operator actions', () => {
     s.seek(2500);
     const fresh = session({ seed: 4, actions: s.config.actions });
     fresh.seek(2500);
-    expect(s.snapshot()).toEqual(fresh.snapshot());
+    expect(moment(s)).toEqual(moment(fresh));
     expect(s.snapshot().nodes.find((n) => n.id === 'n2')!.status).toBe('up');
   });
 
@@ -188,17 +193,17 @@ describe('LabSession: operator actions', () => {
     const victim = s.snapshot().messages[0]!;
     s.act({ type: 'drop-message', messageId: victim.id });
     expect(s.snapshot().messages.some((m) => m.id === victim.id)).toBe(false);
-    expect(s.snapshot().recentEvents.some((e) => e.includes(`#${victim.id} (operator)`))).toBe(true);
+    expect(s.panels().recentEvents.some((e) => e.includes(`#${victim.id} (operator)`))).toBe(true);
   });
 
   it('refuses bad actions with a reason, and leaves the run as it was', () => {
     const s = session();
     s.seek(300);
-    const before = s.snapshot();
+    const before = moment(s);
     expect(() => s.act({ type: 'crash', node: 'n9' })).toThrow(/node must be one of n1, n2, n3, n4, n5, got "n9"/);
     expect(() => s.act({ type: 'partition', groups: [['n1'], ['n1', 'n2']] })).toThrow(/n1 is in two partition groups/);
     expect(() => s.act({ type: 'client-request', op: 'write', key: 'k1', value: '' })).toThrow(/needs a value/);
-    expect(s.snapshot()).toEqual(before);
+    expect(moment(s)).toEqual(before);
   });
 });
 
@@ -206,7 +211,7 @@ describe('LabSession: safety', () => {
   it('a bug variant produces a violation with the step that caused it, the nodes and the log index', () => {
     const s = session({ scenario: 'figure-8-commit-old-term' });
     s.seek(6000);
-    const snap = s.snapshot();
+    const snap = s.panels();
     expect(snap.violations.length).toBeGreaterThan(0);
     const v = snap.violations[0]!;
     expect(v.nodes.length).toBeGreaterThan(0);
@@ -214,21 +219,21 @@ describe('LabSession: safety', () => {
     expect(v.explanation.length).toBeGreaterThan(10);
     expect(snap.invariants.find((i) => i.name === v.invariant)!.violations).toBeGreaterThan(0);
     s.seekStep(v.step - 1);
-    expect(s.snapshot().violations).toHaveLength(0);
+    expect(s.panels().violations).toHaveLength(0);
     s.seekStep(v.step);
-    expect(s.snapshot().violations).toHaveLength(1);
+    expect(s.panels().violations).toHaveLength(1);
   });
 
   it('correct Raft under the same choreography has no violation', () => {
     const s = session({ scenario: 'figure-8-commit-old-term', bugs: [] });
     s.seek(6000);
-    expect(s.snapshot().violations).toEqual([]);
+    expect(s.panels().violations).toEqual([]);
   });
 
   it('quorums: the vote quorum and the commit quorum are majorities that intersect', () => {
     const s = session({ loadOpsPerSec: 20 });
     s.seek(2000);
-    const quorums = s.snapshot().quorums;
+    const quorums = s.panels().quorums;
     const vote = quorums.find((q) => q.kind === 'vote');
     const commit = [...quorums].reverse().find((q) => q.kind === 'commit');
     expect(vote).toBeDefined();

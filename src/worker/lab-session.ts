@@ -18,7 +18,7 @@ import {
   type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import { LabRecorder } from './lab-recorder';
-import type { ClusterSnapshot, LabAction, LabConfig, LabTimedAction, RunInfo, TimelineMarker } from './lab-protocol';
+import type { ClusterSnapshot, LabAction, LabConfig, LabTimedAction, PanelSnapshot, RunInfo, TimelineMarker } from './lab-protocol';
 
 /** How long a lab run may go on when the scenario does not say (one hour of virtual time). */
 export const LAB_DEFAULT_END_MS = 3_600_000;
@@ -298,6 +298,10 @@ export class LabSession {
 
   snapshot(): ClusterSnapshot {
     return this.recorder.snapshot(this.cursorStep, this.cursorMs);
+  }
+
+  panels(): PanelSnapshot {
+    return this.recorder.panels(this.cursorStep, this.cursorMs);
   }
 
   markers(): readonly TimelineMarker[] {

@@ -1,0 +1,168 @@
+/**
+ * The lab end to end, in real Chromium, driven by role and accessible name. The determinism promise
+ * (DESIGN.md) is checked across the boundary: the trace hash the page shows for a moment equals the
+ * hash `faultline run --until <t>` computes in Node for the same URL parameters.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { runScenario } from '../src/check/run';
+import { parseArgs } from '../src/cli/args';
+import { scenarioFromArgs } from '../src/cli/main';
+import { LabPage } from './lab-page';
+
+/** `faultline run <flags> --until <t>ms --json`'s traceHash, computed here in Node. */
+function cliHash(flags: string[], untilMs: number): string {
+  const io = { out: () => undefined, err: () => undefined, readFile: (p: string) => readFileSync(p, 'utf8') };
+  const args = parseArgs([...flags, '--until', `${untilMs}ms`], ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug'], ['json', 'trace']);
+  return runScenario(scenarioFromArgs(args, io)).traceHash;
+}
+
+let lab: LabPage;
+const pageErrors: string[] = [];
+
+test.beforeEach(async ({ page }) => {
+  pageErrors.length = 0;
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  lab = new LabPage(page);
+});
+
+test.afterEach(() => {
+  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+});
+
+test('opens on a live 5-node cluster that elects a leader and replicates client writes', async ({ page }) => {
+  await lab.open();
+  await expect(page).toHaveTitle('Faultline');
+  await expect(page.getByRole('button', { name: /^n\d+, / })).toHaveCount(5);
+  await lab.focusPage();
+  await page.keyboard.press('Space');
+  await expect(lab.pauseButton).toBeVisible();
+  await lab.speed.fill('1000'); // the fastest speed, so the test does not wait on a slow-motion election
+  await expect.poll(() => lab.leader(), { timeout: 20_000 }).not.toBeNull();
+  await expect.poll(async () => lab.commitIndexOf((await lab.leader())!), { timeout: 20_000 }).toBeGreaterThan(2);
+  await lab.pauseButton.click();
+  await expect(lab.playButton).toBeVisible();
+  const paused = await lab.nowMs();
+  await page.waitForTimeout(300);
+  expect(await lab.nowMs()).toBe(paused);
+});
+
+test('crashing the leader gets a new leader elected, and the action is on the timeline', async ({ page }) => {
+  await lab.open('?t=1000');
+  const first = (await lab.leader())!;
+  expect(first).not.toBeNull();
+  await lab.crash(first);
+  await lab.scrub(10);
+  await expect.poll(() => lab.leader()).not.toBeNull();
+  const second = (await lab.leader())!;
+  expect(second).not.toBe(first);
+  expect(await lab.termOf(second)).toBeGreaterThan(1);
+  await expect(page.getByRole('toolbar', { name: 'Timeline markers' }).getByRole('button', { name: /crash/ }).first()).toBeVisible();
+});
+
+test('partitioning away a minority of followers: the majority keeps committing', async () => {
+  await lab.open('?seed=2&load=20&t=1000');
+  const leader = (await lab.leader())!;
+  const members = ['n1', 'n2', 'n3', 'n4', 'n5'];
+  const followers = members.filter((m) => m !== leader);
+  const minority = followers.slice(0, 2);
+  const majority = members.filter((m) => !minority.includes(m));
+  await lab.partition([minority, majority]);
+  const before = await lab.commitIndexOf(leader);
+  const stuck = await lab.commitIndexOf(minority[0]!);
+  await lab.scrub(15);
+  expect(await lab.leader()).toBe(leader);
+  expect(await lab.commitIndexOf(leader)).toBeGreaterThan(before + 3);
+  expect(await lab.commitIndexOf(minority[0]!)).toBe(stuck);
+});
+
+test('scrubbing back and forth shows the same moment, with the CLI hash for that time', async () => {
+  await lab.open('?seed=7&load=10&t=3000');
+  const at3000 = await lab.hash();
+  expect(at3000).toBe(cliHash(['--seed', '7', '--load', '10'], 3000));
+  await lab.scrub(-10);
+  const at2000 = await lab.hash();
+  expect(at2000).toBe(cliHash(['--seed', '7', '--load', '10'], 2000));
+  await lab.scrub(10);
+  expect(await lab.hash()).toBe(at3000);
+});
+
+test('stepping one event at a time moves forward and back by exactly one step', async ({ page }) => {
+  await lab.open('?t=500');
+  const step = Number(await lab.status.getAttribute('data-step'));
+  await lab.focusPage();
+  await page.keyboard.press('ArrowRight');
+  await expect(lab.status).toHaveAttribute('data-step', String(step + 1));
+  await page.keyboard.press('ArrowLeft');
+  await expect(lab.status).toHaveAttribute('data-step', String(step));
+  await page.getByRole('button', { name: /Step forward/ }).click();
+  await expect(lab.status).toHaveAttribute('data-step', String(step + 1));
+});
+
+test('the URL reproduces the same moment, operator actions included', async ({ page, context }) => {
+  await lab.open('?seed=3&t=800');
+  await lab.crash('n2');
+  await lab.scrub(5);
+  const hash = await lab.hash();
+  const time = await lab.nowMs();
+  await expect.poll(() => new URL(page.url()).searchParams.get('t')).toBe(String(time));
+  const url = page.url();
+  expect(new URL(url).searchParams.get('actions')).not.toBeNull();
+  const other = new LabPage(await context.newPage());
+  await other.page.goto(url);
+  await expect(other.traceHash).toHaveText(hash);
+  await other.expectTime(time);
+  await expect(other.node('n2')).toHaveAttribute('aria-label', /crashed/);
+});
+
+test('an action in the past forks a new future, and says so', async ({ page }) => {
+  await lab.open('?seed=4&t=2000');
+  await lab.crash('n3');
+  await lab.scrub(-5);
+  await expect(page.getByText(/Replaying the recorded run\. An action now forks a new future/)).toBeVisible();
+  await lab.crash('n4');
+  await expect(page.getByText(/this is a new future/)).toBeVisible();
+  await expect(page.getByText(/1 later action was discarded/)).toBeVisible();
+});
+
+test('a bug flag produces a visible violation: the run pauses, explains it, and can jump to the cause', async ({ page }) => {
+  await lab.open('?scenario=figure-8-commit-old-term');
+  await lab.speed.fill('1000');
+  await lab.focusPage();
+  await page.keyboard.press('Space');
+  const banner = page.getByRole('alert').filter({ hasText: /broke at/ });
+  await expect(banner).toBeVisible({ timeout: 30_000 });
+  await expect(banner).toContainText(/StateMachineSafety|LeaderCompleteness/);
+  await expect(lab.playButton).toBeVisible(); // paused itself
+  await expect(page.getByRole('button', { name: /safety violation/ }).first()).toBeVisible();
+  const at = await lab.nowMs();
+  await banner.getByRole('button', { name: 'Jump to cause', exact: true }).click();
+  await expect.poll(() => lab.nowMs()).toBeLessThanOrEqual(at);
+});
+
+test('the browser hash equals the CLI hash for the same inputs (issue 2 command)', async () => {
+  await lab.open('?nodes=5&seed=42&nemesis=partition,crash&load=20&t=10000');
+  expect(await lab.hash()).toBe(cliHash(['--nodes', '5', '--seed', '42', '--nemesis', 'partition,crash', '--load', '20'], 10_000));
+});
+
+test('a bad link is explained and the default cluster loads instead', async ({ page }) => {
+  await lab.open('?seed=banana&nodes=12&scenario=nope');
+  const problems = page.getByRole('alert').filter({ hasText: 'The link had problems' });
+  await expect(problems).toContainText('seed: expected a whole number');
+  await expect(problems).toContainText('nodes: expected a whole number from 1 to 9, got "12"');
+  await expect(problems).toContainText('There is no scenario named "nope"');
+  await expect(page.getByRole('button', { name: /^n\d+, / })).toHaveCount(5);
+});
+
+test('keyboard: every node is focusable and named; ? opens the shortcuts', async ({ page }) => {
+  await lab.open('?t=1000');
+  const leader = (await lab.leader())!;
+  await lab.node(leader).focus();
+  await expect(lab.node(leader)).toBeFocused();
+  await expect(lab.node(leader)).toHaveAttribute('aria-label', new RegExp(`^${leader}, leader, term \\d+`));
+  await lab.focusPage();
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
+});

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+/**
+ * The lab in headless Chromium, against the production build (part of `npm run bench`; also runs
+ * alone: `node scripts/bench-browser.mjs [--json] [--no-build]`).
+ *
+ * - Initial JavaScript: what the page fetches to become usable (the entry chunk, its preloads and the
+ *   lab worker, which starts at once), gzipped as a server would send it.
+ * - Interactive: from navigation start to the first frame drawn with the Play button enabled
+ *   (median of 5 cold loads).
+ * - Smooth: the bundled 9-node scenario at a moment with at least 300 messages in flight, playing at
+ *   1/20x (the default); every animation frame for 5 s is sampled with requestAnimationFrame. Reported: the interval
+ *   between frames (p50/p95/max) and, side by side, the same page paused (the idle baseline).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+
+const ROOT = join(import.meta.dirname, '..');
+const PORT = 4419;
+const BASE = `http://127.0.0.1:${PORT}`;
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+const json = process.argv.includes('--json');
+const log = (text) => {
+  if (!json) console.log(text);
+};
+
+function build() {
+  const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr || r.stdout}`);
+}
+
+/** The scripts index.html loads, their modulepreloads, and the worker chunk. */
+function initialJavaScript() {
+  const dist = join(ROOT, 'dist');
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const files = new Set();
+  for (const m of html.matchAll(/<script[^>]+src="([^"]+)"/g)) files.add(m[1]);
+  for (const m of html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)) files.add(m[1]);
+  const entries = [...files].map((f) => join(dist, f.replace(/^\//, '')));
+  // The lab worker is requested as soon as the page starts: count it as initial too.
+  for (const entry of [...entries]) {
+    const code = readFileSync(entry, 'utf8');
+    for (const m of code.matchAll(/assets\/(lab\.worker-[\w-]+\.js)/g)) entries.push(join(dist, 'assets', m[1]));
+  }
+  const unique = [...new Set(entries)];
+  const sizes = unique.map((file) => ({ file: file.slice(dist.length + 1), bytes: readFileSync(file).length, gzipBytes: gzipSync(readFileSync(file), { level: 9 }).length }));
+  return { files: sizes, gzipKb: sizes.reduce((s, f) => s + f.gzipBytes, 0) / 1024 };
+}
+
+async function waitForServer(url, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the preview server did not answer at ${url}`);
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+}
+
+function summarize(intervals) {
+  const sorted = [...intervals].sort((a, b) => a - b);
+  return { framesSampled: sorted.length, frameMsP50: percentile(sorted, 0.5), frameMsP95: percentile(sorted, 0.95), frameMsMax: sorted[sorted.length - 1] };
+}
+
+/** Samples requestAnimationFrame intervals for `ms` of wall time. */
+async function sampleFrames(page, ms) {
+  return page.evaluate(
+    (durationMs) =>
+      new Promise((resolve) => {
+        const stamps = [];
+        const start = performance.now();
+        const frame = (t) => {
+          stamps.push(t);
+          if (t - start < durationMs) requestAnimationFrame(frame);
+          else resolve(stamps.slice(1).map((s, i) => s - stamps[i]));
+        };
+        requestAnimationFrame(frame);
+      }),
+    ms,
+  );
+}
+
+async function main() {
+  if (!process.argv.includes('--no-build')) build();
+  const initial = initialJavaScript();
+  log(`initial JavaScript: ${initial.gzipKb.toFixed(1)} KB gzipped (${initial.files.map((f) => `${f.file} ${(f.gzipBytes / 1024).toFixed(1)} KB`).join(', ')})`);
+
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  try {
+    await waitForServer(BASE, 30_000);
+    const browser = await chromium.launch({
+      ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const interactive = [];
+      for (let i = 0; i < 5; i++) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+        const page = await context.newPage();
+        await page.goto(`${BASE}/`, { waitUntil: 'commit' });
+        await page.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Play', exact: true }).waitFor({ state: 'visible' });
+        await page.getByTestId('trace-hash').waitFor({ state: 'visible' });
+        interactive.push(await page.evaluate(() => performance.now()));
+        await context.close();
+      }
+      interactive.sort((a, b) => a - b);
+      const interactiveMs = interactive[2];
+      log(`interactive after ${interactiveMs.toFixed(0)} ms (5 loads: ${interactive.map((t) => t.toFixed(0)).join(', ')})`);
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+      const page = await context.newPage();
+      await page.goto(`${BASE}/?scenario=nine-nodes-slow-links&t=2600`);
+      const status = page.getByTestId('in-flight');
+      await status.waitFor();
+      const messagesInFlight = Number(await status.getAttribute('data-count'));
+      const idle = summarize(await sampleFrames(page, 3000));
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Space');
+      await page.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Pause', exact: true }).waitFor();
+      const playing = summarize(await sampleFrames(page, 5000));
+      await context.close();
+      const smooth = { nodes: 9, messagesInFlight, speed: '1/20x (the default)', ...playing, idle };
+      log(`smooth: ${messagesInFlight} in flight, frame interval p50 ${playing.frameMsP50.toFixed(1)} ms, p95 ${playing.frameMsP95.toFixed(1)} ms, max ${playing.frameMsMax.toFixed(1)} ms over ${playing.framesSampled} frames (idle page: p95 ${idle.frameMsP95.toFixed(1)} ms)`);
+      const report = { initialJsGzipKb: initial.gzipKb, initialFiles: initial.files, interactiveMs, interactiveRunsMs: interactive, smooth };
+      if (json) console.log(JSON.stringify(report));
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    try {
+      process.kill(-server.pid);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(1);
+});

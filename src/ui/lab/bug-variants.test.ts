@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RAFT_INVARIANTS } from '../../check/raft-invariants';
+import { runScenario } from '../../check/run';
+import { runSeedJob } from '../../cli/bench';
+import { parseScenario, RAFT_BUGS } from '../../sim/scenario';
+import { bugVariant, NO_BUG, RAFT_BUG_VARIANTS } from './bug-variants';
+
+describe('the page list of bug variants stays in step with the simulator', () => {
+  it('has exactly the simulator flags, in the same order', () => {
+    expect(RAFT_BUG_VARIANTS.map((v) => v.name)).toEqual([...RAFT_BUGS]);
+  });
+
+  it('names only invariants the checker has, and says something about each', () => {
+    const known = Object.keys(RAFT_INVARIANTS);
+    for (const v of RAFT_BUG_VARIANTS) {
+      expect(v.breaks.length, v.name).toBeGreaterThan(0);
+      for (const inv of v.breaks) expect(known, `${v.name} breaks ${inv}`).toContain(inv);
+      expect(v.description.length, v.name).toBeGreaterThan(60);
+      expect(v.title.length, v.name).toBeGreaterThan(10);
+      expect(v.rule, v.name).toMatch(/Raft (section|Figure)/);
+    }
+  });
+
+  it('describes flags the Raft core really checks', () => {
+    const core = readFileSync(new URL('../../protocols/raft/core.ts', import.meta.url), 'utf8');
+    for (const v of RAFT_BUG_VARIANTS) expect(core, v.name).toContain(`bugs.has('${v.name}')`);
+  });
+
+  it('looks variants up by name, and none is correct Raft', () => {
+    expect(bugVariant('no-step-down')?.breaks).toEqual(['ElectionSafety']);
+    expect(bugVariant(NO_BUG)).toBeNull();
+    expect(bugVariant('no-such-bug')).toBeNull();
+  });
+});
+
+describe('each variant breaks the invariant the page says it does', () => {
+  // The first seeds of `faultline bench`'s hunt campaign that catch each variant (BENCHMARKS.md).
+  const HUNT_SEEDS: Record<string, number> = {
+    'commit-old-term': 62,
+    'vote-without-log-check': 1,
+    'forget-vote-on-restart': 66,
+    'skip-prev-log-check': 1,
+    'no-step-down': 1,
+  };
+  for (const v of RAFT_BUG_VARIANTS) {
+    it(`${v.name}: hunt seed ${HUNT_SEEDS[v.name]} violates ${v.breaks[0]}`, () => {
+      const seed = HUNT_SEEDS[v.name];
+      expect(seed, `no hunt seed for ${v.name}`).toBeDefined();
+      const result = runSeedJob({ seed: seed!, bug: v.name, untilMs: 60_000, campaign: 'hunt' });
+      expect(result.violations, `seed ${seed}, bug ${v.name}`).toContain(v.breaks[0]);
+    });
+  }
+
+  it('commit-old-term: the Figure 8 scenario violates StateMachineSafety too', () => {
+    const json: unknown = JSON.parse(readFileSync(new URL('../../../scenarios/figure-8-commit-old-term.json', import.meta.url), 'utf8'));
+    const parsed = parseScenario(json);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(bugVariant('commit-old-term')?.breaks).toContain('StateMachineSafety');
+    expect(runScenario(parsed.scenario).violations.map((x) => x.invariant)).toContain('StateMachineSafety');
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The page's side of the lab worker: starts it, sends commands, and keeps what comes back as
+ * reactive state for the views. No protocol logic lives here: every number shown was computed in the
+ * worker. Frames are acknowledged after the page has had a chance to draw them (next animation
+ * frame), which paces the worker to the display.
+ */
+import {
+  assertNever, SPEED_DEFAULT,
+  type ClusterSnapshot, type PanelSnapshot, type LabAction, type LabCommand, type LabConfig, type LabReply, type RunInfo, type TimelineMarker,
+} from '../../worker/lab-protocol';
+
+export interface Notice {
+  kind: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export class LabClient {
+  info = $state.raw<RunInfo | null>(null);
+  snapshot = $state.raw<ClusterSnapshot | null>(null);
+  /** The tables' data: refreshed with every frame while paused, a few times a second while playing. */
+  panels = $state.raw<PanelSnapshot | null>(null);
+  markers = $state.raw<readonly TimelineMarker[]>([]);
+  playing = $state(false);
+  speed = $state(SPEED_DEFAULT);
+  frontierMs = $state(0);
+  totalSteps = $state(0);
+  /** The run's inputs as they stand (operator actions included): what the URL holds. */
+  config = $state.raw<LabConfig | null>(null);
+  /** The latest message for the user (a fork, a refusal, an error), until dismissed or replaced. */
+  notice = $state.raw<Notice | null>(null);
+  /** Set while a load is on its way: the page shows "Loading…" instead of stale data. */
+  loading = $state(false);
+  /** Frames received: tests and the bench read it to know the page is live. */
+  frames = $state(0);
+
+
+  #worker: Worker | null = null;
+  #onLoadError: ((message: string) => void) | null = null;
+
+  constructor(private readonly createWorker: () => Worker = defaultWorker) {}
+
+  load(config: LabConfig, atMs = 0, onLoadError?: (message: string) => void): void {
+    this.loading = true;
+    this.#onLoadError = onLoadError ?? null;
+    this.#send({ type: 'load', config, atMs });
+  }
+
+  play(): void {
+    this.#send({ type: 'play' });
+  }
+
+  pause(): void {
+    this.#send({ type: 'pause' });
+  }
+
+  toggle(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  step(direction: 1 | -1): void {
+    this.#send({ type: 'step', direction });
+  }
+
+  seek(atMs: number): void {
+    this.#send({ type: 'seek', atMs });
+  }
+
+  seekStep(step: number): void {
+    this.#send({ type: 'seek-step', step });
+  }
+
+  setSpeed(speed: number): void {
+    this.speed = speed;
+    this.#send({ type: 'speed', speed });
+  }
+
+  act(action: LabAction): void {
+    this.#send({ type: 'act', action });
+  }
+
+  dispose(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+  }
+
+  #send(command: LabCommand): void {
+    this.#ensureWorker().postMessage(command);
+  }
+
+  #ensureWorker(): Worker {
+    if (this.#worker !== null) return this.#worker;
+    const worker = this.createWorker();
+    worker.addEventListener('message', (event: MessageEvent<LabReply>) => this.#receive(event.data));
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      this.notice = { kind: 'error', text: `The lab worker stopped: ${event.message || 'it could not be loaded'}. Reload the page to start again.` };
+      this.loading = false;
+      this.dispose();
+    });
+    worker.addEventListener('messageerror', () => {
+      this.notice = { kind: 'error', text: 'The lab worker sent a message that could not be read.' };
+    });
+    this.#worker = worker;
+    return worker;
+  }
+
+  #receive(reply: LabReply): void {
+    switch (reply.type) {
+      case 'loaded':
+        this.info = reply.info;
+        this.config = reply.info.config;
+        this.loading = false;
+        this.#onLoadError = null;
+        return;
+      case 'frame': {
+        this.snapshot = reply.snapshot;
+        if (reply.panels !== null) this.panels = reply.panels;
+        this.playing = reply.playing;
+        this.speed = reply.speed;
+        this.frontierMs = reply.frontierMs;
+        this.totalSteps = reply.totalSteps;
+        if (reply.resetMarkers) this.markers = reply.markers;
+        else if (reply.markers.length > 0) this.markers = [...this.markers, ...reply.markers];
+        this.frames++;
+        const frame = reply.frame;
+        // Acknowledge once the browser has drawn (or would have drawn) this frame.
+        const ack = (): void => this.#worker?.postMessage({ type: 'ack', frame } satisfies LabCommand);
+        if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') requestAnimationFrame(ack);
+        else setTimeout(ack, 16);
+        return;
+      }
+      case 'input':
+        this.config = reply.config;
+        return;
+      case 'forked':
+        this.config = reply.config;
+        this.notice = {
+          kind: 'info',
+          text: `You changed the past at ${formatSeconds(reply.atMs)}: this is a new future.${
+            reply.discardedActions > 0 ? ` ${reply.discardedActions} later action${reply.discardedActions === 1 ? ' was' : 's were'} discarded.` : ''
+          }`,
+        };
+        return;
+      case 'stopped':
+        this.playing = false;
+        if (reply.reason === 'end') this.notice = { kind: 'info', text: reply.message };
+        return;
+      case 'error':
+        this.loading = false;
+        if (!reply.recoverable && this.#onLoadError !== null) {
+          const onLoadError = this.#onLoadError;
+          this.#onLoadError = null;
+          onLoadError(reply.message);
+          return;
+        }
+        this.notice = { kind: reply.recoverable ? 'warning' : 'error', text: reply.message };
+        return;
+      default:
+        assertNever(reply, 'lab reply');
+    }
+  }
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('../../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'faultline-lab' });
+}
+
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
+}

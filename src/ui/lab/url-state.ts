@@ -1,0 +1,143 @@
+/**
+ * The lab's state in the URL: the run's inputs and the moment shown, so a link reproduces exactly
+ * what its author saw. Parameter names and meanings are the CLI's (`faultline run --protocol
+ * --nodes --seed --bug --scenario --load --nemesis`, and `t` = `--until` in ms); `actions` holds the
+ * operator actions (base64url JSON). Absent parameters mean the CLI's defaults.
+ *
+ * Parsing never throws: every problem becomes a message naming the parameter, and the bad parameter
+ * is ignored (the worker then validates the whole config again and names anything left).
+ */
+import type { LabConfig, LabTimedAction } from '../../worker/lab-protocol';
+
+export interface UrlState {
+  config: LabConfig;
+  atMs: number;
+  /** One line per problem: "seed: expected a whole number from 0 to 4294967295, got "x"". */
+  problems: string[];
+}
+
+/** Bounds the page itself can check (the worker checks everything again). */
+const SEED_MAX = 0xffff_ffff;
+const NODES_MIN = 1;
+const NODES_MAX = 9;
+const LOAD_MAX = 10_000;
+const T_MAX_MS = 24 * 3600 * 1000;
+const ACTIONS_TEXT_MAX = 64 * 1024;
+const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const KNOWN = new Set(['protocol', 'nodes', 'seed', 'bug', 'scenario', 't', 'load', 'nemesis', 'actions']);
+
+function wholeNumber(text: string, name: string, min: number, max: number, problems: string[]): number | null {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${text.slice(0, 40)}"`);
+    return null;
+  }
+  return Number(text);
+}
+
+function nameList(text: string, name: string, problems: string[]): string[] | null {
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
+  const bad = items.find((s) => !NAME.test(s));
+  if (bad !== undefined) {
+    problems.push(`${name}: "${bad.slice(0, 40)}" is not a valid name`);
+    return null;
+  }
+  return items;
+}
+
+export function encodeActions(actions: readonly LabTimedAction[]): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(actions));
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function decodeActions(text: string): { actions: LabTimedAction[] } | { problem: string } {
+  if (text.length > ACTIONS_TEXT_MAX) return { problem: `actions: longer than ${ACTIONS_TEXT_MAX} characters` };
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return { problem: 'actions: not base64url text' };
+  let json: unknown;
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return { problem: 'actions: could not be decoded (the link may be cut short)' };
+  }
+  if (!Array.isArray(json)) return { problem: 'actions: expected a list of actions' };
+  for (let i = 0; i < json.length; i++) {
+    const a = json[i] as unknown;
+    if (typeof a !== 'object' || a === null || typeof (a as { type?: unknown }).type !== 'string' || typeof (a as { atMs?: unknown }).atMs !== 'number') {
+      return { problem: `actions[${i}]: expected an object with a type and an atMs` };
+    }
+  }
+  return { actions: json as LabTimedAction[] };
+}
+
+export function parseUrlState(search: string): UrlState {
+  const params = new URLSearchParams(search);
+  const problems: string[] = [];
+  for (const key of new Set(params.keys())) {
+    if (!KNOWN.has(key)) problems.push(`${key.slice(0, 40)}: not a parameter Faultline knows (known: ${[...KNOWN].join(', ')})`);
+  }
+  const get = (name: string): string | null => {
+    const all = params.getAll(name);
+    return all.length === 0 ? null : all[all.length - 1]!;
+  };
+  const config: { -readonly [K in keyof LabConfig]: LabConfig[K] } = {
+    scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, actions: [],
+  };
+  const scenario = get('scenario');
+  if (scenario !== null) {
+    if (NAME.test(scenario)) config.scenario = scenario;
+    else problems.push(`scenario: "${scenario.slice(0, 40)}" is not a valid scenario name`);
+  }
+  const protocol = get('protocol');
+  if (protocol !== null) {
+    if (NAME.test(protocol)) config.protocol = protocol;
+    else problems.push(`protocol: "${protocol.slice(0, 40)}" is not a valid name`);
+  }
+  const nodes = get('nodes');
+  if (nodes !== null) config.nodes = wholeNumber(nodes, 'nodes', NODES_MIN, NODES_MAX, problems);
+  const seed = get('seed');
+  if (seed !== null) config.seed = wholeNumber(seed, 'seed', 0, SEED_MAX, problems);
+  const load = get('load');
+  if (load !== null) {
+    const n = Number(load);
+    if (load.trim() === '' || !Number.isFinite(n) || n < 0 || n > LOAD_MAX) problems.push(`load: expected a number of operations per second from 0 to ${LOAD_MAX}, got "${load.slice(0, 40)}"`);
+    else config.loadOpsPerSec = n;
+  }
+  const bugs = params.getAll('bug');
+  if (bugs.length > 0) {
+    const list = nameList(bugs.join(','), 'bug', problems);
+    if (list !== null) config.bugs = list;
+  }
+  const nemesis = get('nemesis');
+  if (nemesis !== null) {
+    const list = nameList(nemesis, 'nemesis', problems);
+    if (list !== null) config.nemesis = list;
+  }
+  const actions = get('actions');
+  if (actions !== null && actions !== '') {
+    const decoded = decodeActions(actions);
+    if ('problem' in decoded) problems.push(decoded.problem);
+    else config.actions = decoded.actions;
+  }
+  let atMs = 0;
+  const t = get('t');
+  if (t !== null) atMs = wholeNumber(t, 't', 0, T_MAX_MS, problems) ?? 0;
+  return { config, atMs, problems };
+}
+
+/** The query string for a config and a moment; parameters equal to "not given" are left out. */
+export function formatUrlState(config: LabConfig, atMs: number): string {
+  const params = new URLSearchParams();
+  if (config.scenario !== null) params.set('scenario', config.scenario);
+  if (config.protocol !== null) params.set('protocol', config.protocol);
+  if (config.nodes !== null) params.set('nodes', String(config.nodes));
+  if (config.seed !== null) params.set('seed', String(config.seed));
+  if (config.bugs !== null) params.set('bug', config.bugs.length === 0 ? 'none' : config.bugs.join(','));
+  if (config.loadOpsPerSec !== null) params.set('load', String(config.loadOpsPerSec));
+  if (config.nemesis !== null) params.set('nemesis', config.nemesis.length === 0 ? 'none' : config.nemesis.join(','));
+  if (config.actions.length > 0) params.set('actions', encodeActions(config.actions));
+  params.set('t', String(Math.max(0, Math.floor(atMs))));
+  return `?${params.toString()}`;
+}

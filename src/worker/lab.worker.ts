@@ -1,0 +1,208 @@
+/// <reference lib="webworker" />
+/**
+ * The lab worker: hosts one LabSession off the main thread. Typed commands in (lab-protocol.ts),
+ * frames out. The page never runs protocol code; this worker never touches the DOM.
+ *
+ * Playback: every tick (about 60 per second) the cursor moves by (wall time elapsed) x speed of
+ * virtual time, computing new steps when it passes the frontier, within a wall-clock budget per tick
+ * so the worker keeps answering commands. A frame goes out only after the page acknowledged the
+ * previous one, so a busy page never builds up a backlog. Wall time here only paces playback: it never
+ * enters the run (the simulator sees virtual time only).
+ */
+import { assertNever, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN, type LabCommand, type LabReply } from './lab-protocol';
+import { LabInputError, LabSession } from './lab-session';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+/** scenarios/<name>.json, bundled as text. */
+const BUNDLED: ReadonlyMap<string, string> = new Map(
+  Object.entries(import.meta.glob('../../scenarios/*.json', { query: '?raw', import: 'default', eager: true }) as Record<string, string>).map(
+    ([path, text]) => [path.replace(/^.*\//, '').replace(/\.json$/, ''), text],
+  ),
+);
+
+const TICK_MS = 16;
+/** Wall time the simulator may take per tick before the frame goes out with what it has. */
+const TICK_BUDGET_MS = 12;
+/** A tick never moves more than this much wall time (a backgrounded tab must not leap ahead). */
+const MAX_TICK_GAP_MS = 100;
+
+let session: LabSession | null = null;
+let playing = false;
+let speed = SPEED_DEFAULT;
+let frame = 0;
+let awaitingAck = false;
+let dirty = false;
+let markersSent = 0;
+let resetMarkers = true;
+let lastTickWallMs = 0;
+/** While playing, the tables' data goes out at most this often (see PanelSnapshot). */
+const PANELS_INTERVAL_MS = 250;
+let lastPanelsWallMs = -Infinity;
+let tickTimer: ReturnType<typeof setTimeout> | null = null;
+
+function reply(message: LabReply): void {
+  scope.postMessage(message);
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+function sendFrame(): void {
+  if (session === null) return;
+  if (awaitingAck) {
+    dirty = true;
+    return;
+  }
+  const nowWallMs = performance.now();
+  const withPanels = !playing || nowWallMs - lastPanelsWallMs >= PANELS_INTERVAL_MS;
+  if (withPanels) lastPanelsWallMs = nowWallMs;
+  const all = session.markers();
+  const markers = resetMarkers ? all.slice() : all.slice(markersSent);
+  const message: LabReply = {
+    type: 'frame',
+    frame: ++frame,
+    playing,
+    speed,
+    frontierMs: session.frontierMs,
+    totalSteps: session.recorder.steps,
+    snapshot: session.snapshot(),
+    panels: withPanels ? session.panels() : null,
+    markers,
+    resetMarkers,
+  };
+  markersSent = all.length;
+  resetMarkers = false;
+  awaitingAck = true;
+  dirty = false;
+  reply(message);
+}
+
+function stopTicking(): void {
+  if (tickTimer !== null) clearTimeout(tickTimer);
+  tickTimer = null;
+}
+
+function startTicking(): void {
+  stopTicking();
+  lastTickWallMs = performance.now();
+  tickTimer = setTimeout(tick, TICK_MS);
+}
+
+function pause(reason: 'violation' | 'end' | null, message = ''): void {
+  playing = false;
+  stopTicking();
+  if (reason !== null) reply({ type: 'stopped', reason, message });
+}
+
+function tick(): void {
+  tickTimer = null;
+  if (!playing || session === null) return;
+  const now = performance.now();
+  const elapsedMs = Math.min(MAX_TICK_GAP_MS, Math.max(0, now - lastTickWallMs));
+  lastTickWallMs = now;
+  const before = session.cursor.step;
+  const deadline = now + TICK_BUDGET_MS;
+  session.advanceTo(session.cursor.atMs + elapsedMs * speed, () => performance.now() < deadline);
+  const violation = session.recorder.firstViolationBetween(before, session.cursor.step);
+  if (violation !== null) {
+    // The moment a safety property breaks, playback stops there (issue 3, "Safety panel").
+    session.seekStep(violation.step);
+    pause('violation', `${violation.invariant} broke at ${violation.atMs} ms: ${violation.message}`);
+  } else if (session.atEnd()) {
+    pause('end', session.halted ?? `The run ended at ${session.endMs} ms.`);
+  }
+  sendFrame();
+  if (playing) tickTimer = setTimeout(tick, TICK_MS);
+}
+
+function requireSession(): LabSession {
+  if (session === null) throw new LabInputError('No run is loaded yet.');
+  return session;
+}
+
+function handle(command: LabCommand): void {
+  switch (command.type) {
+    case 'load': {
+      const next = new LabSession(command.config, BUNDLED);
+      pause(null);
+      session = next;
+      resetMarkers = true;
+      markersSent = 0;
+      if (command.atMs > 0) next.seek(command.atMs);
+      reply({ type: 'loaded', info: next.info() });
+      sendFrame();
+      return;
+    }
+    case 'play': {
+      const s = requireSession();
+      if (s.atEnd()) s.seek(0);
+      playing = true;
+      startTicking();
+      sendFrame();
+      return;
+    }
+    case 'pause':
+      pause(null);
+      sendFrame();
+      return;
+    case 'step':
+      pause(null);
+      requireSession().stepBy(command.direction);
+      sendFrame();
+      return;
+    case 'seek':
+      if (!Number.isFinite(command.atMs)) throw new LabInputError(`seek: time must be a number, got ${String(command.atMs)}`);
+      requireSession().seek(command.atMs);
+      sendFrame();
+      return;
+    case 'seek-step':
+      pause(null);
+      requireSession().seekStep(command.step);
+      sendFrame();
+      return;
+    case 'speed':
+      if (!(Number.isFinite(command.speed) && command.speed >= SPEED_MIN && command.speed <= SPEED_MAX)) {
+        throw new LabInputError(`speed must be from ${SPEED_MIN} to ${SPEED_MAX}, got ${String(command.speed)}`);
+      }
+      speed = command.speed;
+      sendFrame();
+      return;
+    case 'act': {
+      const s = requireSession();
+      const startedMs = performance.now();
+      const { forked } = s.act(command.action);
+      if (forked !== null) {
+        resetMarkers = true;
+        const rerunMs = Math.round(performance.now() - startedMs);
+        reply({ type: 'forked', atMs: forked.atMs, discardedActions: forked.discardedActions, rerunMs, config: s.config });
+      }
+      reply({ type: 'input', config: s.config });
+      sendFrame();
+      return;
+    }
+    case 'ack':
+      if (command.frame === frame) {
+        awaitingAck = false;
+        if (dirty) sendFrame();
+      }
+      return;
+    default:
+      assertNever(command, 'lab command');
+  }
+}
+
+scope.addEventListener('message', (event: MessageEvent<LabCommand>) => {
+  const command = event.data;
+  try {
+    handle(command);
+  } catch (error) {
+    const recoverable = error instanceof LabInputError;
+    reply({ type: 'error', message: recoverable ? errorMessage(error) : `The lab hit an internal error: ${errorMessage(error)}`, recoverable: command?.type !== 'load' && recoverable });
+    // The page must never wait forever for a frame that an error swallowed.
+    awaitingAck = false;
+    if (session !== null && command?.type !== 'load') sendFrame();
+  }
+});
