@@ -67,9 +67,18 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
+/** A frame interval over 1.5 vsyncs (25 ms at 60 Hz) means at least one frame was dropped. */
+const DROPPED_FRAME_MS = 25;
+
 function summarize(intervals) {
   const sorted = [...intervals].sort((a, b) => a - b);
-  return { framesSampled: sorted.length, frameMsP50: percentile(sorted, 0.5), frameMsP95: percentile(sorted, 0.95), frameMsMax: sorted[sorted.length - 1] };
+  return {
+    framesSampled: sorted.length,
+    frameMsP50: percentile(sorted, 0.5),
+    frameMsP95: percentile(sorted, 0.95),
+    frameMsMax: sorted[sorted.length - 1],
+    framesDropped: sorted.filter((ms) => ms > DROPPED_FRAME_MS).length,
+  };
 }
 
 /** Samples requestAnimationFrame intervals for `ms` of wall time. */
@@ -130,7 +139,7 @@ async function main() {
       const playing = summarize(await sampleFrames(page, 5000));
       await context.close();
       const smooth = { nodes: 9, messagesInFlight, speed: '1/20x (the default)', ...playing, idle };
-      log(`smooth: ${messagesInFlight} in flight, frame interval p50 ${playing.frameMsP50.toFixed(1)} ms, p95 ${playing.frameMsP95.toFixed(1)} ms, max ${playing.frameMsMax.toFixed(1)} ms over ${playing.framesSampled} frames (idle page: p95 ${idle.frameMsP95.toFixed(1)} ms)`);
+      log(`smooth: ${messagesInFlight} in flight, frame interval p50 ${playing.frameMsP50.toFixed(1)} ms, p95 ${playing.frameMsP95.toFixed(1)} ms, max ${playing.frameMsMax.toFixed(1)} ms over ${playing.framesSampled} frames, ${playing.framesDropped} dropped (idle page: p95 ${idle.frameMsP95.toFixed(1)} ms)`);
       const report = { initialJsGzipKb: initial.gzipKb, initialFiles: initial.files, interactiveMs, interactiveRunsMs: interactive, smooth };
       if (json) console.log(JSON.stringify(report));
     } finally {

@@ -2,8 +2,8 @@
  * The lab's benchmarks (issue 3 targets), run by `npm run bench`:
  *
  * 1. Scrub: a 10-minute run recorded by the lab (the worker's LabSession, here in-process: the same
- *    code the worker runs), then seeks to random moments; each seek plus the snapshot the worker
- *    would send is timed. Target: every seek at most 200 ms. Also: the record's memory, and the cost
+ *    code the worker runs), then seeks to random moments; each seek plus the frame the worker sends
+ *    for a paused moment (cluster snapshot and panels, with the trace hash) is timed. Target: every seek at most 200 ms. Also: the record's memory, and the cost
  *    of recording (the same run without the lab, side by side).
  * 2. Load and smooth: scripts/bench-browser.mjs in headless Chromium against the production build
  *    (initial JavaScript gzipped, time to interactive, and p95 frame time with 9 nodes and at least
@@ -73,7 +73,9 @@ export function benchScrub(minutes: number, seeks: number): ScrubFigures {
   for (const t of targets) {
     const start = performance.now();
     session.seek(t);
+    // What the worker sends for a paused moment: the cluster and the tables.
     session.snapshot();
+    session.panels();
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
