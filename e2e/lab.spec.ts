@@ -166,3 +166,15 @@ test('keyboard: every node is focusable and named; ? opens the shortcuts', async
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
 });
+
+test('a message in flight can be inspected from the keyboard and dropped', async ({ page }) => {
+  await lab.open('?scenario=nine-nodes-slow-links&t=2600');
+  await page.getByRole('button', { name: 'Inspect the messages in flight' }).focus();
+  const first = page.getByRole('button', { name: /^Inspect message #\d+/ }).first();
+  await expect(first).toBeVisible();
+  const id = /#(\d+)/.exec((await first.textContent())!)![1]!;
+  await first.press('Enter');
+  await expect(page.getByRole('heading', { name: `Message #${id}` })).toBeVisible();
+  await page.getByRole('button', { name: 'Drop message', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Recent events' }).or(page.getByRole('region', { name: 'Recent events' }))).toContainText(`#${id} (operator)`);
+});
