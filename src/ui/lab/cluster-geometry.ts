@@ -194,6 +194,18 @@ export function messageGlyph(category: MessageCategory, heartbeat = false): Mess
   }
 }
 
+const GLYPH_COLOR_CLASS = {
+  '--msg-vote': 'c-vote',
+  '--msg-append': 'c-append',
+  '--msg-heartbeat': 'c-heartbeat',
+  '--msg-client': 'c-client',
+} as const;
+
+/** The CSS classes that color a glyph drawn in SVG (the rules are global, in theme.css). */
+export function glyphClass(glyph: MessageGlyph): string {
+  return `glyph ${GLYPH_COLOR_CLASS[glyph.colorVar]} ${glyph.hollow ? 'hollow' : 'filled'}`;
+}
+
 const SYMBOL_TYPES = { diamond: symbolDiamond, circle: symbolCircle, square: symbolSquare } as const;
 const glyphPathCache = new Map<string, string>();
 
