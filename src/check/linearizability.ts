@@ -1,0 +1,377 @@
+/**
+ * Linearizability checking: is there a total order of the operations, consistent with real time
+ * (an operation that completed before another was invoked comes first), in which every operation's
+ * output is what a single copy of the object would have returned? (Herlihy and Wing, 1990.)
+ *
+ * The search is Wing and Gong's, with Lowe's improvements ("Testing for linearizability", 2017), as
+ * Porcupine does it: the history is a doubly linked list of call and return entries in time order;
+ * the search linearizes a call whose operation the model accepts in the current state by lifting its
+ * call and return out of the list, and backtracks when it meets a return entry (that operation had to
+ * be linearized already). A cache of (set of linearized operations, model state) prunes every
+ * configuration already explored. Keys of a key-value history are independent, so each key is checked
+ * on its own (P-compositionality, Horn and Kroening 2015), which is what makes large histories cheap.
+ *
+ * Operations of unknown outcome return at infinity: they may be linearized anywhere after their
+ * invocation; linearizing one after everything else is the same as it never having happened.
+ *
+ * The search is bounded: past `maxSteps` steps, `maxCacheEntries` cached configurations, or when
+ * `shouldStop` says so, the answer is 'unknown', never a guess.
+ */
+import type { History, HistoryModel, HistoryOperation, LinearizabilityResult, PartitionResult, Verdict } from './history';
+
+export interface CheckOptions {
+  /** Check each kv key on its own (default true). */
+  partition?: boolean;
+  /** Search steps per partition before answering 'unknown' (default 50 million). */
+  maxSteps?: number;
+  /** Cached configurations per partition before answering 'unknown' (default 4 million). */
+  maxCacheEntries?: number;
+  /** Polled every few thousand steps; true stops the search with 'unknown' (a wall-clock budget). */
+  shouldStop?: () => boolean;
+  /** Wall clock for the `ms` field; the checker itself never reads time (src/check is deterministic). */
+  clockMs?: () => number;
+}
+
+const DEFAULT_MAX_STEPS = 50_000_000;
+const DEFAULT_MAX_CACHE = 4_000_000;
+const STOP_POLL_STEPS = 4096;
+
+// ---- models ----------------------------------------------------------------------------------------
+
+/** Interns values as small integers, so states compare and hash as numbers. */
+class ValueTable {
+  private readonly ids = new Map<string, number>();
+  private readonly values: string[] = [];
+  /** Id 0 is "no value" (nil). */
+  constructor() {
+    this.values.push('\u0000nil');
+  }
+  id(value: string | null): number {
+    if (value === null) return 0;
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+  value(id: number): string | null {
+    return id === 0 ? null : this.values[id]!;
+  }
+}
+
+/**
+ * A model over states encoded as one integer (a register's value, or one key's value). `step` returns
+ * the next state, or -1 when the operation cannot take effect in `state` with the output it had.
+ */
+interface Model {
+  readonly init: number;
+  step(state: number, op: number): number;
+}
+
+/** A single register: read / write / cas (the Jepsen etcd model). Values are interned ids; 0 = nil. */
+function registerModel(ops: readonly HistoryOperation[], values: ValueTable): Model {
+  const kind = new Uint8Array(ops.length);
+  const arg = new Int32Array(ops.length);
+  const expected = new Int32Array(ops.length);
+  const output = new Int32Array(ops.length);
+  ops.forEach((op, i) => {
+    // kinds: 0 read ok, 1 read unknown, 2 write, 3 cas ok, 4 cas fail, 5 cas unknown, 6 no effect
+    if (op.f === 'read') kind[i] = op.outcome === 'ok' ? 0 : op.outcome === 'info' ? 1 : 6;
+    else if (op.f === 'write') kind[i] = op.outcome === 'fail' ? 6 : 2;
+    else if (op.f === 'cas') kind[i] = op.outcome === 'ok' ? 3 : op.outcome === 'fail' ? 4 : 5;
+    else throw new Error(`linearizability: register model cannot check ${op.f} (operation ${op.id})`);
+    arg[i] = values.id(op.value);
+    expected[i] = values.id(op.expected);
+    output[i] = values.id(op.output);
+  });
+  return {
+    init: 0,
+    step(state, i) {
+      switch (kind[i]) {
+        case 0:
+          return state === output[i] ? state : -1;
+        case 1:
+        case 6:
+          return state;
+        case 2:
+          return arg[i]!;
+        case 3:
+          return state === expected[i] ? arg[i]! : -1;
+        case 4:
+          return state !== expected[i] ? state : -1;
+        default:
+          // Unknown outcome: if the comparison held it swapped; if not, it failed and changed nothing.
+          return state === expected[i] ? arg[i]! : state;
+      }
+    },
+  };
+}
+
+/** One key of a key-value store: get / put / append (Porcupine's kv model; the initial value is ""). */
+function kvKeyModel(ops: readonly HistoryOperation[], values: ValueTable): Model {
+  const kind = new Uint8Array(ops.length);
+  const arg = new Int32Array(ops.length);
+  const output = new Int32Array(ops.length);
+  // append(state, value) results, memoized: concatenation and interning cost O(length).
+  const appended = new Map<number, number>();
+  ops.forEach((op, i) => {
+    // kinds: 0 get ok, 1 no constraint (get unknown, or a fail), 2 put, 3 append
+    if (op.f === 'get') kind[i] = op.outcome === 'ok' ? 0 : 1;
+    else if (op.f === 'put') kind[i] = op.outcome === 'fail' ? 1 : 2;
+    else if (op.f === 'append') kind[i] = op.outcome === 'fail' ? 1 : 3;
+    else throw new Error(`linearizability: kv model cannot check ${op.f} (operation ${op.id})`);
+    arg[i] = values.id(op.value ?? '');
+    output[i] = values.id(op.output ?? '');
+  });
+  const empty = values.id('');
+  return {
+    init: empty,
+    step(state, i) {
+      switch (kind[i]) {
+        case 0:
+          return state === output[i] ? state : -1;
+        case 1:
+          return state;
+        case 2:
+          return arg[i]!;
+        default: {
+          const key = state * ops.length + i;
+          let next = appended.get(key);
+          if (next === undefined) {
+            next = values.id((values.value(state) ?? '') + (values.value(arg[i]!) ?? ''));
+            appended.set(key, next);
+          }
+          return next;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Several keys checked together (the unsplit search): the state is one value id per key, kept in a
+ * table of tuples so that a state is still one integer. `perKey` is the one-key model.
+ */
+function multiKeyModel(ops: readonly HistoryOperation[], perKey: Model): Model {
+  const keys = [...new Set(ops.map((o) => o.key ?? ''))].sort();
+  const keyIndex = new Map(keys.map((k, i) => [k, i]));
+  const slot = ops.map((o) => keyIndex.get(o.key ?? '')!);
+  const tuples: Int32Array[] = [];
+  const tupleIds = new Map<string, number>();
+  const internTuple = (t: Int32Array): number => {
+    const k = t.join(',');
+    let id = tupleIds.get(k);
+    if (id === undefined) {
+      id = tuples.length;
+      tuples.push(t);
+      tupleIds.set(k, id);
+    }
+    return id;
+  };
+  const init = internTuple(new Int32Array(keys.length).fill(perKey.init));
+  return {
+    init,
+    step(state, i) {
+      const tuple = tuples[state]!;
+      const s = slot[i]!;
+      const next = perKey.step(tuple[s]!, i);
+      if (next < 0) return -1;
+      if (next === tuple[s]) return state;
+      const copy = tuple.slice();
+      copy[s] = next;
+      return internTuple(copy);
+    },
+  };
+}
+
+// ---- the search ------------------------------------------------------------------------------------
+
+interface Entry {
+  /** Index of the operation within the partition. */
+  readonly op: number;
+  readonly isCall: boolean;
+  /** For a call: its return entry. */
+  match: Entry | null;
+  prev: Entry | null;
+  next: Entry | null;
+}
+
+/** A 32-bit mix (murmur3's finalizer). */
+function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Builds the entry list: calls and returns in time order; unknown outcomes return after everything. */
+function buildEntries(ops: readonly HistoryOperation[]): Entry {
+  type Event = { time: number; order: number; entry: Entry };
+  const events: Event[] = [];
+  ops.forEach((op, i) => {
+    const call: Entry = { op: i, isCall: true, match: null, prev: null, next: null };
+    const ret: Entry = { op: i, isCall: false, match: null, prev: null, next: null };
+    call.match = ret;
+    if (op.completeAt !== null && op.completeAt < op.invokeAt) {
+      throw new Error(`linearizability: operation ${op.id} completes (${op.completeAt}) before it is invoked (${op.invokeAt})`);
+    }
+    // Ties: a call before a return at the same time (treated as concurrent, the lenient reading).
+    events.push({ time: op.invokeAt, order: 0, entry: call });
+    events.push({ time: op.completeAt ?? Number.POSITIVE_INFINITY, order: 1, entry: ret });
+  });
+  events.sort((a, b) => a.time - b.time || a.order - b.order || a.entry.op - b.entry.op);
+  const head: Entry = { op: -1, isCall: false, match: null, prev: null, next: null };
+  let last = head;
+  for (const e of events) {
+    e.entry.prev = last;
+    last.next = e.entry;
+    last = e.entry;
+  }
+  return head;
+}
+
+function lift(call: Entry): void {
+  call.prev!.next = call.next;
+  if (call.next !== null) call.next.prev = call.prev;
+  const ret = call.match!;
+  ret.prev!.next = ret.next;
+  if (ret.next !== null) ret.next.prev = ret.prev;
+}
+
+function unlift(call: Entry): void {
+  const ret = call.match!;
+  ret.prev!.next = ret;
+  if (ret.next !== null) ret.next.prev = ret;
+  call.prev!.next = call;
+  if (call.next !== null) call.next.prev = call;
+}
+
+/** Checks one independent part of a history with `model`. */
+function searchPartition(key: string | null, ops: readonly HistoryOperation[], model: Model, options: CheckOptions): PartitionResult {
+  const n = ops.length;
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const maxCache = options.maxCacheEntries ?? DEFAULT_MAX_CACHE;
+  const result = (verdict: Verdict, steps: number, extra: Partial<PartitionResult> = {}): PartitionResult => ({
+    key, verdict, operations: n, linearization: [], longestPrefix: [], blocking: [], steps, ...extra,
+  });
+  if (n === 0) return result(true, 0);
+
+  const head = buildEntries(ops);
+  const words = (n + 31) >>> 5;
+  const bits = new Uint32Array(words);
+  // Zobrist hashing of the linearized set: one random word per operation, XORed in and out.
+  const zobrist = new Uint32Array(n);
+  for (let i = 0; i < n; i++) zobrist[i] = mix32(i + 0x9e3779b9);
+  let setHash = 0;
+  const cache = new Map<number, Array<{ bits: Uint32Array; state: number }>>();
+  let cacheSize = 0;
+
+  const stackEntries: Entry[] = [];
+  const stackStates: number[] = [];
+  let state = model.init;
+  let entry = head.next;
+  let steps = 0;
+  let deepest = -1;
+  let longestPrefix: number[] = [];
+  let blocking: number[] = [];
+
+  const cached = (s: number): boolean => {
+    const h = (setHash ^ mix32(s + 0x7f4a7c15)) >>> 0;
+    const bucket = cache.get(h);
+    if (bucket !== undefined) {
+      outer: for (const c of bucket) {
+        if (c.state !== s) continue;
+        for (let w = 0; w < words; w++) if (c.bits[w] !== bits[w]) continue outer;
+        return true;
+      }
+    }
+    const item = { bits: bits.slice(), state: s };
+    if (bucket === undefined) cache.set(h, [item]);
+    else bucket.push(item);
+    cacheSize++;
+    return false;
+  };
+
+  while (head.next !== null) {
+    if (++steps > maxSteps || cacheSize > maxCache) return result('unknown', steps);
+    if (steps % STOP_POLL_STEPS === 0 && options.shouldStop?.() === true) return result('unknown', steps);
+    if (entry === null) throw new Error('linearizability: ran off the end of the entry list');
+    if (entry.isCall) {
+      const next = model.step(state, entry.op);
+      if (next >= 0) {
+        const op = entry.op;
+        bits[op >>> 5]! |= 1 << (op & 31);
+        setHash ^= zobrist[op]!;
+        if (!cached(next)) {
+          stackEntries.push(entry);
+          stackStates.push(state);
+          state = next;
+          lift(entry);
+          entry = head.next;
+          continue;
+        }
+        bits[op >>> 5]! &= ~(1 << (op & 31));
+        setHash ^= zobrist[op]!;
+      }
+      entry = entry.next;
+      continue;
+    }
+    // A return entry: its operation should have been linearized by now. Record how far we got, and
+    // backtrack.
+    if (stackEntries.length > deepest) {
+      deepest = stackEntries.length;
+      longestPrefix = stackEntries.map((e) => ops[e.op]!.id);
+      blocking = [];
+      const stuck: Entry = entry;
+      for (let e: Entry | null = head.next; e !== null && e !== stuck; e = e.next) if (e.isCall) blocking.push(ops[e.op]!.id);
+      blocking.push(ops[stuck.op]!.id);
+    }
+    if (stackEntries.length === 0) return result(false, steps, { longestPrefix, blocking });
+    const top = stackEntries.pop()!;
+    state = stackStates.pop()!;
+    const op = top.op;
+    bits[op >>> 5]! &= ~(1 << (op & 31));
+    setHash ^= zobrist[op]!;
+    unlift(top);
+    entry = top.next;
+  }
+  return result(true, steps, { linearization: stackEntries.map((e) => ops[e.op]!.id) });
+}
+
+function modelFor(model: HistoryModel, ops: readonly HistoryOperation[], values: ValueTable): Model {
+  const perKey = model === 'register' ? registerModel(ops, values) : kvKeyModel(ops, values);
+  return new Set(ops.map((o) => o.key)).size <= 1 ? perKey : multiKeyModel(ops, perKey);
+}
+
+/**
+ * Checks a history. Keys are independent objects (a kv store, or a register per key as in our Raft
+ * runs), so each key is checked on its own unless `partition` is false.
+ */
+export function checkLinearizability(history: History, options: CheckOptions = {}): LinearizabilityResult {
+  const started = options.clockMs?.() ?? 0;
+  const values = new ValueTable();
+  const groups = new Map<string | null, HistoryOperation[]>();
+  const split = options.partition !== false;
+  for (const op of history.operations) {
+    const key = split ? op.key : null;
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = []));
+    g.push(op);
+  }
+  const partitions: PartitionResult[] = [];
+  const keys = [...groups.keys()].sort((a, b) => String(a).localeCompare(String(b)));
+  for (const key of keys) {
+    const ops = groups.get(key)!;
+    partitions.push(searchPartition(key, ops, modelFor(history.model, ops, values), options));
+  }
+  const verdict: Verdict = partitions.some((p) => p.verdict === false)
+    ? false
+    : partitions.some((p) => p.verdict === 'unknown')
+      ? 'unknown'
+      : true;
+  return { verdict, partitions, operations: history.operations.length, ms: (options.clockMs?.() ?? 0) - started };
+}
