@@ -123,10 +123,14 @@ describe('key-value histories', () => {
       { p: 'b', f: 'get', key: 'x', output: '12', at: 5, done: 6 },
       { p: 'b', f: 'get', key: 'y', output: 'zzz', at: 7, done: 8 },
     ]);
-    const r = checkLinearizability(h);
+    const r = checkLinearizability(h, { checkAll: true });
     expect(r.verdict).toBe(false);
     expect(r.partitions.map((p) => [p.key, p.verdict])).toEqual([['x', true], ['y', false]]);
     expect(checkLinearizability(h, { partition: false }).verdict).toBe(false);
+    // By default the search stops at the first key that fails (smallest first); the rest are not checked.
+    const quick = checkLinearizability(h);
+    expect(quick.verdict).toBe(false);
+    expect(quick.partitions.map((p) => [p.key, p.verdict, p.steps])).toEqual([['x', 'unknown', 0], ['y', false, quick.partitions[1]!.steps]]);
   });
 
   it('an absent key reads as the empty string', () => {

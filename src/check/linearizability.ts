@@ -5,9 +5,9 @@
  *
  * The search is Wing and Gong's, with Lowe's improvements ("Testing for linearizability", 2017), as
  * Porcupine does it: the history is a doubly linked list of call and return entries in time order;
- * the search linearizes a call whose operation the model accepts in the current state by lifting its
- * call and return out of the list, and backtracks when it meets a return entry (that operation had to
- * be linearized already). A cache of (set of linearized operations, model state) prunes every
+ * the candidates at each point are the calls before the first return entry; the search linearizes one
+ * the model accepts in the current state by lifting its call and return out of the list, and
+ * backtracks when none is left (the first return's operation had to be linearized already). A cache of (set of linearized operations, model state) prunes every
  * configuration already explored. Keys of a key-value history are independent, so each key is checked
  * on its own (P-compositionality, Horn and Kroening 2015), which is what makes large histories cheap.
  *
@@ -22,6 +22,8 @@ import type { History, HistoryModel, HistoryOperation, LinearizabilityResult, Pa
 export interface CheckOptions {
   /** Check each kv key on its own (default true). */
   partition?: boolean;
+  /** Check every key even after one is found not linearizable (default false: stop there). */
+  checkAll?: boolean;
   /** Search steps per partition before answering 'unknown' (default 50 million). */
   maxSteps?: number;
   /** Cached configurations per partition before answering 'unknown' (default 4 million). */
@@ -270,14 +272,33 @@ function searchPartition(key: string | null, ops: readonly HistoryOperation[], m
   const cache = new Map<number, Array<{ bits: Uint32Array; state: number }>>();
   let cacheSize = 0;
 
-  const stackEntries: Entry[] = [];
-  const stackStates: number[] = [];
-  let state = model.init;
-  let entry = head.next;
+  // Return time of each operation (Infinity for unknown outcomes): candidates are tried earliest
+  // return first. Any order is complete (every candidate is tried before backtracking); this one
+  // puts first the operation that is most constrained (it must be linearized soonest), and defers
+  // those of unknown outcome, which may go anywhere after their invocation.
+  const returnAt = new Float64Array(n);
+  ops.forEach((o, i) => {
+    returnAt[i] = o.completeAt ?? Number.POSITIVE_INFINITY;
+  });
+  const byReturn = (a: Entry, b: Entry): number => returnAt[a.op]! - returnAt[b.op]! || a.op - b.op;
+  interface Frame {
+    readonly candidates: Entry[];
+    index: number;
+    readonly state: number;
+    /** The candidate lifted from this frame (null until one is). */
+    chosen: Entry | null;
+  }
+  const candidatesNow = (): Entry[] => {
+    const c: Entry[] = [];
+    for (let e = head.next; e !== null && e.isCall; e = e.next) c.push(e);
+    return c.sort(byReturn);
+  };
+  const frames: Frame[] = [{ candidates: candidatesNow(), index: 0, state: model.init, chosen: null }];
   let steps = 0;
   let deepest = -1;
   let longestPrefix: number[] = [];
   let blocking: number[] = [];
+  const chosenPath = (): number[] => frames.slice(0, -1).map((f) => ops[f.chosen!.op]!.id);
 
   const cached = (s: number): boolean => {
     const h = (setHash ^ mix32(s + 0x7f4a7c15)) >>> 0;
@@ -299,47 +320,45 @@ function searchPartition(key: string | null, ops: readonly HistoryOperation[], m
   while (head.next !== null) {
     if (++steps > maxSteps || cacheSize > maxCache) return result('unknown', steps);
     if (steps % STOP_POLL_STEPS === 0 && options.shouldStop?.() === true) return result('unknown', steps);
-    if (entry === null) throw new Error('linearizability: ran off the end of the entry list');
-    if (entry.isCall) {
-      const next = model.step(state, entry.op);
-      if (next >= 0) {
-        const op = entry.op;
-        bits[op >>> 5]! |= 1 << (op & 31);
-        setHash ^= zobrist[op]!;
-        if (!cached(next)) {
-          stackEntries.push(entry);
-          stackStates.push(state);
-          state = next;
-          lift(entry);
-          entry = head.next;
-          continue;
-        }
+    const frame = frames[frames.length - 1]!;
+    if (frame.index < frame.candidates.length) {
+      const entry = frame.candidates[frame.index++]!;
+      const next = model.step(frame.state, entry.op);
+      if (next < 0) continue;
+      const op = entry.op;
+      bits[op >>> 5]! |= 1 << (op & 31);
+      setHash ^= zobrist[op]!;
+      if (cached(next)) {
         bits[op >>> 5]! &= ~(1 << (op & 31));
         setHash ^= zobrist[op]!;
+        continue;
       }
-      entry = entry.next;
+      frame.chosen = entry;
+      lift(entry);
+      frames.push({ candidates: candidatesNow(), index: 0, state: next, chosen: null });
       continue;
     }
-    // A return entry: its operation should have been linearized by now. Record how far we got, and
-    // backtrack.
-    if (stackEntries.length > deepest) {
-      deepest = stackEntries.length;
-      longestPrefix = stackEntries.map((e) => ops[e.op]!.id);
-      blocking = [];
-      const stuck: Entry = entry;
-      for (let e: Entry | null = head.next; e !== null && e !== stuck; e = e.next) if (e.isCall) blocking.push(ops[e.op]!.id);
-      blocking.push(ops[stuck.op]!.id);
+    // Every candidate tried: the first return entry's operation cannot be linearized here. Record
+    // how far we got, and backtrack.
+    if (frames.length - 1 > deepest) {
+      deepest = frames.length - 1;
+      longestPrefix = chosenPath();
+      blocking = frame.candidates.map((e) => ops[e.op]!.id);
+      let stuck: Entry | null = head.next;
+      while (stuck !== null && stuck.isCall) stuck = stuck.next;
+      if (stuck !== null) blocking.push(ops[stuck.op]!.id);
     }
-    if (stackEntries.length === 0) return result(false, steps, { longestPrefix, blocking });
-    const top = stackEntries.pop()!;
-    state = stackStates.pop()!;
-    const op = top.op;
-    bits[op >>> 5]! &= ~(1 << (op & 31));
-    setHash ^= zobrist[op]!;
-    unlift(top);
-    entry = top.next;
+    frames.pop();
+    if (frames.length === 0) return result(false, steps, { longestPrefix, blocking });
+    const parent = frames[frames.length - 1]!;
+    const undone = parent.chosen!;
+    parent.chosen = null;
+    bits[undone.op >>> 5]! &= ~(1 << (undone.op & 31));
+    setHash ^= zobrist[undone.op]!;
+    unlift(undone);
   }
-  return result(true, steps, { linearization: stackEntries.map((e) => ops[e.op]!.id) });
+  return result(true, steps, { linearization: chosenPath() });
+
 }
 
 function modelFor(model: HistoryModel, ops: readonly HistoryOperation[], values: ValueTable): Model {
@@ -363,11 +382,21 @@ export function checkLinearizability(history: History, options: CheckOptions = {
     g.push(op);
   }
   const partitions: PartitionResult[] = [];
-  const keys = [...groups.keys()].sort((a, b) => String(a).localeCompare(String(b)));
+  // Smaller parts first, and none after the first that is not linearizable: the verdict is then
+  // known, and the rest are reported as not checked (unknown). Porcupine stops the same way.
+  const keys = [...groups.keys()].sort((a, b) => groups.get(a)!.length - groups.get(b)!.length || String(a).localeCompare(String(b)));
+  let failed = false;
   for (const key of keys) {
     const ops = groups.get(key)!;
-    partitions.push(searchPartition(key, ops, modelFor(history.model, ops, values), options));
+    if (failed && options.checkAll !== true) {
+      partitions.push({ key, verdict: 'unknown', operations: ops.length, linearization: [], longestPrefix: [], blocking: [], steps: 0 });
+      continue;
+    }
+    const r = searchPartition(key, ops, modelFor(history.model, ops, values), options);
+    partitions.push(r);
+    if (r.verdict === false) failed = true;
   }
+  partitions.sort((a, b) => String(a.key).localeCompare(String(b.key)));
   const verdict: Verdict = partitions.some((p) => p.verdict === false)
     ? false
     : partitions.some((p) => p.verdict === 'unknown')

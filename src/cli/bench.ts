@@ -19,6 +19,7 @@ import { Simulator } from '../sim/simulator';
 import type { NodeEnv, ProtocolFactory, ProtocolNode } from '../sim/types';
 import { lastFlag, parseArgs, parseIntArg, type ParsedArgs } from './args';
 import { benchBrowser, benchScrub } from './bench-lab';
+import { benchLincheck } from './bench-lincheck';
 import type { CliIo } from './main';
 
 export function referenceScenario(untilMs: number, seed = 1): Scenario {
@@ -233,7 +234,7 @@ function flagInt(args: ParsedArgs, name: string, fallback: number, min: number, 
 const FRAME_JITTER_MS = 0.5;
 
 export async function commandBench(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, ['seeds', 'bug-seeds', 'minutes', 'workers'], ['quick', 'json', 'skip-speed', 'skip-correctness', 'skip-lab', 'skip-browser']);
+  const args = parseArgs(argv, ['seeds', 'bug-seeds', 'minutes', 'workers'], ['quick', 'json', 'skip-speed', 'skip-correctness', 'skip-lab', 'skip-browser', 'skip-lincheck']);
   const quick = args.flags.has('quick');
   const minutes = flagInt(args, 'minutes', quick ? 5 : 60, 1, 24 * 60);
   const seeds = flagInt(args, 'seeds', quick ? 40 : 1000, 0, 100_000);
@@ -282,6 +283,16 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
     }
     report.correctness = { seeds, violatingSeeds: bad.map((r) => r.seed), huntViolatingSeeds: huntBad.map((r) => r.seed), bugs };
   }
+  if (!args.flags.has('skip-lincheck')) {
+    say('Linearizability: every porcupine history (102 etcd registers, 6 kv stores split by key) against its expected answer');
+    const lin = benchLincheck();
+    say(`  ${lin.histories} histories checked in ${lin.checkMs.toFixed(0)} ms (parsing ${lin.parseMs.toFixed(0)} ms apart); ${lin.wrong.length} wrong answers${lin.wrong.length ? ` (${lin.wrong.join(', ')})` : ''}, ${lin.unknown.length} unknown (target: all in at most 1 s)`);
+    for (const u of lin.unsplit) say(`  ${u.file} without splitting by key: ${u.verdict} (expected ${u.expected}) in ${u.ms.toFixed(0)} ms (target: at most 4 s)`);
+    report.lincheck = lin;
+    if (lin.wrong.length > 0 || lin.unknown.length > 0 || lin.checkMs > 1000) failed = true;
+    if (lin.unsplit.some((u) => u.verdict !== String(u.expected) || u.ms > 4000)) failed = true;
+  }
+
   if (!args.flags.has('skip-lab')) {
     say('Lab scrub: a 10-minute lab run (20 ops/s, partitions and crashes) recorded, then 200 seeks to random moments');
     const scrub = benchScrub(10, 200);

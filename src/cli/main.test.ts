@@ -274,6 +274,46 @@ describe('usage', () => {
   it('an unknown command exits 2 and names it', async () => {
     const { code, err } = await cli(['fly']);
     expect(code).toBe(2);
-    expect(err).toBe('faultline: unknown command "fly" (run, validate, bench, help)\n');
+    expect(err).toMatch(/^faultline: unknown command "fly" \(run, validate, lincheck, /);
+  });
+});
+
+describe('faultline lincheck', () => {
+  const LOG_OK = [
+    'INFO  jepsen.util - 0\t:invoke\t:write\t1',
+    'INFO  jepsen.util - 0\t:ok\t:write\t1',
+    'INFO  jepsen.util - 1\t:invoke\t:read\tnil',
+    'INFO  jepsen.util - 1\t:ok\t:read\t1',
+  ].join('\n');
+  const LOG_BAD = LOG_OK.replace(':ok\t:read\t1', ':ok\t:read\t7');
+
+  it('a linearizable history exits 0, and --json says so', async () => {
+    const { code, out } = await cli(['lincheck', 'h.log', '--json'], { 'h.log': LOG_OK });
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as { linearizable: unknown; operations: number };
+    expect(r).toMatchObject({ linearizable: true, operations: 2 });
+  });
+
+  it('a history that is not linearizable exits 1 and names the operations that cannot be ordered', async () => {
+    const { code, out } = await cli(['lincheck', 'h.log'], { 'h.log': LOG_BAD });
+    expect(code).toBe(1);
+    expect(out).toMatch(/NOT linearizable/);
+    expect(out).toMatch(/1 read = 7 \(line 3\)/);
+  });
+
+  it('bad input exits 2 with the line and what was expected', async () => {
+    const { code, err } = await cli(['lincheck', 'h.log'], { 'h.log': LOG_OK + '\nINFO  jepsen.util - 1\t:oops\t:read\tnil' });
+    expect(code).toBe(2);
+    expect(err).toMatch(/h\.log:5:/);
+    expect((await cli(['lincheck', 'h.log', '--format', 'xml'], { 'h.log': LOG_OK })).code).toBe(2);
+    expect((await cli(['lincheck', 'missing.log'])).err).toMatch(/missing\.log: cannot read the file/);
+  });
+
+  it('a budget too small answers unknown with exit 3', async () => {
+    const ops: string[] = [];
+    for (let i = 0; i < 30; i++) ops.push(`INFO  jepsen.util - ${i}\t:invoke\t:write\t${i}`);
+    ops.push('INFO  jepsen.util - 99\t:invoke\t:read\tnil', 'INFO  jepsen.util - 99\t:ok\t:read\t1000');
+    const { code } = await cli(['lincheck', 'h.log', '--timeout', '0.001'], { 'h.log': ops.join('\n') });
+    expect(code).toBe(3);
   });
 });

@@ -5,6 +5,7 @@
  *                 [--nemesis LIST] [--nemesis-interval DURATION] [--load OPS_PER_S] [--bug NAME]
  *                 [--json] [--trace]
  *   faultline validate FILE
+ *   faultline lincheck FILE [--model register|kv] [--format json|jepsen-log|edn] [--no-partition] [--timeout S] [--json]
  *   faultline bench [--quick] [--correctness] [--seeds N]
  *
  * Exit codes: 0 ok, 1 a safety violation was found, 2 bad input (message on stderr).
@@ -20,6 +21,7 @@ export const USAGE = `faultline: Raft under failure, headless and deterministic
 Usage:
   faultline run [options]        run a scenario and check every Raft safety property after every event
   faultline validate FILE        check a scenario file (exit 0 valid, 2 invalid)
+  faultline lincheck FILE        check a client history for linearizability (exit 0 yes, 1 no, 3 unknown)
   faultline bench [options]      measure simulator speed and memory (see BENCHMARKS.md)
 
 Run options:
@@ -36,7 +38,14 @@ Run options:
   --json                   print one JSON object (traceHash, events, violations, ...)
   --trace                  print every trace event, one per line
 
-Exit codes: 0 ok, 1 safety violation found, 2 bad input.
+Lincheck options:
+  --format json|jepsen-log|edn   the file's format (default: detected)
+  --model register|kv      insist on a model (default: the file's)
+  --no-partition           check all keys together instead of each key on its own
+  --timeout S              give up with "unknown" (exit 3) after S seconds (default 60)
+  --json                   print {linearizable, ms, operations, partitions}
+
+Exit codes: 0 ok, 1 safety violation found (lincheck: not linearizable), 2 bad input, 3 unknown.
 `;
 
 export interface CliIo {
@@ -158,6 +167,10 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
         return commandRun(rest, io);
       case 'validate':
         return commandValidate(rest, io);
+      case 'lincheck': {
+        const { commandLincheck } = await import('./lincheck');
+        return commandLincheck(rest, io);
+      }
       case 'bench': {
         const { commandBench } = await import('./bench');
         return await commandBench(rest, io);
@@ -169,7 +182,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (run, validate, bench, help)`);
+        throw new UsageError(`unknown command "${command}" (run, validate, lincheck, bench, help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {
