@@ -4,6 +4,7 @@
  * hash `faultline run --until <t>` computes in Node for the same URL parameters.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { runScenario } from '../src/check/run';
 import { parseArgs } from '../src/cli/args';
@@ -16,6 +17,8 @@ function cliHash(flags: string[], untilMs: number): string {
   const args = parseArgs([...flags, '--until', `${untilMs}ms`], ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug'], ['json', 'trace']);
   return runScenario(scenarioFromArgs(args, io)).traceHash;
 }
+
+const PORCUPINE = join(process.cwd(), '..', 'shared', 'testdata', 'porcupine');
 
 let lab: LabPage;
 const pageErrors: string[] = [];
@@ -177,4 +180,21 @@ test('a message in flight can be inspected from the keyboard and dropped', async
   await expect(page.getByRole('heading', { name: `Message #${id}` })).toBeVisible();
   await page.getByRole('button', { name: 'Drop message', exact: true }).click();
   await expect(page.getByRole('list', { name: 'Recent events' }).or(page.getByRole('region', { name: 'Recent events' }))).toContainText(`#${id} (operator)`);
+});
+
+test('the run\'s client history is checked for linearizability and drawn as lanes', async ({ page }) => {
+  await lab.open('?load=20&t=5000');
+  await page.getByRole('button', { name: 'Check the run up to now' }).click();
+  const verdict = page.getByTestId('lincheck-verdict');
+  await expect(verdict).toContainText(/the run up to 5000 ms: linearizable/);
+  await expect(page.getByRole('listbox').first()).toBeVisible();
+});
+
+test('an imported Jepsen history gets its verdict; a bad file gets the line that is wrong', async ({ page }) => {
+  await lab.open('?t=100');
+  const chooser = page.getByLabel('Import a history file');
+  await chooser.setInputFiles(join(PORCUPINE, 'jepsen-etcd', 'etcd_000.log'));
+  await expect(page.getByTestId('lincheck-verdict')).toContainText('etcd_000.log: NOT linearizable');
+  await chooser.setInputFiles({ name: 'broken.log', mimeType: 'text/plain', buffer: Buffer.from('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:oops\t:read\tnil\n') });
+  await expect(page.getByText(/broken\.log is not a history Faultline can read: line 2/)).toBeVisible();
 });

@@ -11,6 +11,8 @@
  * `faultline run --until atMs` computes, so the trace hash shown for that moment equals the CLI's.
  */
 
+import type { History, LinearizabilityResult } from '../check/history';
+
 export type NodeStatus = 'up' | 'crashed' | 'paused';
 export type RoleName = 'follower' | 'candidate' | 'leader';
 
@@ -248,7 +250,18 @@ export type LabCommand =
   | { type: 'speed'; speed: number }
   | { type: 'act'; action: LabAction }
   /** Sent after each frame is drawn, so frames never pile up behind a busy page. */
-  | { type: 'ack'; frame: number };
+  | { type: 'ack'; frame: number }
+  /** Check the clients' history of the run, up to the moment shown, for linearizability. */
+  | { type: 'lincheck' }
+  /** Parse and check a history file (JSON, Jepsen log lines, Jepsen EDN). */
+  | { type: 'import-history'; name: string; text: string };
+
+/** A period when something was broken, to shade on the history's time axis. */
+export interface FaultPeriod {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly label: string;
+}
 
 export type LabReply =
   | { type: 'loaded'; info: RunInfo }
@@ -267,6 +280,8 @@ export type LabReply =
       markers: readonly TimelineMarker[];
       resetMarkers: boolean;
     }
+  /** A history and its linearizability verdict (the run's, or an imported file's). */
+  | { type: 'history'; source: 'run' | 'file'; name: string; history: History; result: LinearizabilityResult; faults: readonly FaultPeriod[] }
   /** The run's input changed (an operator action): what the URL must now hold. */
   | { type: 'input'; config: LabConfig }
   /** An action at a moment before the frontier discarded the old future. */

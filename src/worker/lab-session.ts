@@ -17,8 +17,11 @@ import {
   buildScenarioFrom, defaultScenario, parseScenarioText, PROTOCOLS, RAFT_BUGS, NEMESIS_FAULTS, LIMITS as SCENARIO_LIMITS,
   type OperatorAction, type Scenario,
 } from '../sim/scenario';
+import type { History } from '../check/history';
+import { historyFromTrace } from '../check/run-history';
+import type { TraceEvent } from '../sim/trace';
 import { LabRecorder } from './lab-recorder';
-import type { ClusterSnapshot, LabAction, LabConfig, LabTimedAction, PanelSnapshot, RunInfo, TimelineMarker } from './lab-protocol';
+import type { ClusterSnapshot, FaultPeriod, LabAction, LabConfig, LabTimedAction, PanelSnapshot, RunInfo, TimelineMarker } from './lab-protocol';
 
 /** How long a lab run may go on when the scenario does not say (one hour of virtual time). */
 export const LAB_DEFAULT_END_MS = 3_600_000;
@@ -358,6 +361,13 @@ export class LabSession {
     this.cursorMs = atMs;
   }
 
+  /** The clients' history up to the moment shown, and the periods when faults were in force. */
+  historyNow(): { history: History; faults: FaultPeriod[] } {
+    const end = this.recorder.eventsAfterStep(this.cursorStep);
+    const events = [...this.run.sim.trace.slice(0, end)];
+    return { history: historyFromTrace(events), faults: faultPeriods(events, this.cursorMs) };
+  }
+
   /** How many of the scenario's actions came from its file (for display). */
   get scenarioFileActions(): number {
     return this.fileActionCount;
@@ -372,3 +382,53 @@ export const LAB_CHOICES = {
   nodesMin: SCENARIO_LIMITS.nodesMin,
   nodesMax: SCENARIO_LIMITS.nodesMax,
 } as const;
+
+/**
+ * When faults were in force, from the trace's `fault` events: a partition or a cut link until the
+ * next heal; a crash until its restart; a pause until its resume. Still open at `endMs`: up to there.
+ */
+export function faultPeriods(events: Iterable<TraceEvent>, endMs: number): FaultPeriod[] {
+  const periods: FaultPeriod[] = [];
+  const open = new Map<string, { fromMs: number; label: string }>();
+  const close = (key: string, atMs: number): void => {
+    const o = open.get(key);
+    if (o === undefined) return;
+    open.delete(key);
+    periods.push({ fromMs: o.fromMs, toMs: atMs, label: o.label });
+  };
+  for (const e of events) {
+    if (e.kind !== 'fault') continue;
+    switch (e.fault) {
+      case 'partition':
+        close('net', e.atMs);
+        open.set('net', { fromMs: e.atMs, label: `partition ${e.detail}` });
+        break;
+      case 'heal':
+        close('net', e.atMs);
+        for (const key of [...open.keys()]) if (key.startsWith('link:')) close(key, e.atMs);
+        break;
+      case 'cut-link':
+        open.set(`link:${e.detail}`, { fromMs: e.atMs, label: `cut ${e.detail}` });
+        break;
+      case 'heal-link':
+        close(`link:${e.detail}`, e.atMs);
+        break;
+      case 'crash':
+        open.set(`node:${e.detail}`, { fromMs: e.atMs, label: `${e.detail} crashed` });
+        break;
+      case 'restart':
+        close(`node:${e.detail}`, e.atMs);
+        break;
+      case 'pause':
+        open.set(`node:${e.detail}`, { fromMs: e.atMs, label: `${e.detail} paused` });
+        break;
+      case 'resume':
+        close(`node:${e.detail}`, e.atMs);
+        break;
+      default:
+        break;
+    }
+  }
+  for (const key of [...open.keys()]) close(key, endMs);
+  return periods.sort((a, b) => a.fromMs - b.fromMs);
+}

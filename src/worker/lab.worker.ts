@@ -10,6 +10,9 @@
  * enters the run (the simulator sees virtual time only).
  */
 import { assertNever, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN, type LabCommand, type LabReply } from './lab-protocol';
+import type { History, LinearizabilityResult } from '../check/history';
+import { parseHistory } from '../check/history-formats';
+import { checkLinearizability } from '../check/linearizability';
 import { LabInputError, LabSession } from './lab-session';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -118,6 +121,16 @@ function tick(): void {
   if (playing) tickTimer = setTimeout(tick, TICK_MS);
 }
 
+/** Largest history file the lab reads (the parsers bound lines and operations as well). */
+const IMPORT_TEXT_MAX = 64 * 1024 * 1024;
+/** Wall-clock budget of one check in the page: past it the verdict is "unknown", never a guess. */
+const LINCHECK_BUDGET_MS = 10_000;
+
+function check(history: History): LinearizabilityResult {
+  const deadline = performance.now() + LINCHECK_BUDGET_MS;
+  return checkLinearizability(history, { shouldStop: () => performance.now() > deadline, clockMs: () => performance.now() });
+}
+
 function requireSession(): LabSession {
   if (session === null) throw new LabInputError('No run is loaded yet.');
   return session;
@@ -183,6 +196,24 @@ function handle(command: LabCommand): void {
       sendFrame();
       return;
     }
+    case 'lincheck': {
+      const s = requireSession();
+      const { history, faults } = s.historyNow();
+      reply({ type: 'history', source: 'run', name: `the run up to ${Math.floor(s.cursor.atMs)} ms`, history, result: check(history), faults });
+      return;
+    }
+    case 'import-history': {
+      if (typeof command.text !== 'string' || command.text.length > IMPORT_TEXT_MAX) {
+        throw new LabInputError(`A history file must be text of at most ${IMPORT_TEXT_MAX / 1024 / 1024} MB.`);
+      }
+      const parsed = parseHistory(command.text);
+      if (!parsed.ok) {
+        const lines = parsed.errors.slice(0, 5).map((e) => (e.line > 0 ? `line ${e.line}: ${e.message}` : e.message));
+        throw new LabInputError(`${command.name} is not a history Faultline can read: ${lines.join('; ')}${parsed.errors.length > 5 ? ` (and ${parsed.errors.length - 5} more)` : ''}`);
+      }
+      reply({ type: 'history', source: 'file', name: command.name, history: parsed.history, result: check(parsed.history), faults: [] });
+      return;
+    }
     case 'ack':
       if (command.frame === frame) {
         awaitingAck = false;
@@ -201,6 +232,7 @@ scope.addEventListener('message', (event: MessageEvent<LabCommand>) => {
   } catch (error) {
     const recoverable = error instanceof LabInputError;
     reply({ type: 'error', message: recoverable ? errorMessage(error) : `The lab hit an internal error: ${errorMessage(error)}`, recoverable: command?.type !== 'load' && recoverable });
+    if (command?.type === 'lincheck' || command?.type === 'import-history') return;
     // The page must never wait forever for a frame that an error swallowed.
     awaitingAck = false;
     if (session !== null && command?.type !== 'load') sendFrame();

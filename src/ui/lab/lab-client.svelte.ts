@@ -30,6 +30,10 @@ export class LabClient {
   notice = $state.raw<Notice | null>(null);
   /** Set while a load is on its way: the page shows "Loading…" instead of stale data. */
   loading = $state(false);
+  /** The last history checked (the run's or an imported file's), with its verdict. */
+  history = $state.raw<Extract<LabReply, { type: 'history' }> | null>(null);
+  /** A history check is on its way. */
+  checking = $state(false);
   /** Frames received: tests and the bench read it to know the page is live. */
   frames = $state(0);
 
@@ -77,6 +81,16 @@ export class LabClient {
 
   act(action: LabAction): void {
     this.#send({ type: 'act', action });
+  }
+
+  checkHistory(): void {
+    this.checking = true;
+    this.#send({ type: 'lincheck' });
+  }
+
+  importHistory(name: string, text: string): void {
+    this.checking = true;
+    this.#send({ type: 'import-history', name, text });
   }
 
   dispose(): void {
@@ -132,6 +146,10 @@ export class LabClient {
       case 'input':
         this.config = reply.config;
         return;
+      case 'history':
+        this.history = reply;
+        this.checking = false;
+        return;
       case 'forked':
         this.config = reply.config;
         this.notice = {
@@ -147,6 +165,7 @@ export class LabClient {
         return;
       case 'error':
         this.loading = false;
+        this.checking = false;
         if (!reply.recoverable && this.#onLoadError !== null) {
           const onLoadError = this.#onLoadError;
           this.#onLoadError = null;
