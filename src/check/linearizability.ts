@@ -112,38 +112,90 @@ function registerModel(ops: readonly HistoryOperation[], values: ValueTable): Mo
 }
 
 /** One key of a key-value store: get / put / append (Porcupine's kv model; the initial value is ""). */
-function kvKeyModel(ops: readonly HistoryOperation[], values: ValueTable): Model {
+function kvKeyModel(ops: readonly HistoryOperation[]): Model {
   const kind = new Uint8Array(ops.length);
-  const arg = new Int32Array(ops.length);
-  const output = new Int32Array(ops.length);
-  // append(state, value) results, memoized: concatenation and interning cost O(length).
-  const appended = new Map<number, number>();
+  // A value is a node: a literal string (the empty initial value, or what a put wrote), or an append
+  // of an argument to another node. Appends are hash-consed as (node, argument) pairs, so a step costs
+  // a Map lookup on two integers instead of building and interning an ever longer string; the string
+  // itself is built (once per node) only when a get compares against it. Two nodes that happen to
+  // spell the same string are different states to the cache, which only costs pruning, never answers.
+  const literalIds = new Map<string, number>();
+  const nodeString: Array<string | undefined> = [];
+  const nodePrev: number[] = [];
+  const nodeArg: number[] = [];
+  const pairIds = new Map<number, number>();
+  const args: string[] = [];
+  const argIds = new Map<string, number>();
+  const argOf = new Int32Array(ops.length);
+  const literalOf = new Int32Array(ops.length);
+  const outputs: string[] = [];
+  const literal = (value: string): number => {
+    let id = literalIds.get(value);
+    if (id === undefined) {
+      id = nodeString.length;
+      nodeString.push(value);
+      nodePrev.push(-1);
+      nodeArg.push(-1);
+      literalIds.set(value, id);
+    }
+    return id;
+  };
+  const empty = literal('');
   ops.forEach((op, i) => {
     // kinds: 0 get ok, 1 no constraint (get unknown, or a fail), 2 put, 3 append
     if (op.f === 'get') kind[i] = op.outcome === 'ok' ? 0 : 1;
     else if (op.f === 'put') kind[i] = op.outcome === 'fail' ? 1 : 2;
     else if (op.f === 'append') kind[i] = op.outcome === 'fail' ? 1 : 3;
     else throw new Error(`linearizability: kv model cannot check ${op.f} (operation ${op.id})`);
-    arg[i] = values.id(op.value ?? '');
-    output[i] = values.id(op.output ?? '');
+    outputs.push(op.output ?? '');
+    if (kind[i] === 2) literalOf[i] = literal(op.value ?? '');
+    if (kind[i] === 3) {
+      const v = op.value ?? '';
+      let a = argIds.get(v);
+      if (a === undefined) {
+        a = args.length;
+        args.push(v);
+        argIds.set(v, a);
+      }
+      argOf[i] = a;
+    }
   });
-  const empty = values.id('');
+  const stringOf = (node: number): string => {
+    const known = nodeString[node];
+    if (known !== undefined) return known;
+    // Walk back to the nearest node whose string is known, then build forward (no recursion).
+    const chain: number[] = [];
+    let n = node;
+    while (nodeString[n] === undefined) {
+      chain.push(n);
+      n = nodePrev[n]!;
+    }
+    let value = nodeString[n]!;
+    for (let k = chain.length - 1; k >= 0; k--) {
+      value += args[nodeArg[chain[k]!]!]!;
+      nodeString[chain[k]!] = value;
+    }
+    return value;
+  };
   return {
     init: empty,
     step(state, i) {
       switch (kind[i]) {
         case 0:
-          return state === output[i] ? state : -1;
+          return stringOf(state) === outputs[i] ? state : -1;
         case 1:
           return state;
         case 2:
-          return arg[i]!;
+          return literalOf[i]!;
         default: {
-          const key = state * ops.length + i;
-          let next = appended.get(key);
+          const key = state * (args.length + 1) + argOf[i]!;
+          let next = pairIds.get(key);
           if (next === undefined) {
-            next = values.id((values.value(state) ?? '') + (values.value(arg[i]!) ?? ''));
-            appended.set(key, next);
+            next = nodeString.length;
+            nodeString.push(undefined);
+            nodePrev.push(state);
+            nodeArg.push(argOf[i]!);
+            pairIds.set(key, next);
           }
           return next;
         }
@@ -383,7 +435,7 @@ function searchPartition(key: string | null, ops: readonly HistoryOperation[], m
 }
 
 function modelFor(model: HistoryModel, ops: readonly HistoryOperation[], values: ValueTable): Model {
-  const perKey = model === 'register' ? registerModel(ops, values) : kvKeyModel(ops, values);
+  const perKey = model === 'register' ? registerModel(ops, values) : kvKeyModel(ops);
   return new Set(ops.map((o) => o.key)).size <= 1 ? perKey : multiKeyModel(ops, perKey);
 }
 
