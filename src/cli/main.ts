@@ -23,6 +23,7 @@ Usage:
   faultline validate FILE        check a scenario file (exit 0 valid, 2 invalid)
   faultline lincheck FILE        check a client history for linearizability (exit 0 yes, 1 no, 3 unknown)
   faultline bench [options]      measure simulator speed and memory (see BENCHMARKS.md)
+  faultline fuzz [options]       seeds 1..N under a nemesis; the first violation shrunk to a file (--seeds N --bug NAME --until DUR --nemesis LIST|swarm|hunt --load OPS --workers K --all --json --out DIR)
 
 Run options:
   --scenario FILE          start from a scenario file (flags below override its fields)
@@ -175,6 +176,10 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
         const { commandBench } = await import('./bench');
         return await commandBench(rest, io);
       }
+      case 'fuzz': {
+        const { commandFuzz } = await import('./fuzz');
+        return await commandFuzz(rest, io);
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -182,7 +187,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (run, validate, lincheck, bench, help)`);
+        throw new UsageError(`unknown command "${command}" (run, validate, lincheck, fuzz, bench, help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {
