@@ -105,6 +105,17 @@ describe('register histories', () => {
     expect(r.partitions[0]!.steps).toBeLessThan(200_000);
   });
 
+  it('an adversarial history (10,000 concurrent timed-out writes) answers within bounded memory', () => {
+    const ops: Spec[] = [];
+    for (let i = 0; i < 10_000; i++) ops.push({ p: `w${i}`, f: 'write', value: String(i), at: 1 + i, done: null });
+    ops.push({ p: 'r', f: 'read', output: 'never-written', at: 20_000, done: 20_001 });
+    // Each configuration's bitset is 1.3 KB here: the byte bound (1 MiB: about 750 entries) stops the
+    // search with 'unknown' long before memory is at risk; so would the step budget.
+    const r = checkLinearizability(history('register', ops), { maxCacheBytes: 1024 * 1024, maxSteps: 300_000 });
+    expect(r.verdict).toBe('unknown');
+    expect(r.partitions[0]!.steps).toBeLessThanOrEqual(300_001);
+  });
+
   it('concurrent cas: only one of two cas from the same value can succeed', () => {
     const both = history('register', [
       { p: 'a', f: 'write', value: '0', at: 1, done: 2 },

@@ -28,6 +28,8 @@ export interface CheckOptions {
   maxSteps?: number;
   /** Cached configurations per partition before answering 'unknown' (default 4 million). */
   maxCacheEntries?: number;
+  /** Bytes the cache may hold per partition before answering 'unknown' (default 256 MiB). */
+  maxCacheBytes?: number;
   /** Polled every few thousand steps; true stops the search with 'unknown' (a wall-clock budget). */
   shouldStop?: () => boolean;
   /** Wall clock for the `ms` field; the checker itself never reads time (src/check is deterministic). */
@@ -36,6 +38,9 @@ export interface CheckOptions {
 
 const DEFAULT_MAX_STEPS = 50_000_000;
 const DEFAULT_MAX_CACHE = 4_000_000;
+const DEFAULT_MAX_CACHE_BYTES = 256 * 1024 * 1024;
+/** Rough bytes of one cache entry besides its bitset (object, array slot, typed-array header). */
+const CACHE_ENTRY_OVERHEAD_BYTES = 96;
 const STOP_POLL_STEPS = 4096;
 
 // ---- models ----------------------------------------------------------------------------------------
@@ -308,7 +313,10 @@ function unlift(call: Entry): void {
 function searchPartition(key: string | null, ops: readonly HistoryOperation[], model: Model, options: CheckOptions): PartitionResult {
   const n = ops.length;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  const maxCache = options.maxCacheEntries ?? DEFAULT_MAX_CACHE;
+  // A cached configuration holds a bitset of every operation: on a history of many concurrent
+  // operations the cache fills memory long before the entry count does, so bytes bound it too.
+  const entryBytes = 4 * ((n + 31) >>> 5) + CACHE_ENTRY_OVERHEAD_BYTES;
+  const maxCache = Math.min(options.maxCacheEntries ?? DEFAULT_MAX_CACHE, Math.floor((options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES) / entryBytes));
   const result = (verdict: Verdict, steps: number, extra: Partial<PartitionResult> = {}): PartitionResult => ({
     key, verdict, operations: n, linearization: [], longestPrefix: [], blocking: [], steps, ...extra,
   });
