@@ -51,4 +51,16 @@ describe('histories of our runs', () => {
       ['write', 'k1', '9', null, null, 'info', 6, null],
     ]);
   });
+
+  it('correct Raft stays safe and linearizable under one-way cuts, bridge partitions and flapping links', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const scenario = buildScenario({ seed, untilMs: 20_000, loadOpsPerSec: 20, nemesis: ['asymmetric', 'bridge', 'flap'], nemesisIntervalMs: 400 });
+      const run = new Run(scenario, { keepTrace: true });
+      run.runUntil();
+      expect(run.checker.violations, `seed ${seed}`).toEqual([]);
+      const faults = new Set([...run.sim.trace.slice()].filter((e) => e.kind === 'fault').map((e) => (e as { fault: string }).fault));
+      expect(faults.has('cut-link') && faults.has('heal-link') && faults.has('heal'), `seed ${seed}`).toBe(true);
+      expect(checkLinearizability(historyFromTrace(run.sim.trace.slice())).verdict, `seed ${seed}`).toBe(true);
+    }
+  });
 });

@@ -31,7 +31,8 @@ Run options:
   --nodes N                cluster size, 1-9 (default 5)
   --seed S                 seed, 0-4294967295 (default 1)
   --until DURATION         simulated time to run: 500ms, 60s, 2m, 1h (default 10s)
-  --nemesis LIST           faults to inject: partition,crash,pause or none (default none)
+  --nemesis LIST           faults to inject: partition, crash, pause, kill, asymmetric (one-way
+                           cuts), bridge, flap (a link cut and healed repeatedly), or none (default)
   --nemesis-interval DUR   time between nemesis actions (default 5s)
   --load OPS_PER_S         client operations per second (default 5)
   --bug NAME               run a deliberately broken Raft: commit-old-term, vote-without-log-check,

@@ -23,6 +23,8 @@ function plan(faults: NemesisFault[], seed: number, untilMs: number, leader: Nod
     restart: (node) => log('restart', node),
     pause: (node) => log('pause', node),
     resume: (node) => log('resume', node),
+    cutLink: (from, to, oneWay) => log('cut', `${from}${oneWay ? '->' : '<->'}${to}`),
+    healLink: (from, to, oneWay) => log('heal-link', `${from}${oneWay ? '->' : '<->'}${to}`),
   };
   const nemesis = new Nemesis({ faults, intervalMs: 1_000 }, members, new Rng(seed), port);
   nemesis.start();
@@ -122,5 +124,36 @@ describe('Nemesis: kill and leader isolation', () => {
     // Half isolate the leader deliberately (always a minority of 1-2); random splits add some more.
     expect(leaderInMinority / partitions.length).toBeGreaterThan(0.55);
     expect(leaderInMinority / partitions.length).toBeLessThan(0.95);
+  });
+
+  it('asymmetric: cuts one direction of every link of one node, then heals', () => {
+    const { calls } = plan(['asymmetric'], 3, 2_500);
+    const cuts = calls.filter((c) => c.call === 'cut');
+    expect(cuts).toHaveLength(4);
+    expect(cuts.every((c) => c.arg.includes('->') && !c.arg.includes('<->'))).toBe(true);
+    const ends = cuts.map((c) => c.arg.split('->'));
+    // All four share one endpoint on the same side: that node's outbound (or inbound) messages are lost.
+    const side = ends.every((e) => e[0] === ends[0]![0]) ? 0 : 1;
+    expect(new Set(ends.map((e) => e[side])).size).toBe(1);
+    expect(calls.some((c) => c.call === 'heal' && c.atMs > cuts[0]!.atMs)).toBe(true);
+  });
+
+  it('bridge: two sides cut from each other, one node connected to both', () => {
+    const { calls } = plan(['bridge'], 5, 1_500);
+    const cut = calls.filter((c) => c.call === 'cut').map((c) => c.arg.split('<->'));
+    const touched = new Set(cut.flat());
+    // Four non-bridge nodes split two and two: 2 x 2 = 4 links cut; the bridge appears in none.
+    expect(cut).toHaveLength(4);
+    expect(touched.size).toBe(4);
+    expect(MEMBERS.filter((m) => !touched.has(m))).toHaveLength(1);
+  });
+
+  it('flap: one link toggles down and up within the interval, and is healed at the end', () => {
+    const { calls } = plan(['flap'], 7, 2_500);
+    const toggles = calls.filter((c) => c.call === 'cut' || c.call === 'heal-link');
+    expect(toggles.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(toggles.map((c) => c.arg)).size).toBe(1);
+    expect(toggles.map((c) => c.call).slice(0, 4)).toEqual(['cut', 'heal-link', 'cut', 'heal-link']);
+    expect(calls.some((c) => c.call === 'heal')).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The nemesis: a seeded fault plan, Jepsen style. Every `intervalMs` it either heals what it broke
  * last time or, when all is well, injects one new fault drawn from the enabled kinds (partition,
- * crash, pause, or kill: a crash restarted within milliseconds). The plan depends only on the
+ * crash, pause, or kill: a crash restarted within milliseconds; asymmetric: one node's messages lost
+ * in one direction only; bridge: two sides that can both talk to one node but not to each other;
+ * flap: one link cut and healed every few tens of milliseconds). The plan depends only on the
  * nemesis stream of the seed and on the trace (crashes and kills target the last node that announced
  * itself leader half the time), never on protocol internals.
  */
@@ -19,12 +21,22 @@ export interface NemesisPort {
   restart(node: NodeId): void;
   pause(node: NodeId): void;
   resume(node: NodeId): void;
+  cutLink(from: NodeId, to: NodeId, oneWay: boolean): void;
+  healLink(from: NodeId, to: NodeId, oneWay: boolean): void;
 }
+
+/** Cut/heal toggles of a flapping link within one nemesis interval. */
+const FLAP_TOGGLES = 8;
 
 /** Longest time a killed node stays down. */
 const KILL_RESTART_MAX_MS = 60;
 
-type Active = { kind: 'partition' } | { kind: 'crash'; node: NodeId } | { kind: 'pause'; node: NodeId };
+type Active =
+  | { kind: 'partition' }
+  | { kind: 'crash'; node: NodeId }
+  | { kind: 'pause'; node: NodeId }
+  /** Links cut by an asymmetric, bridge or flap fault: healed together (a flap stops flapping). */
+  | { kind: 'links'; flap: { stopped: boolean } | null };
 
 export class Nemesis {
   private active: Active | null = null;
@@ -102,6 +114,47 @@ export class Nemesis {
         this.port.pause(node);
         return { kind: 'pause', node };
       }
+      case 'asymmetric': {
+        // The victim's messages to everyone are lost, but it still hears them (or the reverse): a
+        // leader that cannot be heard keeps believing it leads; a node that cannot hear keeps
+        // starting elections. Both are classic one-way failures of real networks.
+        const node = this.victim();
+        const outbound = this.rng.chance(0.5);
+        for (const other of this.members) {
+          if (other === node) continue;
+          if (outbound) this.port.cutLink(node, other, true);
+          else this.port.cutLink(other, node, true);
+        }
+        return { kind: 'links', flap: null };
+      }
+      case 'bridge': {
+        // Two sides that cannot talk to each other, and one node that talks to both (Jepsen's
+        // "bridge" partition): both sides can reach a majority through different views.
+        if (this.members.length < 3) return null;
+        // shuffled[0] is the bridge: no link of it is cut.
+        const rest = this.rng.shuffled(this.members).slice(1);
+        const half = Math.ceil(rest.length / 2);
+        for (const a of rest.slice(0, half)) for (const b of rest.slice(half)) this.port.cutLink(a, b, false);
+        return { kind: 'links', flap: null };
+      }
+      case 'flap': {
+        // A link that goes down and up every few tens of milliseconds (a flaky cable, a congested
+        // switch): messages sent in the gaps get through, the rest are lost.
+        if (this.members.length < 2) return null;
+        const [a, b] = this.rng.shuffled(this.members);
+        const flap = { stopped: false };
+        const periodMs = Math.max(1, Math.floor(this.config.intervalMs / FLAP_TOGGLES));
+        let cut = false;
+        const toggle = (left: number): void => {
+          if (flap.stopped || left === 0) return;
+          if (cut) this.port.healLink(a!, b!, false);
+          else this.port.cutLink(a!, b!, false);
+          cut = !cut;
+          this.port.setTimer(() => toggle(left - 1), periodMs);
+        };
+        toggle(FLAP_TOGGLES - 1);
+        return { kind: 'links', flap };
+      }
       default: {
         const never: never = kind;
         throw new Error(`nemesis: unknown fault ${String(never)}`);
@@ -119,6 +172,10 @@ export class Nemesis {
         return;
       case 'pause':
         this.port.resume(active.node);
+        return;
+      case 'links':
+        if (active.flap !== null) active.flap.stopped = true;
+        this.port.heal();
         return;
       default: {
         const never: never = active;

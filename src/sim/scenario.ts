@@ -20,7 +20,7 @@ export const RAFT_BUGS = [
 ] as const;
 export type BugName = (typeof RAFT_BUGS)[number];
 
-export const NEMESIS_FAULTS = ['partition', 'crash', 'pause', 'kill'] as const;
+export const NEMESIS_FAULTS = ['partition', 'crash', 'pause', 'kill', 'asymmetric', 'bridge', 'flap'] as const;
 export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
 
 export type LatencySpec =

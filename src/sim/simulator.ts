@@ -94,6 +94,8 @@ export class Simulator {
       restart: (node) => this.restart(node),
       pause: (node) => this.pause(node),
       resume: (node) => this.resume(node),
+      cutLink: (from, to, oneWay) => this.cutLink(from, to, oneWay),
+      healLink: (from, to, oneWay) => this.healLink(from, to, oneWay),
     });
     for (const id of this.members) {
       this.slots.set(id, {
@@ -384,14 +386,9 @@ export class Simulator {
       case 'heal':
         return this.heal();
       case 'cut-link':
-        // Recorded as a fault like partitions, so anything listing faults (the timeline) shows it.
-        this.fault('cut-link', detail);
-        this.network.cutLink(action.from, action.to, action.oneWay);
-        return;
+        return this.cutLink(action.from, action.to, action.oneWay);
       case 'heal-link':
-        this.fault('heal-link', detail);
-        this.network.healLink(action.from, action.to, action.oneWay);
-        return;
+        return this.healLink(action.from, action.to, action.oneWay);
       case 'drop-message': {
         const flight = this.network.inFlight.get(action.messageId);
         if (flight === undefined) return; // already delivered: the action is recorded, and does nothing
@@ -483,6 +480,17 @@ export class Simulator {
       timers.delete(id);
       fn();
     }
+  }
+
+  /** Cuts a link (recorded as a fault like partitions, so anything listing faults shows it). */
+  cutLink(from: NodeId, to: NodeId, oneWay: boolean): void {
+    this.fault('cut-link', `${from}${oneWay ? '->' : '<->'}${to}`);
+    this.network.cutLink(from, to, oneWay);
+  }
+
+  healLink(from: NodeId, to: NodeId, oneWay: boolean): void {
+    this.fault('heal-link', `${from}${oneWay ? '->' : '<->'}${to}`);
+    this.network.healLink(from, to, oneWay);
   }
 
   partition(groups: NodeId[][]): void {
