@@ -12,7 +12,6 @@
  *    catches it with (correct Raft must survive the same seeds). Seeds run on worker threads.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { Run } from '../check/run';
 import { buildScenario, RAFT_BUGS, type NemesisFault, type Scenario } from '../sim/scenario';
 import { Simulator } from '../sim/simulator';
@@ -20,6 +19,7 @@ import type { NodeEnv, ProtocolFactory, ProtocolNode } from '../sim/types';
 import { lastFlag, parseArgs, parseIntArg, type ParsedArgs } from './args';
 import { benchBrowser, benchScrub } from './bench-lab';
 import { benchLincheck } from './bench-lincheck';
+import { runOnWorkers } from './worker-pool';
 import type { CliIo } from './main';
 
 export function referenceScenario(untilMs: number, seed = 1): Scenario {
@@ -188,41 +188,10 @@ export function runSeedJob(job: SeedJob): SeedResult {
   return { seed: job.seed, bug: job.bug, violations: s.violations.map((v) => v.invariant), traceHash: s.traceHash };
 }
 
-/** Runs jobs on `workers` threads, in order of submission; `stop` ends a batch early. */
+/** Runs seed jobs on `workers` threads (src/cli/worker-pool.ts); `stop` ends a batch early. */
 async function runJobs(jobs: SeedJob[], workers: number, stop: (r: SeedResult) => boolean = () => false): Promise<SeedResult[]> {
-  const results: SeedResult[] = [];
-  let next = 0;
-  let halted = false;
-  const one = async (): Promise<void> => {
-    // The CLI runs TypeScript through tsx; a worker thread must register tsx itself before it can
-    // import a .ts module (execArgv `--import tsx` is not honoured inside a tsx-run parent).
-    const entry = JSON.stringify(new URL('./seed-worker.ts', import.meta.url).href);
-    const worker = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); });`, { eval: true });
-    try {
-      while (!halted && next < jobs.length) {
-        const job = jobs[next++]!;
-        const result = await new Promise<SeedResult>((resolve, reject) => {
-          const onError = (err: Error): void => {
-            worker.off('message', onMessage);
-            reject(err);
-          };
-          const onMessage = (r: SeedResult): void => {
-            worker.off('error', onError);
-            resolve(r);
-          };
-          worker.once('message', onMessage);
-          worker.once('error', onError);
-          worker.postMessage(job);
-        });
-        results.push(result);
-        if (stop(result)) halted = true;
-      }
-    } finally {
-      await worker.terminate();
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, one));
-  return results.sort((a, b) => a.seed - b.seed);
+  const done = await runOnWorkers<SeedJob, SeedResult>(new URL('./seed-worker.ts', import.meta.url), jobs, workers, stop);
+  return done.map((d) => d.result).sort((a, b) => a.seed - b.seed);
 }
 
 function flagInt(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
