@@ -172,6 +172,8 @@ export interface PanelSnapshot {
   readonly violations: readonly ViolationView[];
   /** The last RECENT_EVENT_LIMIT trace events up to this moment, formatted, newest last. */
   readonly recentEvents: readonly string[];
+  /** Set when the record hit one of its bounds (RECORD_LIMITS): what can no longer be shown. */
+  readonly recordNote: string | null;
 }
 
 export const LOG_WINDOW = 24;

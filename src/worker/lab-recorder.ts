@@ -17,7 +17,6 @@ import { RAFT_INVARIANTS } from '../check/raft-invariants';
 import type { Run } from '../check/run';
 import type { RaftDurable, RaftView } from '../protocols/raft/node';
 import type { LogEntry } from '../protocols/raft/types';
-import type { NodeStatus } from '../sim/simulator';
 import { formatEvent, type TraceEvent } from '../sim/trace';
 import {
   LOG_WINDOW, MESSAGE_LIMIT, QUORUM_LIMIT, RECENT_EVENT_LIMIT,
@@ -25,22 +24,19 @@ import {
   type QuorumView, type RoleName, type TimelineMarker, type ViolationView,
 } from './lab-protocol';
 
-/** The fields of a node the view shows, as of one step. Maps are the protocol's own (copy-on-write). */
-interface NodeRecord {
-  readonly status: NodeStatus;
-  readonly role: RoleName;
-  readonly term: number;
-  readonly votedFor: string | null;
-  readonly leaderId: string | null;
-  readonly commitIndex: number;
-  readonly lastApplied: number;
-  readonly electionDeadlineMs: number | null;
-  readonly electionArmedAtMs: number | null;
+/**
+ * The fields of a node the view shows, as of one step: NodeSnapshot's scalars, with the protocol's own
+ * maps and sets (copy-on-write, so records share them) instead of the plain objects sent to the page.
+ */
+type NodeRecord = Pick<
+  NodeSnapshot,
+  'status' | 'role' | 'term' | 'votedFor' | 'leaderId' | 'commitIndex' | 'lastApplied' | 'electionDeadlineMs' | 'electionArmedAtMs'
+> & {
   readonly nextIndex: ReadonlyMap<string, number> | null;
   readonly matchIndex: ReadonlyMap<string, number> | null;
   readonly votesGranted: ReadonlySet<string> | null;
   readonly kv: ReadonlyMap<string, string> | null;
-}
+};
 
 /** A log edit at a step: keep the first `keep` entries, then append `entries`. */
 interface LogEdit {
@@ -442,11 +438,6 @@ export class LabRecorder {
     list.push(q);
   }
 
-  /** Violations recorded so far (all steps). */
-  violationCount(): number {
-    return this.violations.length;
-  }
-
   /** The first violation recorded at a step in (after, upTo], or null. */
   firstViolationBetween(after: number, upTo: number): StoredViolation | null {
     for (const v of this.violations) if (v.step > after && v.step <= upTo) return v;
@@ -527,6 +518,7 @@ export class LabRecorder {
       invariants,
       violations,
       recentEvents,
+      recordNote: this.truncated,
     };
   }
 
@@ -609,11 +601,6 @@ export class LabRecorder {
     };
   }
 
-  /** A message's record by id, if it is still on the wire after `step`. */
-  messageInFlight(id: number, step: number): boolean {
-    const m = this.messageById.get(id);
-    return m !== undefined && m.sentStep <= step && m.endStep > step;
-  }
 }
 
 /** The one-line statement of an invariant, for the safety panel and the banner. */

@@ -14,7 +14,7 @@
  */
 import { Run } from '../check/run';
 import {
-  buildScenarioFrom, defaultScenario, parseScenarioText, PROTOCOLS, RAFT_BUGS, NEMESIS_FAULTS, LIMITS as SCENARIO_LIMITS,
+  buildScenarioFrom, defaultScenario, parseScenarioText,
   type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import type { History } from '../check/history';
@@ -160,14 +160,11 @@ export class LabSession {
   readonly bundled: ReadonlyMap<string, string>;
   private cursorStep = 0;
   private cursorMs = 0;
-  /** Actions the file holds (not the lab's); kept apart so a fork keeps them all. */
-  private fileActionCount = 0;
 
   constructor(config: LabConfig, bundled: ReadonlyMap<string, string>) {
     this.bundled = bundled;
     this.config = config;
     this.scenario = scenarioForConfig(config, bundled);
-    this.fileActionCount = this.scenario.actions.length - config.actions.length;
     this.run = new Run(this.scenario, { keepTrace: true });
     this.recorder = new LabRecorder(this.run);
     this.recorder.capture();
@@ -350,7 +347,6 @@ export class LabSession {
     recorder.capture();
     this.config = config;
     this.scenario = scenario;
-    this.fileActionCount = scenario.actions.length - config.actions.length;
     this.run = run;
     this.recorder = recorder;
     while (this.frontierStep < step && this.liveStep(atMs)) {
@@ -367,21 +363,7 @@ export class LabSession {
     const events = [...this.run.sim.trace.slice(0, end)];
     return { history: historyFromTrace(events), faults: faultPeriods(events, this.cursorMs) };
   }
-
-  /** How many of the scenario's actions came from its file (for display). */
-  get scenarioFileActions(): number {
-    return this.fileActionCount;
-  }
 }
-
-/** Everything a config may name, for the page's selectors and for validation messages. */
-export const LAB_CHOICES = {
-  protocols: PROTOCOLS,
-  bugs: RAFT_BUGS,
-  nemesis: NEMESIS_FAULTS,
-  nodesMin: SCENARIO_LIMITS.nodesMin,
-  nodesMax: SCENARIO_LIMITS.nodesMax,
-} as const;
 
 /**
  * When faults were in force, from the trace's `fault` events: a partition or a cut link until the

@@ -28,7 +28,3 @@ export function applyTheme(theme: Theme, remember: boolean): void {
     /* not kept across visits, but still applied */
   }
 }
-
-export function prefersReducedMotion(): boolean {
-  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
-}
