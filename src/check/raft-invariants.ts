@@ -137,8 +137,9 @@ export class RaftInvariantChecker implements StepObserver {
 
   afterStep(sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void {
     this.sim = sim;
-    this.logLengthInStep.clear();
-    const keptUpTo = appendsKeptUpTo(events);
+    if (this.logLengthInStep.size > 0) this.logLengthInStep.clear();
+    // Computed on the first append of the step only: most steps have none.
+    let keptUpTo: number[] | null = null;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const index = firstEventIndex + i;
@@ -152,6 +153,7 @@ export class RaftInvariantChecker implements StepObserver {
           if (this.roles.get(e.node) === 'leader') this.onLeader(e.node, e.term, e.atMs, index);
           break;
         case 'append':
+          keptUpTo ??= appendsKeptUpTo(events);
           this.onAppend(e.node, e.index, e.count, keptUpTo[i]!, e.atMs, index);
           break;
         case 'commit':

@@ -33,6 +33,24 @@ describe('determinism: a run is a pure function of (scenario, seed, actions)', (
     expect(kept.sim.trace.storedLength).toBe(hashed.events);
   });
 
+  it('a run that is not hashed (campaigns) takes the same course: same events, violations and client history', () => {
+    const bugged = { ...faulty(11, 8000), bugs: ['no-step-down'] };
+    for (const scenario of [faulty(7, 8000), bugged]) {
+      const hashed = new Run(scenario, { keepTrace: true });
+      hashed.runUntil();
+      const counted = new Run(scenario, { keepTrace: false, hashTrace: false });
+      counted.runUntil();
+      expect(counted.sim.trace.length).toBe(hashed.sim.trace.length);
+      expect(counted.sim.stepCount).toBe(hashed.sim.stepCount);
+      expect(counted.checker.violations).toEqual(hashed.checker.violations);
+      if (scenario === bugged) expect(hashed.checker.violations.length).toBeGreaterThan(0);
+      for (const kind of ['sent', 'delivered', 'invoke', 'ok', 'info', 'commit'] as const) {
+        expect(counted.sim.trace.countOf(kind)).toBe(hashed.sim.trace.countOf(kind));
+      }
+      expect(() => counted.summary()).toThrow(/not hashed/);
+    }
+  });
+
   it('gives the same hash when run in pieces (as the lab steps and plays) as in one go', () => {
     const whole = runScenario(faulty(9, 6000));
     const pieces = new Run(faulty(9, 6000), { keepTrace: false });

@@ -250,7 +250,8 @@ export function evaluateScenario(scenario: Scenario, options: EvaluateOptions = 
   const target = options.target;
   const stopEarly = target !== undefined && target !== NOT_LINEARIZABLE;
   const needHistory = target === undefined || target === NOT_LINEARIZABLE;
-  const run = new Run(scenario, { keepTrace: false });
+  // Not hashed: a verdict is all a campaign or a shrink keeps of a run.
+  const run = new Run(scenario, { keepTrace: false, hashTrace: false });
   const faults = new FaultRecorder();
   const clientEvents: TraceEvent[] = [];
   // Nothing a shrinker needs happens in start() (faults, actions and requests all come from timers),

@@ -126,16 +126,20 @@ export class VirtualClock {
     return a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.rank < b.rank);
   }
 
+  // Sifting moves a hole rather than swapping pairs (a destructuring swap allocates an array), and
+  // places the moving entry once at the end: the heap is touched on every step of every run.
   private push(entry: TimerEntry): void {
     const heap = this.heap;
+    let i = heap.length;
     heap.push(entry);
-    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!VirtualClock.before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const p = heap[parent]!;
+      if (!VirtualClock.before(entry, p)) break;
+      heap[i] = p;
       i = parent;
     }
+    heap[i] = entry;
   }
 
   private pop(): void {
@@ -148,16 +152,23 @@ export class VirtualClock {
 
   private siftDown(start: number): void {
     const heap = this.heap;
+    const n = heap.length;
+    const moving = heap[start]!;
     let i = start;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < heap.length && VirtualClock.before(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && VirtualClock.before(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
+      let child = l;
+      let c = heap[l]!;
+      if (r < n && VirtualClock.before(heap[r]!, c)) {
+        child = r;
+        c = heap[r]!;
+      }
+      if (!VirtualClock.before(c, moving)) break;
+      heap[i] = c;
+      i = child;
     }
+    heap[i] = moving;
   }
 }

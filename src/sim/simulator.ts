@@ -42,8 +42,13 @@ export interface StepObserver {
 }
 
 export interface SimulatorOptions {
-  /** Keep every event's bytes for later decoding (UI, transcripts). The hash is computed either way. */
+  /** Keep every event's bytes for later decoding (UI, transcripts). Implies hashTrace. */
   keepTrace?: boolean;
+  /**
+   * Compute the trace hash (default true). Off only for campaigns, which keep a verdict per seed: then
+   * events are counted, not encoded, and a sent message's `detail` (a display string) is left empty.
+   */
+  hashTrace?: boolean;
 }
 
 /** Bound on steps per run: a scenario that needs more is refused, never left to spin. */
@@ -74,7 +79,7 @@ export class Simulator {
     options: SimulatorOptions = {},
   ) {
     this.streams = new RngStreams(scenario.seed);
-    this.trace = new Trace(options.keepTrace ?? true);
+    this.trace = new Trace(options.keepTrace ?? true, options.hashTrace ?? true);
     this.members = nodeIds(scenario.cluster.nodes);
     this.network = new Network(scenario.network, this.streams.stream('network'));
     this.workload = new Workload(scenario.workload, this.members, this.streams.stream('clients'), {
@@ -226,7 +231,10 @@ export class Simulator {
       send: (to, message) => this.nodeSend(slot, incarnation, to, message),
       persist: (write, onDurable) => this.persist(slot, incarnation, write, onDurable ?? null),
       record: (event: WithoutTime<NodeTraceEvent>) => {
-        this.record({ ...event, atMs: this.clock.nowMs } as TraceEvent);
+        // Stamped in place, not spread into a copy: the host builds a fresh object per event, and this
+        // runs for every role, term, append, commit and timer event.
+        (event as NodeTraceEvent).atMs = this.clock.nowMs;
+        this.record(event as NodeTraceEvent);
       },
     };
     slot.node = this.factory.create(env, this.factory.cloneDurable(slot.durable), this.protocolOptions());
@@ -274,7 +282,8 @@ export class Simulator {
 
   private transmit(from: Address, to: Address, message: Message): void {
     const id = this.network.allocateId();
-    this.record({ kind: 'sent', atMs: this.nowMs, msgId: id, from, to, type: message.type, term: message.term, detail: this.describe(message) });
+    const detail = this.trace.hashed ? this.describe(message) : '';
+    this.record({ kind: 'sent', atMs: this.nowMs, msgId: id, from, to, type: message.type, term: message.term, detail });
     if (this.network.lost(from, to)) {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: id, from, to, reason: 'loss' });
       return;

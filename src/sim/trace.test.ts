@@ -233,6 +233,25 @@ describe('Trace storage', () => {
     expect(unkept.finalHash()).toBe(kept.finalHash());
   });
 
+  it('hashed=false counts events by kind without encoding or hashing them', () => {
+    fc.assert(
+      fc.property(fc.array(anyEvent, { maxLength: 40 }), (events) => {
+        const kept = traceOf(events, true);
+        const counted = new Trace(false, false);
+        events.forEach((e, i) => expect(counted.append(e)).toBe(i));
+        expect(counted.length).toBe(events.length);
+        expect(counted.storedLength).toBe(0);
+        for (const e of events) expect(counted.countOf(e.kind)).toBe(kept.countOf(e.kind));
+      }),
+      { numRuns: 50 },
+    );
+    const counted = new Trace(false, false);
+    expect(() => counted.finalHash()).toThrow(/not hashed/);
+    expect(() => counted.prefixHash(0)).toThrow(/stored trace/);
+    expect(() => counted.append({ kind: 'nonsense', atMs: 0 } as unknown as TraceEvent)).toThrow(/unknown event kind nonsense/);
+    expect(() => new Trace(true, false)).toThrow(/always hashed/);
+  });
+
   it('at() out of range throws RangeError', () => {
     const trace = traceOf([SENT, SENT]);
     for (const i of [-1, 2, 100, Number.NaN]) expect(() => trace.at(i)).toThrow(RangeError);

@@ -212,12 +212,22 @@ export class Trace {
   private offsets = new Float64Array(1024);
   private countStored = 0;
   private countTotal = 0;
-  private readonly countByKind = new Map<TraceEventKind, number>();
+  private readonly countByKind = new Float64Array(TRACE_EVENT_KINDS.length);
   private digest: string | null = null;
   /** Kept traces only: the hash state before event k * HASH_CHECKPOINT_EVENTS. */
   private readonly hashCheckpoints: Sha256[] = [];
 
-  constructor(readonly keep: boolean = true) {}
+  /**
+   * `keep`: store every event's bytes. `hashed`: compute the trace hash (default). A trace that is
+   * neither only counts events: what fuzz campaigns use, where a seed's verdict is all that is kept
+   * and encoding plus SHA-256 were a sixth of the time (BENCHMARKS.md, "Fault campaigns").
+   */
+  constructor(
+    readonly keep: boolean = true,
+    readonly hashed: boolean = true,
+  ) {
+    if (keep && !hashed) throw new Error('trace: a stored trace is always hashed (prefixHash reads it)');
+  }
 
   get length(): number {
     return this.countTotal;
@@ -228,12 +238,18 @@ export class Trace {
   }
 
   countOf(kind: TraceEventKind): number {
-    return this.countByKind.get(kind) ?? 0;
+    return this.countByKind[KIND_CODE.get(kind)!]!;
   }
 
   /** Appends an event; returns its index in the trace. */
   append(event: TraceEvent): number {
     if (this.digest !== null) throw new Error('trace: append after the hash was finalised');
+    const code = KIND_CODE.get(event.kind);
+    if (code === undefined) throw new Error(`trace: unknown event kind ${String(event.kind)}`);
+    if (!this.hashed) {
+      this.countByKind[code]!++;
+      return this.countTotal++;
+    }
     if (this.keep && this.countTotal % HASH_CHECKPOINT_EVENTS === 0 && this.countTotal < TRACE_EVENT_LIMIT) {
       this.flushHash();
       this.hashCheckpoints.push(this.hash.clone());
@@ -248,7 +264,7 @@ export class Trace {
     this.stage.varint(encoded.length);
     this.stage.bytesFrom(encoded);
     if (this.stage.length >= HASH_BATCH_BYTES) this.flushHash();
-    this.countByKind.set(event.kind, (this.countByKind.get(event.kind) ?? 0) + 1);
+    this.countByKind[code]!++;
     const index = this.countTotal++;
     if (this.keep && this.countStored < TRACE_EVENT_LIMIT) this.store(encoded);
     return index;
@@ -341,6 +357,7 @@ export class Trace {
 
   /** The trace hash: SHA-256 over the length-prefixed canonical encoding of every event, hex. */
   finalHash(): string {
+    if (!this.hashed) throw new Error('trace: this run was not hashed (Trace hashed: false)');
     if (this.digest === null) {
       this.flushHash();
       this.digest = this.hash.hexDigest();

@@ -36,8 +36,20 @@ export function quorumSize(s: RaftState): number {
   return Math.floor(s.members.length / 2) + 1;
 }
 
-function peers(s: RaftState): NodeId[] {
-  return s.members.filter((m) => m !== s.id);
+/** The other members, in membership order; cached per members array (it never changes in a run). */
+const peersCache = new WeakMap<readonly NodeId[], Map<NodeId, readonly NodeId[]>>();
+function peers(s: RaftState): readonly NodeId[] {
+  let byId = peersCache.get(s.members);
+  if (byId === undefined) {
+    byId = new Map();
+    peersCache.set(s.members, byId);
+  }
+  let list = byId.get(s.id);
+  if (list === undefined) {
+    list = Object.freeze(s.members.filter((m) => m !== s.id));
+    byId.set(s.id, list);
+  }
+  return list;
 }
 
 // ---- state construction ------------------------------------------------------------------------
@@ -441,15 +453,43 @@ export function heartbeat(s: RaftState, config: RaftConfig): StepResult {
  * majority with log[N].term == currentTerm. Entries of earlier terms commit only indirectly.
  * Bug commit-old-term: count replicas for entries of any term (Figure 8's unsafe commit).
  */
+/**
+ * The highest index held by a quorum (the leader counting its own durable prefix): the quorum-th
+ * largest match. Runs on every AppendEntries response, so it sorts a reused buffer in place, after
+ * the cheap check that more than the commit index is held by a quorum at all (usually it is not).
+ */
+const matchBuffer: number[] = [];
+function quorumMatch(s: RaftState): number {
+  const q = quorumSize(s);
+  const own = Math.min(s.volatile.durableIndex, lastLogIndex(s));
+  const commit = s.volatile.commitIndex;
+  let above = own > commit ? 1 : 0;
+  const others = peers(s);
+  for (const p of others) if ((s.volatile.matchIndex.get(p) ?? 0) > commit) above++;
+  if (above < q) return commit;
+  matchBuffer.length = 0;
+  matchBuffer.push(own);
+  for (const p of others) matchBuffer.push(s.volatile.matchIndex.get(p) ?? 0);
+  // Insertion sort, descending: a handful of members.
+  for (let i = 1; i < matchBuffer.length; i++) {
+    const v = matchBuffer[i]!;
+    let j = i - 1;
+    while (j >= 0 && matchBuffer[j]! < v) {
+      matchBuffer[j + 1] = matchBuffer[j]!;
+      j--;
+    }
+    matchBuffer[j + 1] = v;
+  }
+  return matchBuffer[q - 1]!;
+}
+
 function maybeAdvanceCommit(s: RaftState, config: RaftConfig, out: RaftOutput[]): RaftState {
   if (s.volatile.role !== 'leader') return s;
   // The leader counts itself only for what is on its own disk: a one-node cluster must not commit an
   // entry a crash could still erase. (With peers, followers cannot acknowledge an entry before the
   // leader's write is durable anyway: the kernel holds the AppendEntries until then.)
-  const matches = [Math.min(s.volatile.durableIndex, lastLogIndex(s))];
-  for (const p of peers(s)) matches.push(s.volatile.matchIndex.get(p) ?? 0);
-  matches.sort((a, b) => b - a);
-  const replicatedOnQuorum = matches[quorumSize(s) - 1]!;
+  const replicatedOnQuorum = quorumMatch(s);
+  if (replicatedOnQuorum <= s.volatile.commitIndex) return s;
   const anyTerm = config.bugs.has('commit-old-term');
   let n = replicatedOnQuorum;
   while (n > s.volatile.commitIndex) {
