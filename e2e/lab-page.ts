@@ -11,6 +11,8 @@ export class LabPage {
   readonly pauseButton: Locator;
   readonly speed: Locator;
   readonly nodeSelect: Locator;
+  /** The history view's tooltip (hidden from screen readers: the option's name says the same). */
+  readonly historyTooltip: Locator;
 
   constructor(readonly page: Page) {
     this.traceHash = page.getByTestId('trace-hash');
@@ -20,6 +22,7 @@ export class LabPage {
     this.pauseButton = playback.getByRole('button', { name: 'Pause', exact: true });
     this.speed = page.getByRole('slider', { name: 'Speed' });
     this.nodeSelect = page.getByLabel('Node', { exact: true });
+    this.historyTooltip = page.getByTestId('history-tooltip');
   }
 
   /** Opens the lab with a query string ("?seed=3&t=1000") and waits for the first frame. */
@@ -90,6 +93,17 @@ export class LabPage {
       }
     }
     await this.page.getByRole('button', { name: 'Partition', exact: true }).click();
+  }
+
+  /** Imports a history file (its name and text) through the history card's file input. */
+  async importHistory(name: string, text: string): Promise<void> {
+    await this.page.getByLabel('Import a history file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+  }
+
+  /** An operation of the history view, by the start of its accessible name ("c1 write 5"). */
+  historyOperation(words: string): Locator {
+    const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return this.page.getByRole('option', { name: new RegExp(`^${escaped},`) });
   }
 
   /** The commit index the cluster view shows for a node ("commit 12"). */

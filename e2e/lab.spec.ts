@@ -198,3 +198,39 @@ test('an imported Jepsen history gets its verdict; a bad file gets the line that
   await chooser.setInputFiles({ name: 'broken.log', mimeType: 'text/plain', buffer: Buffer.from('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:oops\t:read\tnil\n') });
   await expect(page.getByText(/broken\.log is not a history Faultline can read: line 2/)).toBeVisible();
 });
+
+test('hovering an operation of the history shows the register before and after it, in the order the checker found', async ({ page }) => {
+  // c2's read of 3 is invoked after c1's write of 5 but completes before it: the order found puts the
+  // read first, so the write takes the register from 3 to 5. c3's write of 7 never completed and no
+  // read saw it: no order needs it.
+  const op = (process: string, f: string, fields: Record<string, string | number | null>): Record<string, unknown> => ({
+    process, f, key: null, value: null, expected: null, output: null, completeAt: null, ...fields,
+  });
+  const operations = [
+    op('c1', 'write', { value: '3', outcome: 'ok', invokeAt: 1, completeAt: 2 }),
+    op('c1', 'write', { value: '5', outcome: 'ok', invokeAt: 3, completeAt: 10 }),
+    op('c2', 'read', { output: '3', outcome: 'ok', invokeAt: 4, completeAt: 5 }),
+    op('c3', 'cas', { expected: '9', value: '1', outcome: 'fail', invokeAt: 6, completeAt: 8 }),
+    op('c2', 'read', { output: '5', outcome: 'ok', invokeAt: 11, completeAt: 12 }),
+    op('c3', 'write', { value: '7', outcome: 'info', invokeAt: 13 }),
+  ];
+  await lab.open('?t=100');
+  await lab.importHistory('reordered.json', JSON.stringify({ model: 'register', operations }));
+  await expect(page.getByTestId('lincheck-verdict')).toContainText('reordered.json: linearizable');
+
+  const write5 = lab.historyOperation('c1 write 5');
+  await write5.hover();
+  await expect(lab.historyTooltip).toContainText('c1 · write 5');
+  // The write's "after" is the value it wrote; its "before" is what the read placed first saw.
+  await expect(lab.historyTooltip).toContainText(/before\s*3\s*after\s*5/);
+  await expect(write5).toHaveAttribute('aria-label', /, before 3, after 5$/);
+
+  await lab.historyOperation('c2 read = 3').hover();
+  await expect(lab.historyTooltip).toContainText(/before\s*3\s*after\s*3/);
+  await lab.historyOperation('c3 cas 9 to 1').hover();
+  await expect(lab.historyTooltip).toContainText(/before\s*5\s*after\s*5/);
+
+  await lab.historyOperation('c3 write 7').hover();
+  await expect(lab.historyTooltip).toContainText('not placed: its outcome is unknown and no order needs it');
+  await expect(lab.historyTooltip).not.toContainText('before');
+});

@@ -63,6 +63,12 @@ export interface PartitionResult {
   /** Linearizable: every operation's id in a valid linearization order. */
   readonly linearization: readonly number[];
   /**
+   * Linearizable: how many of `linearization`'s first operations the order needed. The rest are
+   * operations of unknown outcome left pending: each may take effect after all the others, or never,
+   * so no state is claimed for them.
+   */
+  readonly placedCount: number;
+  /**
    * Not linearizable: the longest prefix the search could order, and the operations that could not
    * be ordered after it (the one whose completion forced a decision, and the candidates that failed).
    */

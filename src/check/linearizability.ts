@@ -77,8 +77,14 @@ interface Model {
   step(state: number, op: number): number;
 }
 
+/** One object's model (a register, or one key): its states decode to the value they stand for. */
+interface KeyModel extends Model {
+  /** The value `state` stands for (null = nil, a register never written). */
+  valueOf(state: number): string | null;
+}
+
 /** A single register: read / write / cas (the Jepsen etcd model). Values are interned ids; 0 = nil. */
-function registerModel(ops: readonly HistoryOperation[], values: ValueTable): Model {
+function registerModel(ops: readonly HistoryOperation[], values: ValueTable): KeyModel {
   const kind = new Uint8Array(ops.length);
   const arg = new Int32Array(ops.length);
   const expected = new Int32Array(ops.length);
@@ -95,6 +101,7 @@ function registerModel(ops: readonly HistoryOperation[], values: ValueTable): Mo
   });
   return {
     init: 0,
+    valueOf: (state) => values.value(state),
     step(state, i) {
       switch (kind[i]) {
         case 0:
@@ -117,7 +124,7 @@ function registerModel(ops: readonly HistoryOperation[], values: ValueTable): Mo
 }
 
 /** One key of a key-value store: get / put / append (Porcupine's kv model; the initial value is ""). */
-function kvKeyModel(ops: readonly HistoryOperation[]): Model {
+function kvKeyModel(ops: readonly HistoryOperation[]): KeyModel {
   const kind = new Uint8Array(ops.length);
   // A value is a node: a literal string (the empty initial value, or what a put wrote), or an append
   // of an argument to another node. Appends are hash-consed as (node, argument) pairs, so a step costs
@@ -184,6 +191,7 @@ function kvKeyModel(ops: readonly HistoryOperation[]): Model {
   };
   return {
     init: empty,
+    valueOf: stringOf,
     step(state, i) {
       switch (kind[i]) {
         case 0:
@@ -318,7 +326,7 @@ function searchPartition(key: string | null, ops: readonly HistoryOperation[], m
   const entryBytes = 4 * ((n + 31) >>> 5) + CACHE_ENTRY_OVERHEAD_BYTES;
   const maxCache = Math.min(options.maxCacheEntries ?? DEFAULT_MAX_CACHE, Math.floor((options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES) / entryBytes));
   const result = (verdict: Verdict, steps: number, extra: Partial<PartitionResult> = {}): PartitionResult => ({
-    key, verdict, operations: n, linearization: [], longestPrefix: [], blocking: [], steps, ...extra,
+    key, verdict, operations: n, linearization: [], placedCount: 0, longestPrefix: [], blocking: [], steps, ...extra,
   });
   if (n === 0) return result(true, 0);
 
@@ -440,13 +448,52 @@ function searchPartition(key: string | null, ops: readonly HistoryOperation[], m
   // The unknown operations still pending go last (or never happened): list them after the rest.
   const pendingUnknown: number[] = [];
   for (let e = head.next; e !== null; e = e.next) if (e.isCall) pendingUnknown.push(ops[e.op]!.id);
-  return result(true, steps, { linearization: [...chosenPath(), ...pendingUnknown] });
+  const placed = chosenPath();
+  return result(true, steps, { linearization: [...placed, ...pendingUnknown], placedCount: placed.length });
 
 }
 
 function modelFor(model: HistoryModel, ops: readonly HistoryOperation[], values: ValueTable): Model {
   const perKey = model === 'register' ? registerModel(ops, values) : kvKeyModel(ops);
   return new Set(ops.map((o) => o.key)).size <= 1 ? perKey : multiKeyModel(ops, perKey);
+}
+
+/** An operation's key before and after it takes effect (null = nil, a register never written). */
+export interface StateChange {
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+/**
+ * Replays `order` (operations taking effect one after another, as in an order the checker found:
+ * a linearization or a longest prefix) through the checker's own models, each key from its initial
+ * value (register: nil; kv: ""), and returns, per operation, its key's value before and after it.
+ * Reusing the search's `step` means the states shown are the ones the search went through.
+ * Throws when the model rejects an operation at its place: then `order` is not an order the checker
+ * found for these operations (a precondition, not an answer).
+ */
+export function statesAlong(model: HistoryModel, order: readonly HistoryOperation[]): StateChange[] {
+  const byKey = new Map<string | null, number[]>();
+  order.forEach((op, i) => {
+    let places = byKey.get(op.key);
+    if (places === undefined) byKey.set(op.key, (places = []));
+    places.push(i);
+  });
+  const changes = new Array<StateChange>(order.length);
+  for (const places of byKey.values()) {
+    const ops = places.map((i) => order[i]!);
+    const keyModel = model === 'register' ? registerModel(ops, new ValueTable()) : kvKeyModel(ops);
+    let state = keyModel.init;
+    ops.forEach((op, k) => {
+      const next = keyModel.step(state, k);
+      if (next < 0) {
+        throw new Error(`linearizability: operation ${op.id} (${op.f}) cannot take effect at place ${places[k]! + 1} of the order given`);
+      }
+      changes[places[k]!] = { before: keyModel.valueOf(state), after: keyModel.valueOf(next) };
+      state = next;
+    });
+  }
+  return changes;
 }
 
 /**
@@ -474,7 +521,7 @@ export function checkLinearizability(history: History, options: CheckOptions = {
   for (const key of keys) {
     const ops = groups.get(key)!;
     if (failed && options.checkAll !== true) {
-      partitions.push({ key, verdict: 'unknown', operations: ops.length, linearization: [], longestPrefix: [], blocking: [], steps: 0 });
+      partitions.push({ key, verdict: 'unknown', operations: ops.length, linearization: [], placedCount: 0, longestPrefix: [], blocking: [], steps: 0 });
       continue;
     }
     const r = searchPartition(key, ops, modelFor(history.model, ops, values), options);

@@ -21,10 +21,12 @@ import {
   opDescription,
   opLabels,
   opSpans,
+  opStateWords,
   panWindow,
   partitionFor,
   revealInWindow,
   timeExtent,
+  truncateValue,
   windowScale,
   zoomWindow,
   type AxisBase,
@@ -64,7 +66,7 @@ function ops(specs: Spec[]): HistoryOperation[] {
 }
 
 function partition(key: string | null, fields: Partial<PartitionResult>): PartitionResult {
-  return { key, verdict: true, operations: 0, linearization: [], longestPrefix: [], blocking: [], steps: 0, ...fields };
+  return { key, verdict: true, operations: 0, linearization: [], placedCount: fields.linearization?.length ?? 0, longestPrefix: [], blocking: [], steps: 0, ...fields };
 }
 
 function result(partitions: PartitionResult[]): LinearizabilityResult {
@@ -403,6 +405,25 @@ describe('text', () => {
     expect(opDescription(w!, 'ms')).toBe('c3 write k1 3, ok, 1.204 s to 1.230 s');
     expect(opDescription(c!, 'position')).toBe('c1 cas k1 1 to 2, fail, line 12 to line 15');
     expect(opDescription(u!, 'ms')).toBe('c2 read k1, unknown outcome, from 2.000 s, never completed');
+  });
+
+  it('shortens long values in the middle, to the limit, keeping both ends', () => {
+    const forty = 'x'.repeat(40);
+    expect(truncateValue(forty)).toBe(forty);
+    const long = `${'a'.repeat(12)}${'m'.repeat(100)}${'z'.repeat(27)}`;
+    expect(truncateValue(long)).toBe(`${'a'.repeat(12)}…${'z'.repeat(27)}`);
+    expect(truncateValue(long).length).toBe(40);
+    expect(truncateValue('abcdefghij', 5)).toBe('ab…ij');
+  });
+
+  it('says an operation\'s state in the order, or why it has none', () => {
+    expect(opStateWords({ placed: true, before: 'nil', after: '5', place: 1, orderLength: 2, complete: true })).toBe('before nil, after 5');
+    const appended = 'x'.repeat(50);
+    expect(opStateWords({ placed: true, before: '(empty)', after: appended, place: 1, orderLength: 1, complete: false })).toBe(
+      `before (empty), after ${truncateValue(appended)}`,
+    );
+    expect(opStateWords({ placed: false, reason: 'unneeded' })).toBe('not placed: its outcome is unknown and no order needs it');
+    expect(opStateWords({ placed: false, reason: 'blocking' })).toMatch(/^not placed: it blocks the order/);
   });
 });
 

@@ -9,6 +9,7 @@
  */
 import { scaleLinear } from 'd3';
 import type { History, HistoryOperation, LinearizabilityResult, PartitionResult, Verdict } from '../../check/history';
+import { UNPLACED_WORDS, type OpState } from '../../check/linearization-states';
 import { formatClockMs } from './speed';
 
 /** 'ms': our runs, virtual milliseconds; 'position': imported files, line numbers. */
@@ -393,6 +394,29 @@ export function opTimes(op: HistoryOperation, base: AxisBase): string {
 /** The accessible name of a bar: "c3 write k1 3, ok, 1.204 s to 1.230 s". */
 export function opDescription(op: HistoryOperation, base: AxisBase): string {
   return `${op.process} ${opWords(op)}, ${OUTCOME_WORDS[op.outcome]}, ${opTimes(op, base)}`;
+}
+
+/** Values longer than this many characters are shortened in the tooltip and accessible names. */
+export const VALUE_CHARS_MAX = 40;
+/** Characters kept from a shortened value's start; the rest of the budget goes to its end. */
+const VALUE_HEAD_CHARS = 12;
+
+/**
+ * A value shortened to `maxChars` with an ellipsis in the middle: its start says which value it is,
+ * and its end holds what changed last (a kv key's latest appends), so both are kept.
+ */
+export function truncateValue(value: string, maxChars = VALUE_CHARS_MAX): string {
+  if (value.length <= maxChars) return value;
+  const head = Math.min(VALUE_HEAD_CHARS, Math.floor((maxChars - 1) / 2));
+  return `${value.slice(0, head)}…${value.slice(value.length - (maxChars - 1 - head))}`;
+}
+
+/**
+ * An operation's state in the order found, in words: "before 3, after 5", or why it has no place
+ * in the order ("not placed: it blocks the order ..."). Values shortened as in the tooltip.
+ */
+export function opStateWords(state: OpState): string {
+  return state.placed ? `before ${truncateValue(state.before)}, after ${truncateValue(state.after)}` : UNPLACED_WORDS[state.reason];
 }
 
 // ---- what to draw ----------------------------------------------------------------------------------------
