@@ -160,7 +160,7 @@ export class RaftInvariantChecker implements StepObserver {
           this.onCommit(e.node, e.commitIndex, e.atMs, index);
           break;
         case 'fault':
-          if (e.fault === 'crash') this.onCrash(e.detail);
+          if (e.fault === 'crash' || e.fault === 'power-loss') this.onCrash(e.detail);
           if (e.fault === 'restart') this.onRestart(e.detail);
           break;
         default:

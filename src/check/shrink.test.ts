@@ -125,6 +125,7 @@ describe('fault events as operator actions', () => {
 
   it('says what it cannot convert, and stops at its limit', () => {
     expect(faultActionsFromTrace([fault(5, 'skew-clock', 'n1 +50ms')]).problem).toMatch(/unknown fault "skew-clock" at 5 ms/);
+    expect(faultActionsFromTrace([fault(6, 'clock-skew', 'n1 +50ms')]).problem).toMatch(/unreadable clock-skew detail "n1 \+50ms" at 6 ms/);
     const many = range(5).map((i) => fault(10 * (i + 1), 'heal', ''));
     const r = faultActionsFromTrace(many, 3);
     expect(r.actions).toHaveLength(3);
@@ -134,6 +135,42 @@ describe('fault events as operator actions', () => {
   it('parses partition details with any spacing', () => {
     expect(parsePartitionDetail('n1 | n2,n3')).toEqual([['n1'], ['n2', 'n3']]);
     expect(parsePartitionDetail('n4,n5|n1,n2,n3')).toEqual([['n4', 'n5'], ['n1', 'n2', 'n3']]);
+  });
+
+  it('reads power losses, slow nodes, clock skews and network storms', () => {
+    const { actions, problem } = faultActionsFromTrace([
+      fault(10, 'power-loss', 'n2'),
+      fault(20, 'slow-node', 'n3 x20'),
+      fault(30, 'clock-skew', 'n4 x1.25'),
+      fault(40, 'network-storm', 'dup=0.25 reorder=0'),
+      fault(50, 'slow-node', 'n3 x1'),
+    ]);
+    expect(problem).toBeNull();
+    expect(actions).toEqual([
+      { atMs: 10, type: 'power-loss', node: 'n2' },
+      { atMs: 20, type: 'slow-node', node: 'n3', factor: 20 },
+      { atMs: 30, type: 'clock-skew', node: 'n4', rate: 1.25 },
+      { atMs: 40, type: 'network-storm', duplicateProbability: 0.25, reorderProbability: 0 },
+      { atMs: 50, type: 'slow-node', node: 'n3', factor: 1 },
+    ]);
+    expect(parseScenario({ untilMs: 100, actions }).ok).toBe(true);
+  });
+
+  it.each([
+    ['slow', 'skew', 'power'],
+    ['duplicate', 'reorder', 'crash'],
+  ] as const)('replays a run of the new faults %s, %s, %s exactly as actions, nemesis off', (...faults) => {
+    const scenario = buildScenario({ seed: 8, untilMs: 8000, nemesis: [...faults], nemesisIntervalMs: 300, loadOpsPerSec: 20 });
+    const original = evaluateScenario(scenario, { collect: true });
+    expect(original.nemesisFaults).toBeGreaterThan(10);
+    expect(original.faultActions).toHaveLength(original.nemesisFaults);
+    const kinds = new Set(original.faultActions.map((a) => a.type));
+    expect(kinds.size).toBeGreaterThanOrEqual(3);
+    const converted: Scenario = { ...scenario, nemesis: { ...scenario.nemesis, faults: [] }, actions: original.faultActions };
+    const replay = evaluateScenario(converted, { collect: true });
+    expect(replay.nemesisFaults).toBe(0);
+    expect(replay.clientEvents).toEqual(original.clientEvents);
+    expect(replay.invariants).toEqual([]);
   });
 
   it('replays a nemesis run exactly: the same faults at the same times, nemesis off', () => {
@@ -150,7 +187,7 @@ describe('fault events as operator actions', () => {
   });
 });
 
-/** The bench's hunt campaign on a bug variant: partitions and kills every 200 ms, 20 ops/s. */
+/** The bench's hunt campaign on a bug variant: partitions, kills and slow nodes every 200 ms, 20 ops/s. */
 function hunt(bug: BugName, seed: number, untilMs = 30_000): Scenario {
   const n = campaignNemesis('hunt', seed);
   return buildScenario({ seed, untilMs, nemesis: n.faults, nemesisIntervalMs: n.intervalMs, loadOpsPerSec: 20, bugs: [bug] });
@@ -196,8 +233,8 @@ describe('shrinking a violation', () => {
   });
 
   it('shrinks a non-linearizable history, keeping it non-linearizable', () => {
-    const n = campaignNemesis('sweep', 5);
-    const scenario = buildScenario({ seed: 5, untilMs: 5000, nemesis: n.faults, nemesisIntervalMs: n.intervalMs, loadOpsPerSec: 20, bugs: ['no-step-down'] });
+    const n = campaignNemesis('sweep', 1);
+    const scenario = buildScenario({ seed: 1, untilMs: 5000, nemesis: n.faults, nemesisIntervalMs: n.intervalMs, loadOpsPerSec: 20, bugs: ['no-step-down'] });
     const r = shrinkScenario(scenario, { target: NOT_LINEARIZABLE });
     expect(r.target).toBe(NOT_LINEARIZABLE);
     expect(r.shrunk.actions).toBeLessThan(r.original.faults);

@@ -144,7 +144,20 @@ export function actionForFault(e: Extract<TraceEvent, { kind: 'fault' }>): Opera
     case 'restart':
     case 'pause':
     case 'resume':
+    case 'power-loss':
       return { atMs, type: e.fault, node: e.detail };
+    case 'slow-node':
+    case 'clock-skew': {
+      const m = /^(\S+) x(\d+(?:\.\d+)?)$/.exec(e.detail);
+      if (m === null) return `unreadable ${e.fault} detail "${e.detail}" at ${atMs} ms`;
+      const amount = Number(m[2]);
+      return e.fault === 'slow-node' ? { atMs, type: 'slow-node', node: m[1]!, factor: amount } : { atMs, type: 'clock-skew', node: m[1]!, rate: amount };
+    }
+    case 'network-storm': {
+      const m = /^dup=(\d+(?:\.\d+)?) reorder=(\d+(?:\.\d+)?)$/.exec(e.detail);
+      if (m === null) return `unreadable ${e.fault} detail "${e.detail}" at ${atMs} ms`;
+      return { atMs, type: 'network-storm', duplicateProbability: Number(m[1]), reorderProbability: Number(m[2]) };
+    }
     case 'cut-link':
     case 'heal-link': {
       const link = parseLinkDetail(e.detail);

@@ -136,7 +136,7 @@ export interface SeedJob {
   seed: number;
   bug: string | null;
   untilMs: number;
-  /** sweep: a fault mix and cadence per seed; hunt: partitions and kills every 200 ms. Default sweep. */
+  /** sweep: a fault mix and cadence per seed; hunt: partitions, kills and slow nodes every 200 ms. Default sweep. */
   campaign?: Campaign;
 }
 
@@ -160,10 +160,12 @@ const SWEEP_FAULT_MIXES: ReadonlyArray<readonly NemesisFault[]> = [
  * The nemesis of a seed. The sweep is swarm testing in miniature: seeds cycle through every (fault
  * mix, cadence) pair, from faster than an election completes (200 ms) to letting the cluster settle
  * (2 s). The hunt is the one aggressive campaign every bug variant faces: the leader (or a random
- * node) cut off or killed and restarted within milliseconds, every 200 ms.
+ * node) cut off, power-cycled within milliseconds, or slowed, every 200 ms. Slow disks widen the
+ * window in which a leader has appended entries it has not yet sent (its sends wait for its fsync):
+ * a leader lost in that window is step (b) of the Raft paper's Figure 8, which commit-old-term needs.
  */
 export function campaignNemesis(campaign: Campaign, seed: number): { faults: NemesisFault[]; intervalMs: number } {
-  if (campaign === 'hunt') return { faults: ['partition', 'kill'], intervalMs: 200 };
+  if (campaign === 'hunt') return { faults: ['partition', 'kill', 'slow'], intervalMs: 200 };
   return {
     intervalMs: SWEEP_INTERVALS_MS[seed % SWEEP_INTERVALS_MS.length]!,
     faults: [...SWEEP_FAULT_MIXES[Math.floor(seed / SWEEP_INTERVALS_MS.length) % SWEEP_FAULT_MIXES.length]!],
@@ -235,7 +237,7 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
     const bad = correct.filter((r) => r.violations.length > 0);
     say(`  correct raft: ${bad.length} of ${correct.length} seeds violated an invariant${bad.length ? `: ${bad.slice(0, 5).map((r) => `seed ${r.seed} (${r.violations.join(',')})`).join('; ')}` : ''} [${((Date.now() - wallMs0) / 1000).toFixed(0)} s]`);
     if (bad.length > 0) failed = true;
-    say(`Bug hunt: seeds 1-${bugSeeds} x 60 s, partitions and kills every 200 ms, 20 ops/s (the same campaign for every variant)`);
+    say(`Bug hunt: seeds 1-${bugSeeds} x 60 s, partitions, kills and slow nodes every 200 ms, 20 ops/s (the same campaign for every variant)`);
     const huntClean = await runJobs(Array.from({ length: bugSeeds }, (_, i) => ({ seed: i + 1, bug: null, untilMs: 60_000, campaign: 'hunt' as const })), workers);
     const huntBad = huntClean.filter((r) => r.violations.length > 0);
     say(`  correct raft under the hunt: ${huntBad.length} of ${huntClean.length} seeds violated an invariant`);

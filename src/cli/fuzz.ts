@@ -18,6 +18,7 @@ import { evaluateScenario, NOT_LINEARIZABLE, shrinkScenario, type ShrinkResult }
 import {
   buildScenario, defaultScenario, NEMESIS_FAULTS, parseScenario, ScenarioError, LIMITS, type NemesisFault, type OperatorAction, type Scenario,
 } from '../sim/scenario';
+import { RngStreams } from '../sim/rng';
 import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, UsageError } from './args';
 import { campaignNemesis } from './bench';
 import type { CliIo } from './main';
@@ -28,7 +29,7 @@ export interface FuzzIo extends CliIo {
   writeFile?(path: string, text: string): void;
 }
 
-/** swarm: each seed its own fault mix and cadence (the bench's sweep); hunt: partitions and kills every 200 ms. */
+/** swarm: each seed its own fault mix and cadence (swarmNemesis); hunt: partitions, kills and slow nodes every 200 ms. */
 export type FuzzNemesis = 'swarm' | 'hunt' | NemesisFault[];
 
 export interface FuzzConfig {
@@ -56,11 +57,27 @@ const LAB_ORIGIN = 'http://localhost:5173/';
 const LAB_ACTIONS_MAX = 500;
 const LAB_END_MS = 3_600_000;
 
+/** Cadences a swarm seed may draw: from a fault every 200 ms (a storm of them) to one every 2 s. */
+const SWARM_INTERVALS_MS = [200, 400, 1000, 2000] as const;
+
+/**
+ * Swarm testing (Groce et al., "Swarm Testing", ISSTA 2012): each seed enables its own random subset
+ * of the fault kinds (each kind in with probability 1/2, at least one) and its own cadence, so some
+ * seeds hammer one fault hard while others mix many; the nemesis then draws each fault's own rates
+ * (slow factors, skew rates, storm probabilities). A pure function of the seed.
+ */
+export function swarmNemesis(seed: number): { faults: NemesisFault[]; intervalMs: number } {
+  const rng = new RngStreams(seed).stream('swarm');
+  let faults = NEMESIS_FAULTS.filter(() => rng.chance(0.5));
+  if (faults.length === 0) faults = [rng.pick(NEMESIS_FAULTS)];
+  return { faults, intervalMs: rng.pick(SWARM_INTERVALS_MS) };
+}
+
 /** The scenario of one seed of a campaign. */
 export function fuzzScenario(config: FuzzConfig, seed: number): Scenario {
   const nemesis =
     config.nemesis === 'swarm'
-      ? campaignNemesis('sweep', seed)
+      ? swarmNemesis(seed)
       : config.nemesis === 'hunt'
         ? campaignNemesis('hunt', seed)
         : { faults: config.nemesis, intervalMs: FIXED_NEMESIS_INTERVAL_MS };
@@ -194,8 +211,8 @@ function parseNemesis(text: string | undefined): FuzzNemesis {
 }
 
 function describeNemesis(n: FuzzNemesis): string {
-  if (n === 'swarm') return 'swarm nemesis (a fault mix and cadence per seed)';
-  if (n === 'hunt') return 'hunt nemesis (partitions and kills every 200 ms)';
+  if (n === 'swarm') return 'swarm nemesis (each seed its own fault mix, cadence and rates)';
+  if (n === 'hunt') return 'hunt nemesis (partitions, kills and slow nodes every 200 ms)';
   return n.length === 0 ? 'no nemesis' : `nemesis ${n.join(',')} every ${FIXED_NEMESIS_INTERVAL_MS / 1000} s`;
 }
 

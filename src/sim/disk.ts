@@ -20,13 +20,16 @@ export const DISK_QUEUE_LIMIT = 100_000;
 export class Disk<W> {
   readonly pending: PendingWrite<W>[] = [];
   private lastDurableAtMs = 0;
+  /** A slow-node fault: fsyncs issued from now on take this many times as long (1 = healthy). */
+  slowFactor = 1;
 
   constructor(readonly fsyncMs: number) {}
 
   /** Queues a write; returns the time it will be durable. */
   enqueue(write: W, nowMs: number): PendingWrite<W> {
     if (this.pending.length >= DISK_QUEUE_LIMIT) throw new Error('disk: write queue limit exceeded');
-    const durableAtMs = Math.max(nowMs, this.lastDurableAtMs) + this.fsyncMs;
+    const fsyncMs = this.slowFactor === 1 ? this.fsyncMs : Math.round(this.fsyncMs * this.slowFactor);
+    const durableAtMs = Math.max(nowMs, this.lastDurableAtMs) + fsyncMs;
     this.lastDurableAtMs = durableAtMs;
     const entry: PendingWrite<W> = { write, durableAtMs, held: [], timer: 0, onDurable: null };
     this.pending.push(entry);
@@ -45,8 +48,19 @@ export class Disk<W> {
     return entry;
   }
 
-  /** A crash: everything not yet durable is lost, with the messages waiting on it. */
-  crash(nowMs: number): PendingWrite<W>[] {
+  /**
+   * A process crash: writes the process handed to the OS are not lost (the page cache survives the
+   * process and the OS flushes it), so every pending write is returned to be applied now; only the
+   * process's own waiting (held messages, acknowledgements) dies with it.
+   */
+  flushOnProcessCrash(nowMs: number): PendingWrite<W>[] {
+    const flushed = this.pending.splice(0, this.pending.length);
+    this.lastDurableAtMs = nowMs;
+    return flushed;
+  }
+
+  /** A power loss: everything not yet durable is lost, with the messages waiting on it. */
+  powerLoss(nowMs: number): PendingWrite<W>[] {
     const lost = this.pending.splice(0, this.pending.length);
     this.lastDurableAtMs = nowMs;
     return lost;

@@ -25,6 +25,10 @@ function plan(faults: NemesisFault[], seed: number, untilMs: number, leader: Nod
     resume: (node) => log('resume', node),
     cutLink: (from, to, oneWay) => log('cut', `${from}${oneWay ? '->' : '<->'}${to}`),
     healLink: (from, to, oneWay) => log('heal-link', `${from}${oneWay ? '->' : '<->'}${to}`),
+    powerLoss: (node) => log('power-loss', node),
+    slowNode: (node, factor) => log('slow', `${node} x${factor}`),
+    clockSkew: (node, rate) => log('skew', `${node} x${rate}`),
+    networkStorm: (dup, reorder) => log('storm', `dup=${dup} reorder=${reorder}`),
   };
   const nemesis = new Nemesis({ faults, intervalMs: 1_000 }, members, new Rng(seed), port);
   nemesis.start();
@@ -97,19 +101,19 @@ describe('Nemesis', () => {
 });
 
 describe('Nemesis: kill and leader isolation', () => {
-  it('a kill crashes a node and restarts it within 60 ms, then the next tick injects a new fault', () => {
+  it('a kill power-cycles a node (back within 60 ms, unsynced writes lost), then the next tick injects a new fault', () => {
     const { calls } = plan(['kill'], 11, 30_000);
     expect(calls.length).toBeGreaterThan(40);
     for (let i = 0; i + 1 < calls.length; i += 2) {
       const crash = calls[i]!;
       const restart = calls[i + 1]!;
-      expect([crash.call, restart.call]).toEqual(['crash', 'restart']);
+      expect([crash.call, restart.call]).toEqual(['power-loss', 'restart']);
       expect(restart.arg).toBe(crash.arg);
       expect(restart.atMs - crash.atMs).toBeGreaterThanOrEqual(1);
       expect(restart.atMs - crash.atMs).toBeLessThanOrEqual(60);
     }
     // No heal tick in between: kills follow each other about every interval.
-    const crashes = calls.filter((c) => c.call === 'crash').map((c) => c.atMs);
+    const crashes = calls.filter((c) => c.call === 'power-loss').map((c) => c.atMs);
     expect(crashes[1]! - crashes[0]!).toBeLessThan(1_300);
   });
 
@@ -155,5 +159,43 @@ describe('Nemesis: kill and leader isolation', () => {
     expect(new Set(toggles.map((c) => c.arg)).size).toBe(1);
     expect(toggles.map((c) => c.call).slice(0, 4)).toEqual(['cut', 'heal-link', 'cut', 'heal-link']);
     expect(calls.some((c) => c.call === 'heal')).toBe(true);
+  });
+
+  it('slow: slows one node by a factor, then restores it to 1 at the next tick', () => {
+    const { calls } = plan(['slow'], 17, 30_000);
+    expect(calls.length).toBeGreaterThan(20);
+    const factors = new Set<string>();
+    for (let i = 0; i + 1 < calls.length; i += 2) {
+      const [node, factor] = calls[i]!.arg.split(' x');
+      expect(calls[i]!.call).toBe('slow');
+      expect(Number(factor)).toBeGreaterThanOrEqual(5);
+      factors.add(factor!);
+      expect(calls[i + 1]!).toMatchObject({ call: 'slow', arg: `${node} x1` });
+    }
+    expect(factors.size).toBeGreaterThan(1);
+  });
+
+  it('skew: sets one node clock fast or slow, then back in step', () => {
+    const { calls } = plan(['skew'], 19, 40_000);
+    const rates = calls.filter((_, i) => i % 2 === 0).map((c) => Number(c.arg.split(' x')[1]));
+    expect(rates.some((r) => r > 1)).toBe(true);
+    expect(rates.some((r) => r < 1)).toBe(true);
+    for (let i = 1; i < calls.length; i += 2) expect(calls[i]!.arg).toMatch(/ x1$/);
+  });
+
+  it('duplicate and reorder: a storm of one kind on every link, calmed at the next tick', () => {
+    const { calls } = plan(['duplicate', 'reorder'], 23, 40_000);
+    const storms = calls.filter((_, i) => i % 2 === 0).map((c) => c.arg);
+    expect(storms.some((a) => /^dup=0\.\d+ reorder=0$/.test(a))).toBe(true);
+    expect(storms.some((a) => /^dup=0 reorder=0\.\d+$/.test(a))).toBe(true);
+    for (let i = 1; i < calls.length; i += 2) expect(calls[i]!.arg).toBe('dup=0 reorder=0');
+  });
+
+  it('power: a node loses power (not a plain crash) and restarts at the next tick', () => {
+    const { calls } = plan(['power'], 29, 20_000);
+    for (let i = 0; i + 1 < calls.length; i += 2) {
+      expect(calls[i]!.call).toBe('power-loss');
+      expect(calls[i + 1]!).toMatchObject({ call: 'restart', arg: calls[i]!.arg });
+    }
   });
 });

@@ -1,9 +1,12 @@
 /**
  * The nemesis: a seeded fault plan, Jepsen style. Every `intervalMs` it either heals what it broke
  * last time or, when all is well, injects one new fault drawn from the enabled kinds (partition,
- * crash, pause, or kill: a crash restarted within milliseconds; asymmetric: one node's messages lost
+ * crash, pause, or kill: a power cycle, back within milliseconds; asymmetric: one node's messages lost
  * in one direction only; bridge: two sides that can both talk to one node but not to each other;
- * flap: one link cut and healed every few tens of milliseconds). The plan depends only on the
+ * flap: one link cut and healed every few tens of milliseconds; slow: one node's disk and sends slowed;
+ * skew: one node's clock running fast or slow; duplicate and reorder: a storm of duplicated or
+ * reordered messages on every link; power: a node losing power, and with it its unsynced writes).
+ * Each lasts until the next tick. The plan depends only on the
  * nemesis stream of the seed and on the trace (crashes and kills target the last node that announced
  * itself leader half the time), never on protocol internals.
  */
@@ -23,7 +26,18 @@ export interface NemesisPort {
   resume(node: NodeId): void;
   cutLink(from: NodeId, to: NodeId, oneWay: boolean): void;
   healLink(from: NodeId, to: NodeId, oneWay: boolean): void;
+  powerLoss(node: NodeId): void;
+  slowNode(node: NodeId, factor: number): void;
+  clockSkew(node: NodeId, rate: number): void;
+  networkStorm(duplicateProbability: number, reorderProbability: number): void;
 }
+
+/** How much slower a slow node gets: a degraded disk or a starved process, not a dead one. */
+const SLOW_FACTORS = [5, 10, 20, 50] as const;
+/** Clock rates of a skewed node: drifting clocks, fast and slow, within what NTP-less hosts show. */
+const SKEW_RATES = [0.5, 0.8, 1.25, 1.5, 2] as const;
+/** Extra probability of duplicating or reordering each message during a storm. */
+const STORM_PROBABILITIES = [0.1, 0.25, 0.5] as const;
 
 /** Cut/heal toggles of a flapping link within one nemesis interval. */
 const FLAP_TOGGLES = 8;
@@ -35,6 +49,9 @@ type Active =
   | { kind: 'partition' }
   | { kind: 'crash'; node: NodeId }
   | { kind: 'pause'; node: NodeId }
+  | { kind: 'slow'; node: NodeId }
+  | { kind: 'skew'; node: NodeId }
+  | { kind: 'storm' }
   /** Links cut by an asymmetric, bridge or flap fault: healed together (a flap stops flapping). */
   | { kind: 'links'; flap: { stopped: boolean } | null };
 
@@ -102,10 +119,12 @@ export class Nemesis {
         return { kind: 'crash', node };
       }
       case 'kill': {
-        // kill -9 under a supervisor: the process is back within a few milliseconds, with only what
-        // its disk kept. Fast enough to come back inside the election it was voting in.
+        // A hard kill under a supervisor (a VM reset, a power cycle): the node is back within a few
+        // milliseconds, with only what its disk had synced. Fast enough to come back inside the
+        // election it was voting in; losing the unsynced writes is what made forget-vote-on-restart
+        // findable at random (a plain process crash keeps them: BENCHMARKS.md, correctness).
         const node = this.victim();
-        this.port.crash(node);
+        this.port.powerLoss(node);
         this.port.setTimer(() => this.port.restart(node), this.rng.int(1, KILL_RESTART_MAX_MS));
         return null;
       }
@@ -155,6 +174,30 @@ export class Nemesis {
         toggle(FLAP_TOGGLES - 1);
         return { kind: 'links', flap };
       }
+      case 'slow': {
+        const node = this.victim();
+        this.port.slowNode(node, this.rng.pick(SLOW_FACTORS));
+        return { kind: 'slow', node };
+      }
+      case 'skew': {
+        // A fast clock on a follower times out early and starts needless elections; a slow one on a
+        // leader sends heartbeats late. Raft stays safe either way (it never trusts clocks for safety).
+        const node = this.victim();
+        this.port.clockSkew(node, this.rng.pick(SKEW_RATES));
+        return { kind: 'skew', node };
+      }
+      case 'duplicate':
+        this.port.networkStorm(this.rng.pick(STORM_PROBABILITIES), 0);
+        return { kind: 'storm' };
+      case 'reorder':
+        this.port.networkStorm(0, this.rng.pick(STORM_PROBABILITIES));
+        return { kind: 'storm' };
+      case 'power': {
+        // Power loss: unlike a process crash, writes still waiting for their fsync are gone.
+        const node = this.victim();
+        this.port.powerLoss(node);
+        return { kind: 'crash', node };
+      }
       default: {
         const never: never = kind;
         throw new Error(`nemesis: unknown fault ${String(never)}`);
@@ -176,6 +219,15 @@ export class Nemesis {
       case 'links':
         if (active.flap !== null) active.flap.stopped = true;
         this.port.heal();
+        return;
+      case 'slow':
+        this.port.slowNode(active.node, 1);
+        return;
+      case 'skew':
+        this.port.clockSkew(active.node, 1);
+        return;
+      case 'storm':
+        this.port.networkStorm(0, 0);
         return;
       default: {
         const never: never = active;

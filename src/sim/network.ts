@@ -63,6 +63,11 @@ export function meanLatencyMs(spec: LatencySpec): number {
 
 const linkKey = (from: Address, to: Address): string => `${from}>${to}`;
 
+/** The probability that either of two independent events happens (a storm on top of a configured rate). */
+function either(p: number, q: number): number {
+  return q === 0 ? p : p + q - p * q;
+}
+
 export class Network {
   private readonly overrides = new Map<string, LinkOverride>();
   /** Directed links that are cut ("from>to"). */
@@ -71,6 +76,9 @@ export class Network {
   private groupOf = new Map<NodeId, number>();
   readonly inFlight = new Map<number, InFlight>();
   private nextId = 1;
+  /** A network-storm fault: extra duplication and reordering on every link, over the configured rates. */
+  private stormDuplicate = 0;
+  private stormReorder = 0;
 
   constructor(
     private readonly config: NetworkConfig,
@@ -87,7 +95,7 @@ export class Network {
   latencyFor(from: Address, to: Address): number {
     const spec = this.overrides.get(linkKey(from, to))?.latency ?? this.config.latency;
     let ms = sampleLatencyMs(spec, this.rng);
-    if (this.rng.chance(this.config.reorderProbability)) {
+    if (this.rng.chance(either(this.config.reorderProbability, this.stormReorder))) {
       // Hold the message back long enough to be overtaken by later ones on the same link.
       ms += 1 + this.rng.int(0, Math.max(1, Math.round(2 * meanLatencyMs(spec))));
     }
@@ -100,7 +108,20 @@ export class Network {
   }
 
   duplicated(): boolean {
-    return this.rng.chance(this.config.duplicateProbability);
+    return this.rng.chance(either(this.config.duplicateProbability, this.stormDuplicate));
+  }
+
+  setStorm(duplicateProbability: number, reorderProbability: number): void {
+    for (const p of [duplicateProbability, reorderProbability]) {
+      if (!(p >= 0 && p <= 1)) throw new Error(`network: storm probability ${p} out of [0, 1]`);
+    }
+    this.stormDuplicate = duplicateProbability;
+    this.stormReorder = reorderProbability;
+  }
+
+  /** The storm's extra duplication and reordering probabilities (0 and 0 when calm), for views. */
+  storm(): { duplicateProbability: number; reorderProbability: number } {
+    return { duplicateProbability: this.stormDuplicate, reorderProbability: this.stormReorder };
   }
 
   /** Can a message from `from` reach `to` right now? Clients are outside partitions. */

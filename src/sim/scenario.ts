@@ -20,7 +20,9 @@ export const RAFT_BUGS = [
 ] as const;
 export type BugName = (typeof RAFT_BUGS)[number];
 
-export const NEMESIS_FAULTS = ['partition', 'crash', 'pause', 'kill', 'asymmetric', 'bridge', 'flap'] as const;
+export const NEMESIS_FAULTS = [
+  'partition', 'crash', 'pause', 'kill', 'asymmetric', 'bridge', 'flap', 'slow', 'skew', 'duplicate', 'reorder', 'power',
+] as const;
 export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
 
 export type LatencySpec =
@@ -46,7 +48,20 @@ export type OperatorAction =
   | { atMs: number; type: 'heal-link'; from: NodeId; to: NodeId; oneWay: boolean }
   | { atMs: number; type: 'drop-message'; messageId: number }
   | { atMs: number; type: 'duplicate-message'; messageId: number }
-  | { atMs: number; type: 'client-request'; op: 'read' | 'write' | 'cas'; key: string; value?: string; expected?: string; node?: NodeId };
+  | { atMs: number; type: 'client-request'; op: 'read' | 'write' | 'cas'; key: string; value?: string; expected?: string; node?: NodeId }
+  /** The node loses power: down like a crash, and its disk loses every write not yet fsynced. */
+  | { atMs: number; type: 'power-loss'; node: NodeId }
+  /** Its fsyncs and the messages it sends take `factor` times as long (1 = normal again). */
+  | { atMs: number; type: 'slow-node'; node: NodeId; factor: number }
+  /** Its clock runs at `rate` times real time (1 = in step again): a fast clock times out early. */
+  | { atMs: number; type: 'clock-skew'; node: NodeId; rate: number }
+  /** Extra duplication and reordering on every link, over the scenario's own (0 and 0 = back to it). */
+  | { atMs: number; type: 'network-storm'; duplicateProbability: number; reorderProbability: number };
+
+/** Bounds of the slow-node factor and the clock-skew rate an action may set. */
+export const SLOW_FACTOR_MAX = 1000;
+export const CLOCK_RATE_MIN = 0.1;
+export const CLOCK_RATE_MAX = 10;
 
 export type OperatorActionType = OperatorAction['type'];
 
@@ -420,6 +435,7 @@ class Validator {
     }
     const type = this.literal((value as Obj).type, `${path}.type`, [
       'crash', 'restart', 'pause', 'resume', 'partition', 'heal', 'cut-link', 'heal-link', 'drop-message', 'duplicate-message', 'client-request',
+      'power-loss', 'slow-node', 'clock-skew', 'network-storm',
     ] as const);
     const fieldsByType: Record<OperatorActionType, string[]> = {
       crash: ['node'], restart: ['node'], pause: ['node'], resume: ['node'],
@@ -427,6 +443,8 @@ class Validator {
       'cut-link': ['from', 'to', 'oneWay'], 'heal-link': ['from', 'to', 'oneWay'],
       'drop-message': ['messageId'], 'duplicate-message': ['messageId'],
       'client-request': ['op', 'key', 'value', 'expected', 'node'],
+      'power-loss': ['node'], 'slow-node': ['node', 'factor'], 'clock-skew': ['node', 'rate'],
+      'network-storm': ['duplicateProbability', 'reorderProbability'],
     };
     const o = this.object(value, path, ['atMs', 'type', ...fieldsByType[type]]);
     if (o === null) return placeholder;
@@ -436,7 +454,19 @@ class Validator {
       case 'restart':
       case 'pause':
       case 'resume':
+      case 'power-loss':
         return { atMs, type, node: this.node(o.node, `${path}.node`, members) };
+      case 'slow-node':
+        return { atMs, type, node: this.node(o.node, `${path}.node`, members), factor: this.number(o.factor, `${path}.factor`, 1, SLOW_FACTOR_MAX) };
+      case 'clock-skew':
+        return { atMs, type, node: this.node(o.node, `${path}.node`, members), rate: this.number(o.rate, `${path}.rate`, CLOCK_RATE_MIN, CLOCK_RATE_MAX) };
+      case 'network-storm':
+        return {
+          atMs,
+          type,
+          duplicateProbability: this.probability(o.duplicateProbability, `${path}.duplicateProbability`),
+          reorderProbability: this.probability(o.reorderProbability, `${path}.reorderProbability`),
+        };
       case 'partition': {
         const groups = this.array(o.groups, `${path}.groups`, LIMITS.nodesMax, (g, p) =>
           this.array(g, p, LIMITS.nodesMax, (id, q) => this.node(id, q, members)),

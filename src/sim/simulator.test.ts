@@ -305,34 +305,49 @@ describe('crash and restart', () => {
     expect(ofKind(sim, 'action').map((f) => `${f.atMs} ${f.action} ${f.detail}`)).toEqual(['150 crash n2', '160 crash n2']);
   });
 
-  it('a write not yet fsynced when the node crashes is lost on restart', () => {
+  it('power loss: a write not yet fsynced is lost on restart', () => {
     const h = new PingHarness(0);
-    const sim = start(scenario({ actions: [{ atMs: 103, type: 'crash', node: 'n2' }, { atMs: 200, type: 'restart', node: 'n2' }] }), h);
+    const sim = start(scenario({ actions: [{ atMs: 103, type: 'power-loss', node: 'n2' }, { atMs: 200, type: 'restart', node: 'n2' }] }), h);
     at(sim, 100, () => h.note('n2', 'a')); // durable at 105
     sim.runUntil();
     expect(h.boots.filter((b) => b.node === 'n2').map((b) => b.durable.notes)).toEqual([[], []]);
     expect(sim.durableState('n2')).toEqual({ pongs: 0, notes: [] });
+    expect(ofKind(sim, 'fault').map((f) => `${f.atMs} ${f.fault} ${f.detail}`)).toEqual(['103 power-loss n2', '200 restart n2']);
   });
 
-  it('a write whose fsync completed survives the crash', () => {
+  it('a process crash keeps a write not yet fsynced (the OS has it) but never sends what waited on it', () => {
     const h = new PingHarness(0);
-    const sim = start(scenario({ actions: [{ atMs: 106, type: 'crash', node: 'n2' }, { atMs: 200, type: 'restart', node: 'n2' }] }), h);
-    at(sim, 100, () => h.note('n2', 'a'));
+    const sim = start(scenario({ actions: [{ atMs: 103, type: 'crash', node: 'n2' }, { atMs: 200, type: 'restart', node: 'n2' }] }), h);
+    at(sim, 100, () => {
+      h.note('n2', 'a'); // durable at 105
+      h.sendNote('n2', 'n3', 7); // held until then
+    });
     sim.runUntil();
     expect(h.boots.filter((b) => b.node === 'n2').map((b) => b.durable.notes)).toEqual([[], ['a']]);
-    // The node's scribbles on its own copy never reached the disk.
     expect(sim.durableState('n2')).toEqual({ pongs: 0, notes: ['a'] });
+    expect(ofKind(sim, 'sent').filter((e) => e.from === 'n2' && e.type === 'Note')).toEqual([]);
   });
 
-  it('writes are serialised: a crash between two fsyncs keeps the first and loses the second', () => {
+  it('writes are serialised: a power loss between two fsyncs keeps the first and loses the second', () => {
     const h = new PingHarness(0);
-    const sim = start(scenario({ actions: [{ atMs: 107, type: 'crash', node: 'n2' }, { atMs: 200, type: 'restart', node: 'n2' }] }), h);
+    const sim = start(scenario({ actions: [{ atMs: 107, type: 'power-loss', node: 'n2' }, { atMs: 200, type: 'restart', node: 'n2' }] }), h);
     at(sim, 100, () => {
       h.note('n2', 'a'); // durable at 105
       h.note('n2', 'b'); // durable at 110
     });
     sim.runUntil();
     expect(h.boots.filter((b) => b.node === 'n2').at(-1)!.durable.notes).toEqual(['a']);
+  });
+
+  it('a process crash between two fsyncs keeps both writes, in order', () => {
+    const h = new PingHarness(0);
+    const sim = start(scenario({ actions: [{ atMs: 107, type: 'crash', node: 'n2' }, { atMs: 200, type: 'restart', node: 'n2' }] }), h);
+    at(sim, 100, () => {
+      h.note('n2', 'a');
+      h.note('n2', 'b');
+    });
+    sim.runUntil();
+    expect(h.boots.filter((b) => b.node === 'n2').at(-1)!.durable.notes).toEqual(['a', 'b']);
   });
 
   it('applies durable writes only at fsync completion', () => {
@@ -669,6 +684,74 @@ describe('partitions and links', () => {
     sim.runUntil();
     expect(ofKind(sim, 'dropped').map(brief)).toEqual(['220 dropped #7 n2->n1 link-cut']);
     expect(h.received.filter((r) => r.node === 'n1' && r.from === 'n2').map((r) => r.atMs)).toEqual([120, 320, 420]);
+  });
+});
+
+describe('slow nodes, skewed clocks and network storms', () => {
+  it('a slow node takes factor times as long to fsync and to get its messages out, until healed', () => {
+    const h = new PingHarness(100);
+    const sim = start(scenario({ actions: [{ atMs: 1, type: 'slow-node', node: 'n2', factor: 3 }, { atMs: 250, type: 'slow-node', node: 'n2', factor: 1 }] }), h);
+    at(sim, 150, () => h.note('n2', 'a'));
+    sim.runUntil(164);
+    expect(sim.durableState('n2')).toEqual({ pongs: 0, notes: [] });
+    sim.runUntil();
+    expect(sim.durableState('n2')).toEqual({ pongs: 0, notes: ['a'] }); // 150 + 3 x 5 ms
+    const pongs = h.received.filter((r) => r.node === 'n1' && r.type === 'Pong').map((r) => `${r.atMs} ${r.from}`);
+    // Pings out at 100, 200, 300, 400 take 10 ms; n2's pongs take 30 ms while it is slow, n3's 10 ms.
+    expect(pongs).toEqual(['120 n3', '140 n2', '220 n3', '240 n2', '320 n2', '320 n3', '420 n2', '420 n3']);
+    expect(ofKind(sim, 'fault').map((f) => `${f.atMs} ${f.fault} ${f.detail}`)).toEqual(['1 slow-node n2 x3', '250 slow-node n2 x1']);
+  });
+
+  it("a skewed clock fires the node's timers by its own rate, and reads its own time", () => {
+    const h = new PingHarness(100);
+    const sim = start(scenario({ actions: [{ atMs: 50, type: 'clock-skew', node: 'n1', rate: 2 }, { atMs: 300, type: 'clock-skew', node: 'n1', rate: 1 }] }), h);
+    sim.runUntil();
+    // The first timer was set before the skew (fires at 100); from then on 100 ms of n1's clock is
+    // 50 ms of virtual time, until the clock is back in step at 300.
+    expect(ofKind(sim, 'timer').map((e) => e.atMs)).toEqual([100, 150, 200, 250, 300, 400]);
+    // n1's reading: in step until 50, twice as fast after, and it keeps its lead once back in step.
+    expect(h.ticks.map((t) => t.atMs)).toEqual([150, 250, 350, 450, 550, 650]);
+    expect(h.env('n1').nowMs()).toBe(700);
+    expect(h.env('n1').localToVirtualMs(650)).toBe(400);
+    // Other nodes' clocks are untouched.
+    expect(h.env('n2').nowMs()).toBe(450);
+  });
+
+  it('a fractional clock rate still fires a timer no earlier than the node asked, by its clock', () => {
+    const h = new PingHarness(7);
+    const sim = start(scenario({ untilMs: 200, actions: [{ atMs: 1, type: 'clock-skew', node: 'n1', rate: 1.3 }] }), h);
+    sim.runUntil();
+    const ticks = h.ticks.map((t) => t.atMs);
+    expect(ticks.length).toBeGreaterThan(20);
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]! - ticks[i - 1]!).toBeGreaterThanOrEqual(7);
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]! - ticks[i - 1]!).toBeLessThanOrEqual(9);
+  });
+
+  it('a network storm duplicates (or reorders) messages on every link until calmed', () => {
+    const h = new PingHarness(100);
+    const sim = start(scenario({ actions: [{ atMs: 150, type: 'network-storm', duplicateProbability: 1, reorderProbability: 0 }, { atMs: 250, type: 'network-storm', duplicateProbability: 0, reorderProbability: 0 }] }), h);
+    sim.runUntil();
+    const sentAt = new Map(ofKind(sim, 'sent').map((e) => [e.msgId, e.atMs]));
+    const duplicatedAt = ofKind(sim, 'duplicated').map((e) => sentAt.get(e.msgId));
+    // Only what was sent during the storm, every one of it: the two pings of 200, and the four pongs
+    // of 210 (each node answers both copies of its ping).
+    expect(duplicatedAt).toEqual([200, 200, 210, 210, 210, 210]);
+    expect(ofKind(sim, 'fault').map((f) => f.detail)).toEqual(['dup=1 reorder=0', 'dup=0 reorder=0']);
+  });
+
+  it('refuses a slow factor or clock rate out of range, naming the field', () => {
+    const base = scenario();
+    for (const [action, path] of [
+      [{ atMs: 1, type: 'slow-node', node: 'n1', factor: 0.5 }, 'actions[0].factor'],
+      [{ atMs: 1, type: 'clock-skew', node: 'n1', rate: 0 }, 'actions[0].rate'],
+      [{ atMs: 1, type: 'clock-skew', node: 'n9', rate: 2 }, 'actions[0].node'],
+      [{ atMs: 1, type: 'network-storm', duplicateProbability: 2, reorderProbability: 0 }, 'actions[0].duplicateProbability'],
+      [{ atMs: 1, type: 'network-storm', duplicateProbability: 0 }, 'actions[0].reorderProbability'],
+    ] as const) {
+      const parsed = parseScenario({ ...base, actions: [action] });
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.errors.map((e) => e.path)).toContain(path);
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import { Disk, type PendingWrite } from './disk';
 import { Nemesis } from './nemesis';
 import { IN_FLIGHT_LIMIT, Network, type InFlight } from './network';
 import { RngStreams } from './rng';
-import { nodeIds, type OperatorAction, type Scenario } from './scenario';
+import { CLOCK_RATE_MAX, CLOCK_RATE_MIN, nodeIds, SLOW_FACTOR_MAX, type OperatorAction, type Scenario } from './scenario';
 import { Trace, type TraceEvent } from './trace';
 import type {
   ActorClock, Address, ClientId, ClientMessage, Message, NodeEnv, NodeId, ProtocolFactory, ProtocolNode, WithoutTime, NodeTraceEvent,
@@ -34,6 +34,15 @@ interface NodeSlot {
   bufferedMessages: InFlight[];
   /** Live clock timers set by the node's actor, cancelled on a crash. */
   readonly actorTimers: Set<number>;
+  /** Slow-node fault: its fsyncs and its messages take this many times as long (1 = healthy). */
+  slowFactor: number;
+  /**
+   * Its clock (clock-skew fault): reads anchorLocalMs + floor((now - anchorVirtualMs) * rate). Faults of
+   * the machine, not of the process: a slow or skewed node stays so across crashes and restarts.
+   */
+  clockRate: number;
+  anchorVirtualMs: number;
+  anchorLocalMs: number;
 }
 
 export interface StepObserver {
@@ -101,11 +110,16 @@ export class Simulator {
       resume: (node) => this.resume(node),
       cutLink: (from, to, oneWay) => this.cutLink(from, to, oneWay),
       healLink: (from, to, oneWay) => this.healLink(from, to, oneWay),
+      powerLoss: (node) => this.powerLoss(node),
+      slowNode: (node, factor) => this.slowNode(node, factor),
+      clockSkew: (node, rate) => this.clockSkew(node, rate),
+      networkStorm: (dup, reorder) => this.networkStorm(dup, reorder),
     });
     for (const id of this.members) {
       this.slots.set(id, {
         id, status: 'crashed', node: null, durable: factory.emptyDurable(), disk: new Disk(scenario.timing.fsyncMs),
         incarnation: 0, deferredTimers: new Map(), deferredDiskAcks: [], bufferedMessages: [], actorTimers: new Set(),
+        slowFactor: 1, clockRate: 1, anchorVirtualMs: 0, anchorLocalMs: 0,
       });
     }
   }
@@ -206,12 +220,14 @@ export class Simulator {
     slot.status = 'up';
     const clock: ActorClock = {
       setTimeout: (fn, delayMs) => {
+        // The node asks for a delay by its own clock; a clock running at `rate` gets there in delay/rate.
+        const virtualDelayMs = slot.clockRate === 1 ? delayMs : Math.ceil(delayMs / slot.clockRate);
         const id = this.clock.schedule(() => {
           slot.actorTimers.delete(id);
           if (slot.incarnation !== incarnation) return;
           if (slot.status === 'paused') slot.deferredTimers.set(id, fn);
           else fn();
-        }, delayMs);
+        }, virtualDelayMs);
         slot.actorTimers.add(id);
         return id;
       },
@@ -226,7 +242,8 @@ export class Simulator {
       id: slot.id,
       members: this.members,
       clock,
-      nowMs: () => this.clock.nowMs,
+      nowMs: () => localNowMs(slot, this.clock.nowMs),
+      localToVirtualMs: (localMs) => localToVirtualMs(slot, localMs),
       rng: this.streams.stream(`node:${slot.id}`),
       send: (to, message) => this.nodeSend(slot, incarnation, to, message),
       persist: (write, onDurable) => this.persist(slot, incarnation, write, onDurable ?? null),
@@ -312,7 +329,10 @@ export class Simulator {
   }
 
   private launch(id: number, from: Address, to: Address, message: Message): void {
-    const latencyMs = this.network.latencyFor(from, to);
+    const sampledMs = this.network.latencyFor(from, to);
+    // A slow node is slow to get its messages out (a starved process, a saturated NIC).
+    const factor = this.slots.get(from)?.slowFactor ?? 1;
+    const latencyMs = factor === 1 ? sampledMs : Math.round(sampledMs * factor);
     if (this.network.inFlight.size >= IN_FLIGHT_LIMIT) {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: id, from, to, reason: 'loss' });
       return;
@@ -412,6 +432,14 @@ export class Simulator {
       case 'client-request':
         this.workload.operatorRequest(action.op, action.key, action.value ?? null, action.expected ?? null, action.node ?? null);
         return;
+      case 'power-loss':
+        return this.powerLoss(action.node);
+      case 'slow-node':
+        return this.slowNode(action.node, action.factor);
+      case 'clock-skew':
+        return this.clockSkew(action.node, action.rate);
+      case 'network-storm':
+        return this.networkStorm(action.duplicateProbability, action.reorderProbability);
       default: {
         const never: never = action;
         throw new Error(`simulator: unknown action ${JSON.stringify(never)}`);
@@ -427,18 +455,37 @@ export class Simulator {
     this.record({ kind: 'fault', atMs: this.nowMs, fault, detail });
   }
 
+  /** A process crash (kill -9): volatile state is lost; what the process wrote stays, even unsynced. */
   crash(id: NodeId): void {
+    this.down(id, 'crash');
+  }
+
+  /** A power loss: down like a crash, and the disk loses every write whose fsync had not completed. */
+  powerLoss(id: NodeId): void {
+    this.down(id, 'power-loss');
+  }
+
+  private down(id: NodeId, how: 'crash' | 'power-loss'): void {
     const slot = this.slot(id);
     if (slot.status === 'crashed') return;
-    this.fault('crash', id);
+    this.fault(how, id);
     slot.node?.stop();
     slot.node = null;
     slot.status = 'crashed';
     slot.incarnation++;
     for (const timer of slot.actorTimers) this.clock.cancel(timer);
     slot.actorTimers.clear();
-    // Unsynced writes are lost, and with them the replies that waited for them.
-    for (const lost of slot.disk.crash(this.nowMs)) this.clock.cancel(lost.timer);
+    if (how === 'power-loss') {
+      // Unsynced writes are lost, and with them the replies that waited for them.
+      for (const lost of slot.disk.powerLoss(this.nowMs)) this.clock.cancel(lost.timer);
+    } else {
+      // The OS holds what the process wrote and flushes it: on restart the node reads it back. Only the
+      // process's waiting dies: replies held for those writes are never sent.
+      for (const kept of slot.disk.flushOnProcessCrash(this.nowMs)) {
+        this.clock.cancel(kept.timer);
+        this.factory.applyWrite(slot.durable, kept.write);
+      }
+    }
     // Messages held in a paused node's buffer die with it: every sent message ends delivered or dropped.
     for (const flight of slot.bufferedMessages) {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, reason: 'crashed' });
@@ -446,6 +493,35 @@ export class Simulator {
     slot.deferredTimers = new Map();
     slot.deferredDiskAcks = [];
     slot.bufferedMessages = [];
+  }
+
+  /** Slows a node's fsyncs and outgoing messages by `factor` (1 heals it). Applies to what starts from now. */
+  slowNode(id: NodeId, factor: number): void {
+    if (!(Number.isFinite(factor) && factor >= 1 && factor <= SLOW_FACTOR_MAX)) throw new Error(`simulator: slow factor ${factor} out of range`);
+    const slot = this.slot(id);
+    this.fault('slow-node', `${id} x${factor}`);
+    slot.slowFactor = factor;
+    slot.disk.slowFactor = factor;
+  }
+
+  /**
+   * Sets how fast a node's clock runs (1 = in step). Its reading carries on from where it is (a clock
+   * that ran fast stays ahead); timers it sets from now on fire by the new rate, those already set at
+   * their old times.
+   */
+  clockSkew(id: NodeId, rate: number): void {
+    if (!(Number.isFinite(rate) && rate >= CLOCK_RATE_MIN && rate <= CLOCK_RATE_MAX)) throw new Error(`simulator: clock rate ${rate} out of range`);
+    const slot = this.slot(id);
+    this.fault('clock-skew', `${id} x${rate}`);
+    slot.anchorLocalMs = localNowMs(slot, this.nowMs);
+    slot.anchorVirtualMs = this.nowMs;
+    slot.clockRate = rate;
+  }
+
+  /** Extra duplication and reordering on every link (0 and 0 end the storm). */
+  networkStorm(duplicateProbability: number, reorderProbability: number): void {
+    this.fault('network-storm', `dup=${duplicateProbability} reorder=${reorderProbability}`);
+    this.network.setStorm(duplicateProbability, reorderProbability);
   }
 
   restart(id: NodeId): void {
@@ -513,13 +589,32 @@ export class Simulator {
   }
 }
 
+/** A node's own clock reading at virtual time `virtualMs` (see NodeSlot.clockRate). */
+function localNowMs(slot: NodeSlot, virtualMs: number): number {
+  if (slot.clockRate === 1) return slot.anchorLocalMs + (virtualMs - slot.anchorVirtualMs);
+  return slot.anchorLocalMs + Math.floor((virtualMs - slot.anchorVirtualMs) * slot.clockRate);
+}
+
+/** The first virtual time at which the node's clock reads at least `localMs`. */
+function localToVirtualMs(slot: NodeSlot, localMs: number): number {
+  if (slot.clockRate === 1) return slot.anchorVirtualMs + (localMs - slot.anchorLocalMs);
+  return slot.anchorVirtualMs + Math.ceil((localMs - slot.anchorLocalMs) / slot.clockRate);
+}
+
 export function describeAction(action: OperatorAction): string {
   switch (action.type) {
     case 'crash':
     case 'restart':
     case 'pause':
     case 'resume':
+    case 'power-loss':
       return action.node;
+    case 'slow-node':
+      return `${action.node} x${action.factor}`;
+    case 'clock-skew':
+      return `${action.node} x${action.rate}`;
+    case 'network-storm':
+      return `dup=${action.duplicateProbability} reorder=${action.reorderProbability}`;
     case 'partition':
       return action.groups.map((g) => g.join(',')).join(' | ');
     case 'heal':

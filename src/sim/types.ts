@@ -66,8 +66,13 @@ export interface NodeEnv {
   readonly members: readonly NodeId[];
   /** This node's clock: virtual time, frozen while the node is paused. */
   readonly clock: ActorClock;
-  /** Virtual time now, as this node's clock reads it (skew applies here in later issues). */
+  /**
+   * Time now as this node's own clock reads it, in ms: virtual time, unless a clock-skew fault made
+   * the clock run fast or slow (its timers then fire by this clock too).
+   */
   nowMs(): number;
+  /** The virtual time at which this node's clock will read `localMs` (for views: a deadline on the shared axis). */
+  localToVirtualMs(localMs: number): number;
   /** This node's random stream (election timeouts, backoff). */
   readonly rng: Rng;
   /**

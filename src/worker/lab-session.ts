@@ -14,7 +14,7 @@
  */
 import { Run } from '../check/run';
 import {
-  buildScenarioFrom, defaultScenario, parseScenarioText,
+  buildScenarioFrom, CLOCK_RATE_MAX, CLOCK_RATE_MIN, defaultScenario, parseScenarioText, SLOW_FACTOR_MAX,
   type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import type { History } from '../check/history';
@@ -39,6 +39,10 @@ export function defaultLabConfig(): LabConfig {
   return { scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, actions: [] };
 }
 
+function inRange(value: unknown, what: string, min: number, max: number): string | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? null : `${what} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`;
+}
+
 /** Validates an action from the page against the cluster; returns why it is refused, or null. */
 export function checkAction(action: LabAction, members: readonly string[]): string | null {
   const member = (id: unknown, what: string): string | null =>
@@ -48,7 +52,14 @@ export function checkAction(action: LabAction, members: readonly string[]): stri
     case 'restart':
     case 'pause':
     case 'resume':
+    case 'power-loss':
       return member(action.node, 'node');
+    case 'slow-node':
+      return member(action.node, 'node') ?? inRange(action.factor, 'factor', 1, SLOW_FACTOR_MAX);
+    case 'clock-skew':
+      return member(action.node, 'node') ?? inRange(action.rate, 'rate', CLOCK_RATE_MIN, CLOCK_RATE_MAX);
+    case 'network-storm':
+      return inRange(action.duplicateProbability, 'duplicateProbability', 0, 1) ?? inRange(action.reorderProbability, 'reorderProbability', 0, 1);
     case 'partition': {
       if (!Array.isArray(action.groups) || action.groups.length < 2) return 'a partition needs at least two groups';
       const seen = new Set<string>();
@@ -397,6 +408,22 @@ export function faultPeriods(events: Iterable<TraceEvent>, endMs: number): Fault
         break;
       case 'crash':
         open.set(`node:${e.detail}`, { fromMs: e.atMs, label: `${e.detail} crashed` });
+        break;
+      case 'power-loss':
+        open.set(`node:${e.detail}`, { fromMs: e.atMs, label: `${e.detail} lost power` });
+        break;
+      case 'slow-node':
+      case 'clock-skew': {
+        // Detail "n3 x10": the node and the factor (or rate); 1 ends the period.
+        const [node = '', amount = ''] = e.detail.split(' x');
+        const key = `${e.fault}:${node}`;
+        close(key, e.atMs);
+        if (Number(amount) !== 1) open.set(key, { fromMs: e.atMs, label: e.fault === 'slow-node' ? `${node} slow x${amount}` : `${node} clock x${amount}` });
+        break;
+      }
+      case 'network-storm':
+        close('storm', e.atMs);
+        if (e.detail !== 'dup=0 reorder=0') open.set('storm', { fromMs: e.atMs, label: `network storm ${e.detail}` });
         break;
       case 'restart':
         close(`node:${e.detail}`, e.atMs);

@@ -386,13 +386,21 @@ function handleAppendEntriesResponse(s: RaftState, from: NodeId, m: AppendEntrie
       });
     }
     const after = maybeAdvanceCommit(next, config, out);
-    // Keep a lagging follower moving without waiting for the next heartbeat.
-    if ((after.volatile.nextIndex.get(from) ?? 1) <= lastLogIndex(after)) return sendAppendEntries(after, [from], config, out);
+    // Keep a lagging follower moving without waiting for the next heartbeat, but only on a response
+    // that moved it: a duplicated or stale success must not send again, or with duplication on the
+    // network every round trip multiplies the AppendEntries in flight (flow control, as etcd's
+    // Progress only sends on an acknowledgement that advances Match).
+    if (match !== oldMatch && (after.volatile.nextIndex.get(from) ?? 1) <= lastLogIndex(after)) return sendAppendEntries(after, [from], config, out);
     return after;
   }
-  // Figure 2: on a log inconsistency, decrement nextIndex and retry; the follower's hint skips ahead.
+  // Figure 2: on a log inconsistency, decrement nextIndex and retry; the follower's hint (its log ends
+  // before the probed index) skips ahead. Idempotent, so a duplicated rejection changes nothing, and
+  // never below matchIndex + 1 (a rejection older than an acknowledgement is stale).
   const current = s.volatile.nextIndex.get(from) ?? 1;
-  const nextIndex = new Map(s.volatile.nextIndex).set(from, Math.max(1, Math.min(current - 1, m.matchIndex + 1)));
+  const known = (s.volatile.matchIndex.get(from) ?? 0) + 1;
+  const lowered = Math.max(1, known, Math.min(current, m.matchIndex + 1));
+  if (lowered === current) return s;
+  const nextIndex = new Map(s.volatile.nextIndex).set(from, lowered);
   return sendAppendEntries(withVolatile(s, { nextIndex }), [from], config, out);
 }
 

@@ -20,7 +20,7 @@ export interface RaftView {
   readonly state: RaftState;
   /** The chart's top-level state (follower, candidate, leader). */
   readonly chartState: string;
-  /** When the election timer fires, in virtual ms (followers and candidates). */
+  /** When the election timer fires, in virtual ms (followers and candidates), whatever the node's clock skew. */
   readonly electionDeadlineMs: number;
 }
 
@@ -69,7 +69,8 @@ class RaftNode implements ProtocolNode, RaftChartHost {
     return {
       state: this.state,
       chartState: typeof value === 'string' ? value : Object.keys(value)[0]!,
-      electionDeadlineMs: this.deadlineMs,
+      // On the shared time axis: a node with a skewed clock reaches its deadline sooner or later.
+      electionDeadlineMs: this.env.localToVirtualMs(this.deadlineMs),
     };
   }
 

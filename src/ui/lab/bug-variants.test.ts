@@ -37,10 +37,10 @@ describe('the page list of bug variants stays in step with the simulator', () =>
 describe('each variant breaks the invariant the page says it does', () => {
   // The first seeds of `faultline bench`'s hunt campaign that catch each variant (BENCHMARKS.md).
   const HUNT_SEEDS: Record<string, number> = {
-    'commit-old-term': 62,
+    'commit-old-term': 2,
     'vote-without-log-check': 1,
-    'forget-vote-on-restart': 66,
-    'skip-prev-log-check': 1,
+    'forget-vote-on-restart': 93,
+    'skip-prev-log-check': 2,
     'no-step-down': 1,
   };
   for (const v of RAFT_BUG_VARIANTS) {
