@@ -753,3 +753,32 @@ describe('heartbeats skip followers that just had an AppendEntries', () => {
     expect(sends(heartbeat(retried.state, CORRECT)).map((o) => o.to)).toEqual(['n2', 'n4', 'n5']);
   });
 });
+
+describe('flow control: a duplicated or stale response sends nothing more', () => {
+  const oneEntryPerMessage: RaftConfig = { bugs: new Set(), maxEntriesPerMessage: 1 };
+
+  it('a success that moves matchIndex sends the next entries to a lagging follower; its duplicate sends nothing', () => {
+    const leader = makeState({ term: 2, role: 'leader', log: [2, 2, 2] });
+    const probed = msg(leader, 'n2', aer(2, false, 0), oneEntryPerMessage);
+    expect(sentTo<AppendEntries>(probed, 'n2')).toMatchObject({ prevLogIndex: 0, entries: [{ term: 2 }] });
+    const acked = msg(probed.state, 'n2', aer(2, true, 1), oneEntryPerMessage);
+    expect(sentTo<AppendEntries>(acked, 'n2')).toMatchObject({ prevLogIndex: 1 });
+    const duplicate = msg(acked.state, 'n2', aer(2, true, 1), oneEntryPerMessage);
+    expect(sends(duplicate)).toEqual([]);
+    expect(duplicate.state.volatile.nextIndex.get('n2')).toBe(acked.state.volatile.nextIndex.get('n2'));
+  });
+
+  it('a duplicated rejection lowers nextIndex once, and a rejection older than an acknowledgement is ignored', () => {
+    const leader = makeState({ term: 2, role: 'leader', log: [2, 2, 2, 2] });
+    const rejected = msg(leader, 'n2', aer(2, false, 2));
+    expect(rejected.state.volatile.nextIndex.get('n2')).toBe(3);
+    expect(sends(rejected).map((o) => o.to)).toEqual(['n2']);
+    const duplicate = msg(rejected.state, 'n2', aer(2, false, 2));
+    expect(duplicate.state.volatile.nextIndex.get('n2')).toBe(3);
+    expect(sends(duplicate)).toEqual([]);
+    const acknowledged = makeState({ term: 2, role: 'leader', log: [2, 2, 2, 2], matchIndex: { n2: 3 } });
+    const stale = msg(acknowledged, 'n2', aer(2, false, 0));
+    expect(stale.state).toBe(acknowledged);
+    expect(sends(stale)).toEqual([]);
+  });
+});

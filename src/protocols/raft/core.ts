@@ -397,8 +397,8 @@ function handleAppendEntriesResponse(s: RaftState, from: NodeId, m: AppendEntrie
   // before the probed index) skips ahead. Idempotent, so a duplicated rejection changes nothing, and
   // never below matchIndex + 1 (a rejection older than an acknowledgement is stale).
   const current = s.volatile.nextIndex.get(from) ?? 1;
-  const known = (s.volatile.matchIndex.get(from) ?? 0) + 1;
-  const lowered = Math.max(1, known, Math.min(current, m.matchIndex + 1));
+  if (m.matchIndex < (s.volatile.matchIndex.get(from) ?? 0)) return s; // older than what it acknowledged
+  const lowered = Math.max(1, Math.min(current, m.matchIndex + 1));
   if (lowered === current) return s;
   const nextIndex = new Map(s.volatile.nextIndex).set(from, lowered);
   return sendAppendEntries(withVolatile(s, { nextIndex }), [from], config, out);
