@@ -200,6 +200,15 @@ export class Simulator {
     return this.slot(id).status;
   }
 
+  /** A node's slow-node factor (1 = healthy) and clock rate (1 = in step): machine faults, for views. */
+  slowFactorOf(id: NodeId): number {
+    return this.slot(id).slowFactor;
+  }
+
+  clockRateOf(id: NodeId): number {
+    return this.slot(id).clockRate;
+  }
+
   /** The protocol node's view (null while crashed). */
   view(id: NodeId): unknown {
     return this.slot(id).node?.view() ?? null;

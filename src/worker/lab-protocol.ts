@@ -40,6 +40,10 @@ export interface NodeSnapshot {
   readonly votesGranted: readonly string[];
   /** The applied key-value state, sorted by key. */
   readonly kv: ReadonlyArray<readonly [string, string]>;
+  /** A slow-node fault: its fsyncs and sends take this many times as long (1 = healthy). */
+  readonly slowFactor: number;
+  /** A clock-skew fault: its clock runs at this rate (1 = in step). */
+  readonly clockRate: number;
 }
 
 /** A log entry as the log table shows it. */
@@ -146,6 +150,8 @@ export interface ClusterSnapshot {
   readonly partition: ReadonlyArray<readonly string[]>;
   /** Cut links, directed: [from, to] means messages from `from` to `to` are lost. */
   readonly cutLinks: ReadonlyArray<readonly [string, string]>;
+  /** A network storm: extra duplication and reordering on every link (0 and 0 when calm). */
+  readonly storm: { readonly duplicateProbability: number; readonly reorderProbability: number };
   readonly clientOps: { readonly invoked: number; readonly ok: number; readonly fail: number; readonly info: number };
   /** Violations at or before this moment (the full list is in PanelSnapshot). */
   readonly violationCount: number;

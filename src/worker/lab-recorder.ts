@@ -30,7 +30,8 @@ import {
  */
 type NodeRecord = Pick<
   NodeSnapshot,
-  'status' | 'role' | 'term' | 'votedFor' | 'leaderId' | 'commitIndex' | 'lastApplied' | 'electionDeadlineMs' | 'electionArmedAtMs'
+  | 'status' | 'role' | 'term' | 'votedFor' | 'leaderId' | 'commitIndex' | 'lastApplied' | 'electionDeadlineMs' | 'electionArmedAtMs'
+  | 'slowFactor' | 'clockRate'
 > & {
   readonly nextIndex: ReadonlyMap<string, number> | null;
   readonly matchIndex: ReadonlyMap<string, number> | null;
@@ -64,6 +65,7 @@ interface NetworkRecord {
   readonly step: number;
   readonly partition: string[][];
   readonly cutLinks: Array<[string, string]>;
+  readonly storm: { readonly duplicateProbability: number; readonly reorderProbability: number };
 }
 
 type StoredViolation = Omit<ViolationView, 'explanation'>;
@@ -149,12 +151,15 @@ export function entryLabel(entry: LogEntry): string {
 }
 
 const RAFT_ROLES = new Set<string>(['follower', 'candidate', 'leader']);
+/** Faults that change the network rather than a node (a node fault may change a node's status). */
+const NETWORK_FAULTS = new Set<string>(['partition', 'heal', 'cut-link', 'heal-link', 'network-storm']);
 
 function sameRecord(a: NodeRecord, b: NodeRecord): boolean {
   return (
     a.status === b.status && a.role === b.role && a.term === b.term && a.votedFor === b.votedFor && a.leaderId === b.leaderId &&
     a.commitIndex === b.commitIndex && a.lastApplied === b.lastApplied && a.electionDeadlineMs === b.electionDeadlineMs &&
-    a.nextIndex === b.nextIndex && a.matchIndex === b.matchIndex && a.votesGranted === b.votesGranted && a.kv === b.kv
+    a.nextIndex === b.nextIndex && a.matchIndex === b.matchIndex && a.votesGranted === b.votesGranted && a.kv === b.kv &&
+    a.slowFactor === b.slowFactor && a.clockRate === b.clockRate
   );
 }
 
@@ -197,7 +202,7 @@ export class LabRecorder {
       this.nodeRecords.set(id, []);
       this.logEdits.set(id, []);
     }
-    this.network.push({ step: 0, partition: [], cutLinks: [] });
+    this.network.push({ step: 0, partition: [], cutLinks: [], storm: { duplicateProbability: 0, reorderProbability: 0 } });
   }
 
   /** Steps recorded (the frontier is step `steps - 1`). */
@@ -253,14 +258,14 @@ export class LabRecorder {
       events.push(e);
       this.captureEvent(e, step, i, appended);
       if (e.kind === 'fault') {
-        if (e.fault === 'partition' || e.fault === 'heal' || e.fault === 'cut-link' || e.fault === 'heal-link') networkChanged = true;
+        if (NETWORK_FAULTS.has(e.fault)) networkChanged = true;
         else statusChanged = true;
       }
     }
     if (networkChanged) {
       const net = run.sim.network;
       const cuts = net.cutLinks().map(([a, b]) => [a, b] as [string, string]).sort((x, y) => (x[0] + x[1]).localeCompare(y[0] + y[1]));
-      this.network.push({ step, partition: net.partitionGroups().map((g) => [...g].sort()), cutLinks: cuts });
+      this.network.push({ step, partition: net.partitionGroups().map((g) => [...g].sort()), cutLinks: cuts, storm: net.storm() });
     }
     for (const id of run.sim.members) this.captureNode(id, step, nowMs, appended.get(id), statusChanged || step === 0);
     // Quorums need the nodes' state after the step, so they are read once every node is captured.
@@ -370,6 +375,7 @@ export class LabRecorder {
       record = {
         status, role: 'follower', term: durable.currentTerm, votedFor: durable.votedFor, leaderId: null, commitIndex: 0, lastApplied: 0,
         electionDeadlineMs: null, electionArmedAtMs: null, nextIndex: null, matchIndex: null, votesGranted: null, kv: null,
+        slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id),
       };
     } else {
       const view = sim.view(id) as RaftView;
@@ -385,6 +391,7 @@ export class LabRecorder {
         lastApplied: v.lastApplied, electionDeadlineMs: deadline, electionArmedAtMs: armed,
         nextIndex: role === 'leader' ? v.nextIndex : null, matchIndex: role === 'leader' ? v.matchIndex : null,
         votesGranted: role === 'follower' ? null : v.votesGranted, kv: v.kv,
+        slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id),
       };
     }
     if (previous === null || !sameRecord(previous, record)) {
@@ -467,6 +474,7 @@ export class LabRecorder {
       messagesInFlight: total,
       partition: net.partition,
       cutLinks: net.cutLinks,
+      storm: net.storm,
       clientOps: {
         invoked: this.clientSteps.invoke.countAtMost(step),
         ok: this.clientSteps.ok.countAtMost(step),
@@ -538,6 +546,7 @@ export class LabRecorder {
       electionDeadlineMs: r.electionDeadlineMs, electionArmedAtMs: r.electionArmedAtMs,
       nextIndex: mapToRecord(r.nextIndex), matchIndex: mapToRecord(r.matchIndex),
       votesGranted: r.votesGranted === null ? [] : [...r.votesGranted].sort(), kv,
+      slowFactor: r.slowFactor, clockRate: r.clockRate,
     };
   }
 

@@ -254,3 +254,40 @@ describe('LabSession: bad input', () => {
     expect(() => session({ actions: [{ type: 'crash', node: 'x', atMs: 5 }] })).toThrow(/Action 1 \(crash\): node must be/);
   });
 });
+
+describe('LabSession: machine and network faults are shown where they apply', () => {
+  const actions: LabConfig['actions'] = [
+    { atMs: 100, type: 'slow-node', node: 'n1', factor: 20 },
+    { atMs: 200, type: 'clock-skew', node: 'n3', rate: 2 },
+    { atMs: 300, type: 'network-storm', duplicateProbability: 0.3, reorderProbability: 0 },
+    { atMs: 400, type: 'power-loss', node: 'n2' },
+    { atMs: 500, type: 'slow-node', node: 'n1', factor: 1 },
+    { atMs: 600, type: 'network-storm', duplicateProbability: 0, reorderProbability: 0 },
+  ];
+
+  it('in the snapshot of each moment, forward and back', () => {
+    const s = session({ seed: 3, actions });
+    const at = (t: number) => {
+      s.seek(t);
+      const snap = s.snapshot();
+      const node = (id: string) => snap.nodes.find((n) => n.id === id)!;
+      return { n1: node('n1').slowFactor, n3: node('n3').clockRate, n2: node('n2').status, storm: snap.storm.duplicateProbability };
+    };
+    expect(at(700)).toEqual({ n1: 1, n3: 2, n2: 'crashed', storm: 0 });
+    expect(at(450)).toEqual({ n1: 20, n3: 2, n2: 'crashed', storm: 0.3 });
+    expect(at(250)).toEqual({ n1: 20, n3: 2, n2: 'up', storm: 0 });
+    expect(at(50)).toEqual({ n1: 1, n3: 1, n2: 'up', storm: 0 });
+  });
+
+  it('as fault periods on the history time axis', () => {
+    const s = session({ seed: 3, actions });
+    s.seek(800);
+    const labels = s.historyNow().faults.map((f) => `${f.fromMs}-${f.toMs} ${f.label}`);
+    expect(labels).toEqual(['100-500 n1 slow x20', '200-800 n3 clock x2', '300-600 network storm dup=0.3 reorder=0', '400-800 n2 lost power']);
+  });
+
+  it('refuses a live action out of range, naming the field', () => {
+    expect(() => session({ actions: [{ atMs: 10, type: 'clock-skew', node: 'n1', rate: 50 }] })).toThrow(/rate must be a number from 0.1 to 10, got 50/);
+    expect(() => session({ actions: [{ atMs: 10, type: 'slow-node', node: 'n9', factor: 2 }] })).toThrow(/node must be one of n1/);
+  });
+});

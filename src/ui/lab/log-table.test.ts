@@ -30,6 +30,8 @@ function node(id: string, over: Partial<NodeSnapshot> = {}): NodeSnapshot {
     matchIndex: null,
     votesGranted: [],
     kv: [],
+    slowFactor: 1,
+    clockRate: 1,
     ...over,
   };
 }
