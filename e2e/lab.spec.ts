@@ -234,3 +234,28 @@ test('hovering an operation of the history shows the register before and after i
   await expect(lab.historyTooltip).toContainText('not placed: its outcome is unknown and no order needs it');
   await expect(lab.historyTooltip).not.toContainText('before');
 });
+
+test('a node can be slowed, its clock skewed and its power cut, and a storm started; the link replays all of it', async ({ page, context }) => {
+  await lab.open('?seed=3&t=800');
+  await lab.nodeSelect.selectOption('n2');
+  await page.getByRole('button', { name: 'Slow n2 down ten times' }).click();
+  await expect(lab.node('n2')).toHaveAttribute('aria-label', /slow, 10 times/);
+  await page.getByRole('button', { name: "Make n2's clock run twice as fast" }).click();
+  await expect(lab.node('n2')).toHaveAttribute('aria-label', /clock runs 2 times real time/);
+  await page.getByRole('button', { name: 'Start a network storm' }).click();
+  await expect(page.getByTestId('storm')).toHaveText('network storm: 30% duplicated, 30% reordered');
+  await lab.scrub(3);
+  await page.getByRole('button', { name: 'Power loss on n2' }).click();
+  await expect(lab.node('n2')).toHaveAttribute('aria-label', /crashed/);
+  // The machine faults outlive the power loss (they are the machine's, not the process's).
+  await expect(lab.node('n2')).toHaveAttribute('aria-label', /slow, 10 times/);
+  await page.getByRole('button', { name: 'End the network storm' }).click();
+  await expect(page.getByTestId('storm')).toHaveCount(0);
+  const hash = await lab.hash();
+  const time = await lab.nowMs();
+  await expect.poll(() => new URL(page.url()).searchParams.get('t')).toBe(String(time));
+  const other = new LabPage(await context.newPage());
+  await other.page.goto(page.url());
+  await expect(other.traceHash).toHaveText(hash);
+  await expect(other.node('n2')).toHaveAttribute('aria-label', /crashed, term \d+, slow, 10 times, clock runs 2 times real time/);
+});
