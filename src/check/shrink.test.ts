@@ -8,7 +8,7 @@ import { campaignNemesis } from '../cli/bench';
 import { buildScenario, parseScenario, type BugName, type Scenario } from '../sim/scenario';
 import type { TraceEvent } from '../sim/trace';
 import {
-  ddmin, earliestNonLinearizableMs, evaluateScenario, faultActionsFromTrace, NOT_LINEARIZABLE, parsePartitionDetail, shrinkScenario, violationKinds,
+  clientRequestsOf, ddmin, earliestNonLinearizableMs, evaluateScenario, faultActionsFromTrace, NOT_LINEARIZABLE, parsePartitionDetail, shrinkScenario, violationKinds,
 } from './shrink';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -259,3 +259,45 @@ describe('shrinking a violation', () => {
     expect(() => shrinkScenario(buildScenario({ seed: 3, untilMs: 1000 }))).toThrow(/violates nothing/);
   });
 });
+
+describe('shrinking client operations one by one', () => {
+  it('reads the workload clients\' invocations as client requests, sent where the client last sent them', () => {
+    const events: TraceEvent[] = [
+      { kind: 'invoke', atMs: 0, client: 'c1', opId: 1, op: 'write', key: 'k0', value: '5' },
+      { kind: 'sent', atMs: 0, msgId: 1, from: 'c1', to: 'n1', type: 'ClientRequest', term: 0, detail: '' },
+      { kind: 'invoke', atMs: 3, client: 'c2', opId: 2, op: 'cas', key: 'k1', value: '1->2' },
+      { kind: 'sent', atMs: 3, msgId: 2, from: 'c2', to: 'n2', type: 'ClientRequest', term: 0, detail: '' },
+      // c1 was redirected: its write ran (or not) on n3.
+      { kind: 'sent', atMs: 9, msgId: 3, from: 'c1', to: 'n3', type: 'ClientRequest', term: 0, detail: '' },
+      { kind: 'ok', atMs: 14, client: 'c1', opId: 1, value: '5' },
+      // After completing, c1's next request belongs to its next operation.
+      { kind: 'invoke', atMs: 20, client: 'c1', opId: 3, op: 'read', key: 'k0', value: '' },
+      { kind: 'sent', atMs: 20, msgId: 4, from: 'c1', to: 'n4', type: 'ClientRequest', term: 0, detail: '' },
+      // An operator's request is already an action of the scenario.
+      { kind: 'invoke', atMs: 21, client: 'o1', opId: 4, op: 'write', key: 'k2', value: '7' },
+      { kind: 'invoke', atMs: 40, client: 'c3', opId: 5, op: 'read', key: 'k0', value: '' },
+    ];
+    expect(clientRequestsOf(events, 30)).toEqual([
+      { atMs: 1, type: 'client-request', op: 'write', key: 'k0', value: '5', node: 'n3' },
+      { atMs: 3, type: 'client-request', op: 'cas', key: 'k1', expected: '1', value: '2', node: 'n2' },
+      { atMs: 20, type: 'client-request', op: 'read', key: 'k0', node: 'n4' },
+    ]);
+  });
+
+  it('drops the client operations a non-linearizable history does not need', () => {
+    const scenario = hunt('vote-without-log-check', 1, 8000);
+    const before = evaluateScenario(scenario, { collect: true });
+    expect(before.linearizable).toBe(false);
+    const invoked = before.clientEvents.filter((e) => e.kind === 'invoke').length;
+    const r = shrinkScenario(scenario, { target: NOT_LINEARIZABLE });
+    expect(r.notes.join(' ')).toMatch(/client operations written as \d+ client requests, then shrunk one by one/);
+    expect(r.scenario.workload.opsPerSec).toBe(0);
+    const requests = r.scenario.actions.filter((a) => a.type === 'client-request');
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.length).toBeLessThanOrEqual(0.2 * invoked);
+    const after = evaluateScenario(r.scenario, { collect: true });
+    expect(after.linearizable).toBe(false);
+    expect(parseScenario(JSON.parse(JSON.stringify(r.scenario))).ok).toBe(true);
+  });
+});
+

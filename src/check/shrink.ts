@@ -273,7 +273,8 @@ export function evaluateScenario(scenario: Scenario, options: EvaluateOptions = 
     afterStep: (_sim, _first, events) => {
       for (const e of events) {
         faults.push(e);
-        if ((needHistory || collect) && CLIENT_KINDS.has(e.kind)) {
+        // Collected runs also keep where each client request went (to script the clients: step 5).
+        if (((needHistory || collect) && CLIENT_KINDS.has(e.kind)) || (collect && e.kind === 'sent' && e.type === 'ClientRequest')) {
           if (clientEvents.length >= CLIENT_EVENTS_LIMIT) throw new Error(`shrink: more than ${CLIENT_EVENTS_LIMIT} client events`);
           clientEvents.push(e);
         }
@@ -319,6 +320,49 @@ export function violationKinds(e: Evaluation): string[] {
  * event of its shortest non-linearizable prefix (linearizability is prefix-closed, Herlihy and Wing
  * 1990, so the prefixes flip from yes to no once: a binary search). null if the whole is not false.
  */
+/**
+ * The workload clients' invocations (c1, c2, ...) as operator client requests at the same times (from 1 ms:
+ * an action at 0 would run before the cluster booted). A cas is recorded as "expected->value".
+ */
+export function clientRequestsOf(clientEvents: readonly TraceEvent[], untilMs: number): OperatorAction[] {
+  const out: Array<Extract<OperatorAction, { type: 'client-request' }>> = [];
+  /** Per client, its operation in progress: a client is sequential, so its requests are for that one. */
+  const current = new Map<string, Extract<OperatorAction, { type: 'client-request' }>>();
+  for (const e of clientEvents) {
+    if (e.kind === 'sent') {
+      // The node the operation was last sent to (after any redirects) is where it ran, if it ran.
+      const action = current.get(e.from);
+      if (action !== undefined) action.node = e.to;
+      continue;
+    }
+    if (e.kind === 'ok' || e.kind === 'fail' || e.kind === 'info') {
+      current.delete(e.client);
+      continue;
+    }
+    // Operator clients (o1, o2, ...) already are client requests among the scenario's actions.
+    if (e.kind !== 'invoke' || e.atMs > untilMs || !e.client.startsWith('c')) continue;
+    const atMs = Math.max(1, e.atMs);
+    switch (e.op) {
+      case 'read':
+        out.push({ atMs, type: 'client-request', op: 'read', key: e.key });
+        break;
+      case 'write':
+        out.push({ atMs, type: 'client-request', op: 'write', key: e.key, value: e.value });
+        break;
+      case 'cas': {
+        const arrow = e.value.indexOf('->');
+        if (arrow < 0) throw new Error(`shrink: cas invoke without "expected->value": ${e.value}`);
+        out.push({ atMs, type: 'client-request', op: 'cas', key: e.key, expected: e.value.slice(0, arrow), value: e.value.slice(arrow + 2) });
+        break;
+      }
+      default:
+        throw new Error(`shrink: unknown client operation ${e.op}`);
+    }
+    current.set(e.client, out[out.length - 1]!);
+  }
+  return out;
+}
+
 export function earliestNonLinearizableMs(clientEvents: readonly TraceEvent[], options: EvaluateOptions = {}): number | null {
   const falseAt = (count: number): boolean => linearizabilityOf(clientEvents.slice(0, count), options).linearizable === false;
   if (!falseAt(clientEvents.length)) return null;
@@ -494,6 +538,41 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
   // Another load changes every client draw, so the faults may now be needed differently: once more.
   if (best.scenario.workload.opsPerSec !== loadBefore) minimizeActions();
   trimLength();
+
+  // 5. Client operations, one by one: the workload's invocations as explicit client requests (load 0),
+  // so delta debugging can drop each operation the violation does not need. Operator requests run on
+  // their own clients (o1, o2, ...) and find the leader their own way, so the run may change: the
+  // scripted scenario is kept only if it still violates. (An invariant usually needs no clients at
+  // all, and step 4 already took the load to 0; this is for histories that are not linearizable.)
+  const scriptClients = (): void => {
+    const s = best.scenario;
+    if (!converted || s.workload.opsPerSec === 0 || budgetExhausted) return;
+    let events = best.evaluation.clientEvents;
+    if (events.length === 0) {
+      if (runs >= maxRuns) {
+        budgetExhausted = true;
+        return;
+      }
+      runs++;
+      events = evaluateScenario(s, { ...lin, collect: true }).clientEvents;
+    }
+    const requests = clientRequestsOf(events, s.untilMs);
+    if (requests.length === 0) return;
+    if (requests.length + s.actions.length > LIMITS.actionsMax) {
+      notes.push(`kept the client load: its ${requests.length} operations do not fit in a scenario's ${LIMITS.actionsMax} actions`);
+      return;
+    }
+    const actions = [...s.actions, ...requests].sort((a, b) => a.atMs - b.atMs);
+    const scripted: Scenario = { ...s, workload: { ...s.workload, opsPerSec: 0 }, actions };
+    if (!tryCandidate(scripted, target === NOT_LINEARIZABLE)) {
+      if (!budgetExhausted) notes.push('kept the client load: with its operations sent as client requests the run no longer violates');
+      return;
+    }
+    notes.push(`client operations written as ${requests.length} client requests, then shrunk one by one`);
+    minimizeActions();
+    trimLength();
+  };
+  scriptClients();
 
   if (budgetExhausted) notes.push(`stopped at the budget of ${maxRuns} runs: the scenario still violates ${target}, but may shrink further`);
   return {

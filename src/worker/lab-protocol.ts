@@ -219,7 +219,7 @@ export type LabAction =
   | { type: 'heal-link'; from: string; to: string; oneWay: boolean }
   | { type: 'drop-message'; messageId: number }
   | { type: 'duplicate-message'; messageId: number }
-  | { type: 'client-request'; op: 'read' | 'write'; key: string; value?: string; node?: string }
+  | { type: 'client-request'; op: 'read' | 'write' | 'cas'; key: string; value?: string; expected?: string; node?: string }
   | { type: 'power-loss'; node: string }
   | { type: 'slow-node'; node: string; factor: number }
   | { type: 'clock-skew'; node: string; rate: number }

@@ -286,6 +286,13 @@ describe('LabSession: machine and network faults are shown where they apply', ()
     expect(labels).toEqual(['100-500 n1 slow x20', '200-800 n3 clock x2', '300-600 network storm dup=0.3 reorder=0', '400-800 n2 lost power']);
   });
 
+  it('takes a scripted cas client request (what a shrunk history scenario holds), and refuses one without its expected value', () => {
+    const s = session({ seed: 3, actions: [{ atMs: 500, type: 'client-request', op: 'cas', key: 'k0', expected: 'nil', value: '9', node: 'n1' }] });
+    s.seek(700);
+    expect(s.historyNow().history.operations.some((o) => o.f === 'cas' && o.process === 'o1' && o.value === '9' && o.expected === 'nil')).toBe(true);
+    expect(() => session({ actions: [{ atMs: 10, type: 'client-request', op: 'cas', key: 'k0', value: '9' }] })).toThrow(/a cas needs the value it expects/);
+  });
+
   it('refuses a live action out of range, naming the field', () => {
     expect(() => session({ actions: [{ atMs: 10, type: 'clock-skew', node: 'n1', rate: 50 }] })).toThrow(/rate must be a number from 0.1 to 10, got 50/);
     expect(() => session({ actions: [{ atMs: 10, type: 'slow-node', node: 'n9', factor: 2 }] })).toThrow(/node must be one of n1/);

@@ -84,10 +84,14 @@ export function checkAction(action: LabAction, members: readonly string[]): stri
     case 'duplicate-message':
       return Number.isSafeInteger(action.messageId) && action.messageId > 0 ? null : 'messageId must be a positive whole number';
     case 'client-request': {
-      if (action.op !== 'read' && action.op !== 'write') return 'op must be read or write';
+      if (action.op !== 'read' && action.op !== 'write' && action.op !== 'cas') return 'op must be read, write or cas';
       if (typeof action.key !== 'string' || !/^[A-Za-z0-9_-]{1,16}$/.test(action.key)) return 'key must be 1-16 letters, digits, _ or -';
-      if (action.op === 'write' && (typeof action.value !== 'string' || action.value.length === 0 || action.value.length > 32)) {
-        return 'a write needs a value of 1-32 characters';
+      if (action.op !== 'read' && (typeof action.value !== 'string' || action.value.length === 0 || action.value.length > 32)) {
+        return `a ${action.op} needs a value of 1-32 characters`;
+      }
+      // A shrunk fuzz scenario scripts the workload's cas operations as client requests too.
+      if (action.op === 'cas' && (typeof action.expected !== 'string' || action.expected.length > 32)) {
+        return 'a cas needs the value it expects, of at most 32 characters';
       }
       if (action.node !== undefined) return member(action.node, 'target node');
       return null;
