@@ -1,29 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { History, HistoryOperation, OpFunction, OpOutcome } from './history';
+import type { History } from './history';
 import { checkLinearizability } from './linearizability';
-
-/** Builds operations from a compact spec: [process, f, value/expected/output..., invokeAt, completeAt, outcome]. */
-interface Spec {
-  p: string;
-  f: OpFunction;
-  key?: string;
-  value?: string | null;
-  expected?: string | null;
-  output?: string | null;
-  at: number;
-  done: number | null;
-  outcome?: OpOutcome;
-}
-
-function history(model: 'register' | 'kv', specs: Spec[]): History {
-  const operations: HistoryOperation[] = specs.map((s, id) => ({
-    id, process: s.p, f: s.f, key: s.key ?? (model === 'kv' ? 'k' : null), value: s.value ?? null, expected: s.expected ?? null,
-    output: s.output ?? null, outcome: s.outcome ?? (s.done === null ? 'info' : 'ok'), invokeAt: s.at, completeAt: s.done,
-    invokeMs: null, completeMs: null, invokeLine: null, completeLine: null,
-  }));
-  return { model, operations };
-}
+import { history, type Spec } from './testing/history-spec';
 
 describe('register histories', () => {
   it('a sequential history is linearizable, in its own order', () => {

@@ -1,29 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { History, HistoryOperation, OpFunction, OpOutcome } from './history';
+import type { History } from './history';
 import { linearizationStates, showValue, type OpState } from './linearization-states';
 import { checkLinearizability, statesAlong } from './linearizability';
-
-/** One operation: [process, f, arguments, invokeAt, completeAt (null: unknown outcome)]. */
-interface Spec {
-  p: string;
-  f: OpFunction;
-  key?: string;
-  value?: string | null;
-  expected?: string | null;
-  output?: string | null;
-  at: number;
-  done: number | null;
-  outcome?: OpOutcome;
-}
-
-function history(model: 'register' | 'kv', specs: Spec[]): History {
-  const operations: HistoryOperation[] = specs.map((s, id) => ({
-    id, process: s.p, f: s.f, key: s.key ?? (model === 'kv' ? 'k' : null), value: s.value ?? null, expected: s.expected ?? null,
-    output: s.output ?? null, outcome: s.outcome ?? (s.done === null ? 'info' : 'ok'), invokeAt: s.at, completeAt: s.done,
-    invokeMs: null, completeMs: null, invokeLine: null, completeLine: null,
-  }));
-  return { model, operations };
-}
+import { history } from './testing/history-spec';
 
 /** The states of a history as the checker orders it, by operation id, with the checker's verdict. */
 function statesOf(h: History, options: Parameters<typeof checkLinearizability>[1] = {}): { verdict: unknown; states: OpState[] } {

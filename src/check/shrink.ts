@@ -483,22 +483,26 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
     }
   }
 
+  /** The client events of the best run (running it once more if its evaluation kept none), or null when out of runs. */
+  const bestClientEvents = (): TraceEvent[] | null => {
+    if (best.evaluation.clientEvents.length > 0) return best.evaluation.clientEvents;
+    // Evaluations without `collect` keep no events: run once more to get them.
+    if (runs >= maxRuns) {
+      budgetExhausted = true;
+      return null;
+    }
+    runs++;
+    return evaluateScenario(best.scenario, { ...lin, collect: true }).clientEvents;
+  };
+
   // 2. Run length: up to the violation, plus a margin.
   const trimLength = (): void => {
     const s = best.scenario;
     let atMs: number | null;
     if (target === NOT_LINEARIZABLE) {
       // The proving evaluation ran to the end; its history's shortest non-linearizable prefix says when.
-      let events = best.evaluation.clientEvents;
-      if (events.length === 0) {
-        // Evaluations without `collect` keep no events: run once more to get them.
-        if (runs >= maxRuns) {
-          budgetExhausted = true;
-          return;
-        }
-        runs++;
-        events = evaluateScenario(s, { ...lin, collect: true }).clientEvents;
-      }
+      const events = bestClientEvents();
+      if (events === null) return;
       atMs = earliestNonLinearizableMs(events, lin);
     } else {
       const i = best.evaluation.invariants.indexOf(target);
@@ -547,15 +551,8 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
   const scriptClients = (): void => {
     const s = best.scenario;
     if (!converted || s.workload.opsPerSec === 0 || budgetExhausted) return;
-    let events = best.evaluation.clientEvents;
-    if (events.length === 0) {
-      if (runs >= maxRuns) {
-        budgetExhausted = true;
-        return;
-      }
-      runs++;
-      events = evaluateScenario(s, { ...lin, collect: true }).clientEvents;
-    }
+    const events = bestClientEvents();
+    if (events === null) return;
     const requests = clientRequestsOf(events, s.untilMs);
     if (requests.length === 0) return;
     if (requests.length + s.actions.length > LIMITS.actionsMax) {
