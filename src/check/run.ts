@@ -7,7 +7,39 @@ import type { RaftView } from '../protocols/raft/node';
 import type { OperatorAction, Scenario } from '../sim/scenario';
 import { Simulator } from '../sim/simulator';
 import type { NodeId } from '../sim/types';
+import { paxosQuorums } from '../sim/scenario';
+import type { StepObserver } from '../sim/simulator';
+import { PaxosInvariantChecker } from './paxos-invariants';
 import { RaftInvariantChecker, type Violation } from './raft-invariants';
+
+/** What a run needs of a protocol's invariant checker: it observes every step and keeps what it found. */
+export interface InvariantChecker extends StepObserver {
+  readonly violations: Violation[];
+}
+
+/** The checker of the scenario's protocol. */
+function checkerFor(scenario: Scenario, onViolation: (v: Violation) => void): InvariantChecker {
+  switch (scenario.protocol) {
+    case 'raft':
+      return new RaftInvariantChecker(onViolation);
+    case 'paxos':
+      return new PaxosInvariantChecker(paxosQuorums(scenario).phase2, onViolation);
+    default: {
+      const never: never = scenario.protocol;
+      throw new Error(`run: no invariant checker for ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * A node's commit point for summaries: Raft's commit index, or the highest slot a Paxos node has
+ * applied in order (both volatile: null while the node is down).
+ */
+function commitPointOf(protocol: Scenario['protocol'], view: unknown): number | null {
+  if (view === null) return null;
+  if (protocol === 'raft') return (view as RaftView).state.volatile.commitIndex;
+  return (view as { appliedUpTo: number }).appliedUpTo;
+}
 
 export interface RunOptions {
   /** Keep every event for later decoding (default true; the benchmark measures both). */
@@ -49,7 +81,7 @@ const LEADER_LIST_LIMIT = 1000;
 
 export class Run {
   readonly sim: Simulator;
-  readonly checker: RaftInvariantChecker;
+  readonly checker: InvariantChecker;
   readonly leaders: LeaderChange[] = [];
   private leaderChangeCount = 0;
   private stopped: string | null = null;
@@ -60,7 +92,7 @@ export class Run {
   ) {
     const factory = PROTOCOL_FACTORIES[scenario.protocol];
     this.sim = new Simulator(scenario, factory, { keepTrace: options.keepTrace ?? true, hashTrace: options.hashTrace ?? true });
-    this.checker = new RaftInvariantChecker((v) => {
+    this.checker = checkerFor(scenario, (v) => {
       this.sim.record({ kind: 'violation', atMs: v.atMs, invariant: v.invariant, nodes: v.nodes.join(','), message: v.message, eventIndex: v.eventIndex });
       if (this.options.stopOnViolation) this.stopped = `violation of ${v.invariant}`;
     });
@@ -147,8 +179,7 @@ export class Run {
     const s = this.scenario;
     const commitIndexes: Record<NodeId, number | null> = {};
     for (const id of this.sim.members) {
-      const view = this.sim.view(id) as RaftView | null;
-      commitIndexes[id] = view === null ? null : view.state.volatile.commitIndex;
+      commitIndexes[id] = commitPointOf(s.protocol, this.sim.view(id));
     }
     const t = this.sim.trace;
     return {

@@ -33,6 +33,8 @@ export interface FuzzIo extends CliIo {
 export type FuzzNemesis = 'swarm' | 'hunt' | NemesisFault[];
 
 export interface FuzzConfig {
+  /** raft (default) or paxos (Multi-Paxos with majority quorums). */
+  protocol?: 'raft' | 'paxos';
   bugs: string[];
   untilMs: number;
   nemesis: FuzzNemesis;
@@ -82,14 +84,14 @@ export function fuzzScenario(config: FuzzConfig, seed: number): Scenario {
         ? campaignNemesis('hunt', seed)
         : { faults: config.nemesis, intervalMs: FIXED_NEMESIS_INTERVAL_MS };
   return buildScenario({
-    protocol: 'raft',
+    protocol: config.protocol ?? 'raft',
     seed,
     untilMs: config.untilMs,
     nemesis: nemesis.faults,
     nemesisIntervalMs: nemesis.intervalMs,
     loadOpsPerSec: config.opsPerSec,
     bugs: config.bugs,
-    name: `fuzz ${config.bugs.length ? config.bugs.join('+') : 'raft'} seed ${seed}`,
+    name: `fuzz ${config.bugs.length ? config.bugs.join('+') : (config.protocol ?? 'raft')} seed ${seed}`,
   });
 }
 
@@ -137,6 +139,7 @@ export function encodeActionsParam(actions: readonly OperatorAction[]): string {
  */
 export function labUrl(s: Scenario): { url: string | null; why: string | null } {
   const d = defaultScenario();
+  if (s.protocol !== 'raft') return { url: null, why: `the lab draws Raft only so far, not ${s.protocol}` };
   const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   if (!sameJson(s.timing, d.timing) || !sameJson(s.network, d.network)) return { url: null, why: 'the lab cannot set timing or network fields' };
   if (!sameJson({ ...s.workload, opsPerSec: 0 }, { ...d.workload, opsPerSec: 0 })) return { url: null, why: 'the lab can set only the load of the workload' };
@@ -189,6 +192,12 @@ interface ViolationReport {
 /** The `faultline run` command that computes a fuzz scenario as it is (before shrinking). */
 export function runCommandFor(s: Scenario): string {
   const parts = ['npm run -s faultline -- run', `--seed ${s.seed}`, `--nodes ${s.cluster.nodes}`, `--until ${s.untilMs}ms`, `--load ${s.workload.opsPerSec}`];
+  if (s.protocol !== 'raft') {
+    parts.splice(1, 0, `--protocol ${s.protocol}`);
+    parts.push(`--paxos-mode ${s.paxos.mode}`);
+    if (s.paxos.phase1Quorum !== null) parts.push(`--q1 ${s.paxos.phase1Quorum}`);
+    if (s.paxos.phase2Quorum !== null) parts.push(`--q2 ${s.paxos.phase2Quorum}`);
+  }
   if (s.nemesis.faults.length > 0) parts.push(`--nemesis ${s.nemesis.faults.join(',')}`, `--nemesis-interval ${s.nemesis.intervalMs}ms`);
   for (const b of s.bugs) parts.push(`--bug ${b}`);
   return parts.join(' ');
@@ -241,7 +250,7 @@ export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<
   const args = parseArgs(argv, ['protocol', 'seeds', 'bug', 'until', 'workers', 'nemesis', 'load', 'out'], ['all', 'json']);
   if (args.positional.length > 0) throw new UsageError(`fuzz: unexpected argument "${args.positional[0]}"`);
   const protocol = lastFlag(args, 'protocol') ?? 'raft';
-  if (protocol !== 'raft') throw new UsageError(`--protocol: must be raft, got "${protocol}"`);
+  if (protocol !== 'raft' && protocol !== 'paxos') throw new UsageError(`--protocol: must be raft or paxos, got "${protocol}"`);
   const seedsText = lastFlag(args, 'seeds');
   const seeds = seedsText === undefined ? DEFAULT_SEEDS : parseIntArg(seedsText, '--seeds', 1, SEEDS_MAX);
   const untilText = lastFlag(args, 'until');
@@ -252,6 +261,7 @@ export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<
   const loadText = lastFlag(args, 'load');
   const opsPerSec = loadText === undefined ? DEFAULT_LOAD_OPS_PER_SEC : parseNumberArg(loadText, '--load', 0, LIMITS.opsPerSecMax);
   const config: FuzzConfig = {
+    protocol,
     bugs: (args.flags.get('bug') ?? []).flatMap(parseList),
     untilMs,
     nemesis: parseNemesis(lastFlag(args, 'nemesis')),
@@ -269,7 +279,7 @@ export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<
   const say = (t: string): void => {
     if (!json) io.out(t + '\n');
   };
-  const label = config.bugs.length > 0 ? config.bugs.join('+') : 'raft';
+  const label = config.bugs.length > 0 ? config.bugs.join('+') : protocol;
   say(`fuzz: ${label}, seeds 1-${seeds} x ${untilMs / 1000} s, ${describeNemesis(config.nemesis)}, ${opsPerSec} ops/s, ${Math.min(workers, seeds)} worker(s)`);
 
   const entry = new URL('./fuzz-worker.ts', import.meta.url);

@@ -27,16 +27,22 @@ Usage:
 
 Run options:
   --scenario FILE          start from a scenario file (flags below override its fields)
-  --protocol raft          protocol (raft)
+  --protocol raft|paxos    protocol (raft); paxos takes --paxos-mode multi|single (multi) and
+                           --q1 N --q2 N, the phase-1 and phase-2 quorum sizes (majorities); with
+                           q1 + q2 <= N the quorums need not meet, and Agreement can break
   --nodes N                cluster size, 1-9 (default 5)
   --seed S                 seed, 0-4294967295 (default 1)
   --until DURATION         simulated time to run: 500ms, 60s, 2m, 1h (default 10s)
-  --nemesis LIST           faults to inject: partition, crash, pause, kill, asymmetric (one-way
-                           cuts), bridge, flap (a link cut and healed repeatedly), or none (default)
+  --nemesis LIST           faults to inject: partition, asymmetric (one-way cuts), bridge, flap (a
+                           link cut and healed repeatedly), crash, power (unsynced writes lost),
+                           kill (a power cycle), pause, slow, skew (clock), duplicate, reorder, or
+                           none (default)
   --nemesis-interval DUR   time between nemesis actions (default 5s)
   --load OPS_PER_S         client operations per second (default 5)
-  --bug NAME               run a deliberately broken Raft: commit-old-term, vote-without-log-check,
-                           forget-vote-on-restart, skip-prev-log-check, no-step-down (repeatable)
+  --bug NAME               run a deliberately broken protocol (repeatable). Raft: commit-old-term,
+                           vote-without-log-check, forget-vote-on-restart, skip-prev-log-check,
+                           no-step-down. Paxos: acceptor-forgets-promise, ignore-accepted-value,
+                           accept-lower-ballot
   --json                   print one JSON object (traceHash, events, violations, ...)
   --trace                  print every trace event, one per line
 
@@ -108,6 +114,13 @@ export function scenarioFromArgs(args: ParsedArgs, io: CliIo): Scenario {
   if (load !== undefined) section('workload').opsPerSec = parseNumberArg(load, '--load', 0, 10_000);
   const bugs = args.flags.get('bug');
   if (bugs !== undefined) raw.bugs = bugs.flatMap(parseList);
+  // Paxos: the mode and the Flexible Paxos quorum sizes (validated against the cluster by the schema).
+  const mode = lastFlag(args, 'paxos-mode');
+  if (mode !== undefined) section('paxos').mode = mode;
+  const q1 = lastFlag(args, 'q1');
+  if (q1 !== undefined) section('paxos').phase1Quorum = parseIntArg(q1, '--q1', 1, 9);
+  const q2 = lastFlag(args, 'q2');
+  if (q2 !== undefined) section('paxos').phase2Quorum = parseIntArg(q2, '--q2', 1, 9);
   const parsed = parseScenario(raw);
   if (!parsed.ok) throw new UsageError(formatErrors(file ?? 'options', parsed.errors).trimEnd());
   return parsed.scenario;
@@ -134,7 +147,7 @@ function humanSummary(s: RunSummary): string {
 }
 
 function commandRun(argv: readonly string[], io: CliIo): number {
-  const args = parseArgs(argv, ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug'], ['json', 'trace']);
+  const args = parseArgs(argv, ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'paxos-mode', 'q1', 'q2'], ['json', 'trace']);
   if (args.positional.length > 0) throw new UsageError(`run: unexpected argument "${args.positional[0]}"`);
   const scenario = scenarioFromArgs(args, io);
   const trace = args.flags.has('trace');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  buildScenario, defaultScenario, LIMITS, nodeIds, parseScenario, parseScenarioText, RAFT_BUGS, ScenarioError,
+  buildScenario, defaultScenario, LIMITS, nodeIds, parseScenario, parseScenarioText, paxosQuorums, RAFT_BUGS, ScenarioError,
   type ParseResult, type Scenario,
 } from './scenario';
 
@@ -83,7 +83,7 @@ describe('parseScenario errors name the bad field', () => {
     ['unknown top-level field', { nodez: 3 }, 'nodez', true],
     ['unknown nested field', { timing: { heartbeat: 5 } }, 'timing.heartbeat', true],
     ['version 2', { version: 2 }, 'version', true],
-    ['unknown protocol', { protocol: 'paxos' }, 'protocol', true],
+    ['unknown protocol', { protocol: 'zab' }, 'protocol', true],
     ['a name too long', { name: 'x'.repeat(201) }, 'name', true],
     ['seed 2^32', { seed: 2 ** 32 }, 'seed', true],
     ['negative seed', { seed: -1 }, 'seed', true],
@@ -276,7 +276,7 @@ describe('buildScenario', () => {
   });
 
   it('throws ScenarioError for an unknown protocol, nemesis or bug', () => {
-    expect(() => buildScenario({ protocol: 'paxos' })).toThrow(ScenarioError);
+    expect(() => buildScenario({ protocol: 'zab' })).toThrow(ScenarioError);
     expect(() => buildScenario({ nemesis: ['meteor'] })).toThrow(/nemesis\.faults\[0\]/);
     expect(() => buildScenario({ bugs: ['off-by-one'] })).toThrow(/bugs\[0\]/);
   });
@@ -402,5 +402,22 @@ describe('strings must be valid Unicode', () => {
     const bad = parseScenario(action('a\ud800b'));
     expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['actions[0].value']);
     expect(parseScenario(action('\ud83d\ude00')).ok).toBe(true);
+  });
+});
+
+describe('Paxos fields', () => {
+  it('take the mode and the quorum sizes, majorities by default, and Paxos bug names only for Paxos', () => {
+    const s = buildScenario({ protocol: 'paxos', nodes: 5, paxosMode: 'single', phase1Quorum: 4, phase2Quorum: 2, bugs: ['ignore-accepted-value'] });
+    expect(s.paxos).toEqual({ mode: 'single', phase1Quorum: 4, phase2Quorum: 2 });
+    expect(paxosQuorums(s)).toEqual({ phase1: 4, phase2: 2 });
+    expect(paxosQuorums(buildScenario({ protocol: 'paxos', nodes: 7 }))).toEqual({ phase1: 4, phase2: 4 });
+    expect(() => buildScenario({ protocol: 'raft', bugs: ['ignore-accepted-value'] })).toThrow(/bugs\[0\]: must be one of "commit-old-term"/);
+    expect(() => buildScenario({ protocol: 'paxos', bugs: ['commit-old-term'] })).toThrow(/bugs\[0\]: must be one of "acceptor-forgets-promise"/);
+  });
+
+  it('refuse a quorum larger than the cluster or a mode that is not one, naming the field', () => {
+    const parsed = parseScenario({ protocol: 'paxos', cluster: { nodes: 3 }, paxos: { mode: 'fast', phase1Quorum: 4, phase2Quorum: 0 } });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.errors.map((e) => e.path).sort()).toEqual(['paxos.mode', 'paxos.phase1Quorum', 'paxos.phase2Quorum']);
   });
 });

@@ -8,7 +8,7 @@
  */
 import type { NodeId } from './trace';
 
-export const PROTOCOLS = ['raft'] as const;
+export const PROTOCOLS = ['raft', 'paxos'] as const;
 export type ProtocolName = (typeof PROTOCOLS)[number];
 
 export const RAFT_BUGS = [
@@ -18,7 +18,14 @@ export const RAFT_BUGS = [
   'skip-prev-log-check',
   'no-step-down',
 ] as const;
-export type BugName = (typeof RAFT_BUGS)[number];
+/** Paxos bug variants (src/protocols/paxos), each breaking one rule of Lamport's "Paxos Made Simple". */
+export const PAXOS_BUGS = ['acceptor-forgets-promise', 'ignore-accepted-value', 'accept-lower-ballot'] as const;
+export type BugName = (typeof RAFT_BUGS)[number] | (typeof PAXOS_BUGS)[number];
+/** The bug variants each protocol has. */
+export const BUGS_BY_PROTOCOL = { raft: RAFT_BUGS, paxos: PAXOS_BUGS } as const;
+
+export const PAXOS_MODES = ['multi', 'single'] as const;
+export type PaxosMode = (typeof PAXOS_MODES)[number];
 
 export const NEMESIS_FAULTS = [
   'partition', 'crash', 'pause', 'kill', 'asymmetric', 'bridge', 'flap', 'slow', 'skew', 'duplicate', 'reorder', 'power',
@@ -106,6 +113,12 @@ export interface Scenario {
   };
   actions: OperatorAction[];
   bugs: BugName[];
+  /**
+   * Paxos only: `multi` (a stable leader, phase 1 once for all slots, a log of slots) or `single` (one
+   * decree, every node a proposer); the phase-1 and phase-2 quorum sizes (Flexible Paxos, Howard et al.
+   * 2016), null for a majority. |Q1| + |Q2| <= N is allowed on purpose: the lab warns and runs it.
+   */
+  paxos: { mode: PaxosMode; phase1Quorum: number | null; phase2Quorum: number | null };
 }
 
 /** Hard limits: a scenario outside them is refused, not run for hours. */
@@ -145,7 +158,14 @@ export function defaultScenario(): Scenario {
     nemesis: { faults: [], intervalMs: 5000 },
     actions: [],
     bugs: [],
+    paxos: { mode: 'multi', phase1Quorum: null, phase2Quorum: null },
   };
+}
+
+/** The quorum sizes in effect: a majority where the scenario says null. */
+export function paxosQuorums(s: Pick<Scenario, 'cluster' | 'paxos'>): { phase1: number; phase2: number } {
+  const majority = Math.floor(s.cluster.nodes / 2) + 1;
+  return { phase1: s.paxos.phase1Quorum ?? majority, phase2: s.paxos.phase2Quorum ?? majority };
 }
 
 export interface BuildOptions {
@@ -158,6 +178,9 @@ export interface BuildOptions {
   loadOpsPerSec?: number;
   bugs?: string[];
   name?: string;
+  paxosMode?: string;
+  phase1Quorum?: number;
+  phase2Quorum?: number;
 }
 
 /** Builds a scenario from CLI-style options over the defaults, validating the result. */
@@ -179,6 +202,14 @@ export function buildScenarioFrom(base: Scenario, options: BuildOptions = {}): S
   if (options.loadOpsPerSec !== undefined) raw.workload = { ...s.workload, opsPerSec: options.loadOpsPerSec };
   if (options.bugs !== undefined) raw.bugs = options.bugs;
   if (options.name !== undefined) raw.name = options.name;
+  if (options.paxosMode !== undefined || options.phase1Quorum !== undefined || options.phase2Quorum !== undefined) {
+    raw.paxos = {
+      ...s.paxos,
+      ...(options.paxosMode !== undefined ? { mode: options.paxosMode } : {}),
+      ...(options.phase1Quorum !== undefined ? { phase1Quorum: options.phase1Quorum } : {}),
+      ...(options.phase2Quorum !== undefined ? { phase2Quorum: options.phase2Quorum } : {}),
+    };
+  }
   const parsed = parseScenario(raw);
   if (!parsed.ok) throw new ScenarioError(parsed.errors);
   return parsed.scenario;
@@ -217,7 +248,7 @@ export function parseScenario(input: unknown): ParseResult {
   const v = new Validator();
   const d = defaultScenario();
   const root = v.object(input, '', [
-    'version', 'name', 'protocol', 'seed', 'untilMs', 'cluster', 'timing', 'network', 'workload', 'nemesis', 'actions', 'bugs',
+    'version', 'name', 'protocol', 'seed', 'untilMs', 'cluster', 'timing', 'network', 'workload', 'nemesis', 'actions', 'bugs', 'paxos',
   ]);
   if (root === null) return { ok: false, errors: v.errors };
 
@@ -282,7 +313,16 @@ export function parseScenario(input: unknown): ParseResult {
   };
 
   const actions = root.actions === undefined ? [] : v.array(root.actions, 'actions', LIMITS.actionsMax, (a, p) => v.action(a, p, members, untilMs));
-  const bugs = root.bugs === undefined ? [] : v.array(root.bugs, 'bugs', RAFT_BUGS.length, (b, p) => v.literal(b, p, RAFT_BUGS));
+  const bugList: readonly string[] = BUGS_BY_PROTOCOL[protocol as ProtocolName] ?? RAFT_BUGS;
+  const bugs = root.bugs === undefined ? [] : v.array(root.bugs, 'bugs', bugList.length, (b, p) => v.literal(b, p, bugList));
+  const px = v.section(root.paxos, 'paxos', ['mode', 'phase1Quorum', 'phase2Quorum']);
+  const quorum = (value: unknown, path: string): number | null =>
+    value === undefined || value === null ? null : v.int(value, path, 1, (nodes as number) >= 1 ? (nodes as number) : 1);
+  const paxos = {
+    mode: px?.mode === undefined ? d.paxos.mode : v.literal(px.mode, 'paxos.mode', PAXOS_MODES),
+    phase1Quorum: quorum(px?.phase1Quorum, 'paxos.phase1Quorum'),
+    phase2Quorum: quorum(px?.phase2Quorum, 'paxos.phase2Quorum'),
+  };
 
   if (v.errors.length > 0) return { ok: false, errors: v.errors };
   const scenario: Scenario = {
@@ -298,6 +338,7 @@ export function parseScenario(input: unknown): ParseResult {
     nemesis: nemesis as Scenario['nemesis'],
     actions: (actions as OperatorAction[]).slice().sort((a, b) => a.atMs - b.atMs),
     bugs: [...new Set(bugs as BugName[])],
+    paxos: paxos as Scenario['paxos'],
   };
   return { ok: true, scenario };
 }

@@ -9,7 +9,7 @@ import { Disk, type PendingWrite } from './disk';
 import { Nemesis } from './nemesis';
 import { IN_FLIGHT_LIMIT, Network, type InFlight } from './network';
 import { RngStreams } from './rng';
-import { CLOCK_RATE_MAX, CLOCK_RATE_MIN, nodeIds, SLOW_FACTOR_MAX, type OperatorAction, type Scenario } from './scenario';
+import { CLOCK_RATE_MAX, CLOCK_RATE_MIN, nodeIds, paxosQuorums, SLOW_FACTOR_MAX, type OperatorAction, type Scenario } from './scenario';
 import { Trace, type TraceEvent } from './trace';
 import type {
   ActorClock, Address, ClientId, ClientMessage, Message, NodeEnv, NodeId, ProtocolFactory, ProtocolNode, WithoutTime, NodeTraceEvent,
@@ -268,12 +268,14 @@ export class Simulator {
 
   private protocolOptions() {
     const t = this.scenario.timing;
+    const quorums = paxosQuorums(this.scenario);
     return {
       heartbeatMs: t.heartbeatMs,
       electionTimeoutMinMs: t.electionTimeoutMinMs,
       electionTimeoutMaxMs: t.electionTimeoutMaxMs,
       bugs: new Set<string>(this.scenario.bugs),
       maxEntriesPerMessage: 64,
+      paxos: { mode: this.scenario.paxos.mode, phase1Quorum: quorums.phase1, phase2Quorum: quorums.phase2 },
     };
   }
 

@@ -11,6 +11,7 @@ import { decodeEvent, formatEvent, HASH_CHECKPOINT_EVENTS, Trace, TRACE_EVENT_KI
 const CANONICAL_KINDS: TraceEventKind[] = [
   'sent', 'delivered', 'dropped', 'duplicated', 'timer', 'role', 'term', 'append', 'commit',
   'invoke', 'ok', 'fail', 'info', 'fault', 'action', 'violation',
+  'promise', 'accepted', 'propose', 'chosen',
 ];
 
 const FIELD_ORDER: Record<TraceEventKind, ReadonlyArray<readonly [string, 'u' | 's']>> = {
@@ -30,6 +31,10 @@ const FIELD_ORDER: Record<TraceEventKind, ReadonlyArray<readonly [string, 'u' | 
   fault: [['fault', 's'], ['detail', 's']],
   action: [['action', 's'], ['detail', 's']],
   violation: [['invariant', 's'], ['nodes', 's'], ['message', 's'], ['eventIndex', 'u']],
+  promise: [['node', 's'], ['ballot', 'u']],
+  accepted: [['node', 's'], ['slot', 'u'], ['ballot', 'u'], ['value', 's']],
+  propose: [['node', 's'], ['slot', 'u'], ['ballot', 'u'], ['value', 's']],
+  chosen: [['node', 's'], ['slot', 'u'], ['value', 's']],
 };
 
 function leb128(n: number): number[] {
@@ -108,6 +113,10 @@ const eventArbs: { [K in TraceEventKind]: fc.Arbitrary<Extract<TraceEvent, { kin
   fault: fc.record({ kind: fc.constant('fault'), atMs: u, fault: s, detail: s }),
   action: fc.record({ kind: fc.constant('action'), atMs: u, action: s, detail: s }),
   violation: fc.record({ kind: fc.constant('violation'), atMs: u, invariant: s, nodes: s, message: s, eventIndex: u }),
+  promise: fc.record({ kind: fc.constant('promise'), atMs: u, node: s, ballot: u }),
+  accepted: fc.record({ kind: fc.constant('accepted'), atMs: u, node: s, slot: u, ballot: u, value: s }),
+  propose: fc.record({ kind: fc.constant('propose'), atMs: u, node: s, slot: u, ballot: u, value: s }),
+  chosen: fc.record({ kind: fc.constant('chosen'), atMs: u, node: s, slot: u, value: s }),
 };
 const anyEvent: fc.Arbitrary<TraceEvent> = fc.oneof(...Object.values(eventArbs)) as fc.Arbitrary<TraceEvent>;
 

@@ -29,7 +29,16 @@ export type TraceEvent =
   | { kind: 'info'; atMs: number; client: ClientId; opId: number; reason: string }
   | { kind: 'fault'; atMs: number; fault: string; detail: string }
   | { kind: 'action'; atMs: number; action: string; detail: string }
-  | { kind: 'violation'; atMs: number; invariant: string; nodes: string; message: string; eventIndex: number };
+  | { kind: 'violation'; atMs: number; invariant: string; nodes: string; message: string; eventIndex: number }
+  // Paxos (src/protocols/paxos): ballots are integers (ballot.ts), values a command's canonical text.
+  /** An acceptor raised its promise to `ballot` (phase 1b, or an accept of a higher ballot). */
+  | { kind: 'promise'; atMs: number; node: NodeId; ballot: number }
+  /** An acceptor accepted `value` for `slot` in `ballot` (phase 2b). */
+  | { kind: 'accepted'; atMs: number; node: NodeId; slot: number; ballot: number; value: string }
+  /** A proposer asked acceptors to accept `value` for `slot` in `ballot` (phase 2a). */
+  | { kind: 'propose'; atMs: number; node: NodeId; slot: number; ballot: number; value: string }
+  /** A learner learned that `value` is chosen for `slot`, and applies it in slot order. */
+  | { kind: 'chosen'; atMs: number; node: NodeId; slot: number; value: string };
 
 export type TraceEventKind = TraceEvent['kind'];
 export type DropReason = 'loss' | 'partition' | 'crashed' | 'operator' | 'paused' | 'link-cut';
@@ -53,6 +62,11 @@ const FIELDS: { [K in TraceEventKind]: ReadonlyArray<readonly [string, FieldType
   fault: [['fault', 's'], ['detail', 's']],
   action: [['action', 's'], ['detail', 's']],
   violation: [['invariant', 's'], ['nodes', 's'], ['message', 's'], ['eventIndex', 'u']],
+  // Appended after every Raft kind, so the codes (and hashes) of Raft traces are unchanged.
+  promise: [['node', 's'], ['ballot', 'u']],
+  accepted: [['node', 's'], ['slot', 'u'], ['ballot', 'u'], ['value', 's']],
+  propose: [['node', 's'], ['slot', 'u'], ['ballot', 'u'], ['value', 's']],
+  chosen: [['node', 's'], ['slot', 'u'], ['value', 's']],
 };
 
 export const TRACE_EVENT_KINDS = Object.keys(FIELDS) as TraceEventKind[];
@@ -407,6 +421,14 @@ export function formatEvent(e: TraceEvent): string {
       return `${t} action ${e.action} ${e.detail}`.trimEnd();
     case 'violation':
       return `${t} VIOLATION ${e.invariant} [${e.nodes}] ${e.message} (event ${e.eventIndex})`;
+    case 'promise':
+      return `${t} promise ${e.node} b${e.ballot}`;
+    case 'accepted':
+      return `${t} accepted ${e.node} slot ${e.slot} b${e.ballot} ${e.value}`;
+    case 'propose':
+      return `${t} propose ${e.node} slot ${e.slot} b${e.ballot} ${e.value}`;
+    case 'chosen':
+      return `${t} chosen ${e.node} slot ${e.slot} ${e.value}`;
     default: {
       const never: never = e;
       throw new Error(`trace: unhandled event ${JSON.stringify(never)}`);

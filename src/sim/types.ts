@@ -57,7 +57,7 @@ export interface ClientRedirect extends Message {
 export type ClientMessage = ClientRequest | ClientReply | ClientRedirect;
 
 /** Trace events a node may record; the kernel stamps the time. */
-export type NodeTraceEvent = Extract<TraceEvent, { kind: 'role' | 'term' | 'append' | 'commit' | 'timer' }>;
+export type NodeTraceEvent = Extract<TraceEvent, { kind: 'role' | 'term' | 'append' | 'commit' | 'timer' | 'promise' | 'accepted' | 'propose' | 'chosen' }>;
 export type WithoutTime<E> = E extends { atMs: number } ? Omit<E, 'atMs'> : never;
 
 export interface NodeEnv {
@@ -118,4 +118,6 @@ export interface ProtocolOptions {
   readonly bugs: ReadonlySet<string>;
   /** Upper bound on entries carried by one replication message. */
   readonly maxEntriesPerMessage: number;
+  /** Paxos only: the mode and the quorum sizes in effect (majorities already filled in). */
+  readonly paxos: { readonly mode: 'multi' | 'single'; readonly phase1Quorum: number; readonly phase2Quorum: number };
 }

@@ -138,6 +138,9 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
   });
   try {
     const scenario = buildScenarioFrom(base, overrides);
+    if (scenario.protocol !== 'raft') {
+      throw new LabInputError(`The lab draws Raft only so far; run ${scenario.protocol} on the command line: npm run -s faultline -- run --protocol ${scenario.protocol}.`);
+    }
     return { ...scenario, actions: [...scenario.actions, ...config.actions.map((a) => ({ ...a }) as OperatorAction)] };
   } catch (err) {
     throw new LabInputError((err as Error).message.replace(/\n/g, '; '));

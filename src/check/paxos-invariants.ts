@@ -1,0 +1,159 @@
+/**
+ * Paxos safety properties, checked after every step from the trace events Paxos nodes record
+ * (`promise`, `accepted`, `propose`, `chosen`; src/sim/trace.ts). The checker is the omniscient
+ * observer of "Paxos Made Simple": it knows what every acceptor accepted, so it knows when a value is
+ * *chosen* (accepted by a phase-2 quorum in one ballot) even if no learner has heard of it yet. Its
+ * memory outlives crashes: an acceptor that forgets its promise is caught by what it had promised.
+ */
+import type { Simulator, StepObserver } from '../sim/simulator';
+import type { TraceEvent } from '../sim/trace';
+import type { NodeId } from '../sim/types';
+import { VIOLATION_LIMIT, type Violation } from './raft-invariants';
+
+export const PAXOS_INVARIANTS = {
+  Agreement: 'At most one value is chosen for each slot (accepted by a phase-2 quorum in some ballot).',
+  Validity: 'A chosen value is one some proposer proposed.',
+  PromiseMonotonic: "An acceptor's promise never goes back to a lower ballot, even across a restart.",
+  AcceptedBallotNotAbovePromise: 'An acceptor accepts only at or above its promise: its promise is never above a ballot it accepts.',
+  StateMachineSafety: 'No two replicas learn (and apply) different values for the same slot.',
+} as const;
+
+export type PaxosInvariantName = keyof typeof PAXOS_INVARIANTS;
+
+/** Bound on slots and (slot, ballot) tallies tracked: a run past it is refused, not left to grow. */
+const PAXOS_SLOT_LIMIT = 1_000_000;
+
+export class PaxosInvariantChecker implements StepObserver {
+  readonly violations: Violation[] = [];
+  private readonly reported = new Set<string>();
+  /** Per acceptor, the highest ballot it ever promised (or accepted: accepting b promises b). */
+  private readonly promised = new Map<NodeId, number>();
+  /** Per slot, per ballot, per value: the acceptors that accepted it. */
+  private readonly tallies = new Map<number, Map<number, Map<string, Set<NodeId>>>>();
+  /** Per slot, the value a phase-2 quorum chose (the first one; a second is an Agreement violation). */
+  private readonly chosenValue = new Map<number, string>();
+  /** Per slot, the value learners learned first, and who learned it. */
+  private readonly learned = new Map<number, { value: string; node: NodeId }>();
+  /** Every value any proposer proposed (phase 2a), for Validity. */
+  private readonly proposed = new Set<string>();
+
+  constructor(
+    private readonly phase2Quorum: number,
+    private readonly onViolation: (v: Violation) => void = () => undefined,
+  ) {
+    if (!(Number.isInteger(phase2Quorum) && phase2Quorum >= 1)) throw new Error(`paxos invariants: bad phase-2 quorum ${phase2Quorum}`);
+  }
+
+  afterStep(_sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const index = firstEventIndex + i;
+      switch (e.kind) {
+        case 'promise':
+          this.onPromise(e.node, e.ballot, e.atMs, index);
+          break;
+        case 'propose':
+          this.proposed.add(e.value);
+          break;
+        case 'accepted':
+          this.onAccepted(e.node, e.slot, e.ballot, e.value, e.atMs, index);
+          break;
+        case 'chosen':
+          this.onLearned(e.node, e.slot, e.value, e.atMs, index);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private violate(invariant: PaxosInvariantName, key: string, atMs: number, eventIndex: number, nodes: NodeId[], message: string, slot: number | null): void {
+    // One report per invariant and situation: a broken property tends to stay broken.
+    const id = `${invariant}:${key}`;
+    if (this.reported.has(id) || this.violations.length >= VIOLATION_LIMIT) return;
+    this.reported.add(id);
+    const v: Violation = { invariant, atMs, eventIndex, nodes: [...new Set(nodes)].sort(), message, logIndex: slot };
+    this.violations.push(v);
+    this.onViolation(v);
+  }
+
+  /** PromiseMonotonic (phase 1b: "it promises never again to accept a proposal numbered less than n"). */
+  private onPromise(node: NodeId, ballot: number, atMs: number, eventIndex: number): void {
+    const before = this.promised.get(node) ?? 0;
+    if (ballot < before) {
+      this.violate('PromiseMonotonic', `${node}:${ballot}`, atMs, eventIndex, [node], `${node} promised ballot ${ballot} after having promised ${before}.`, null);
+      return;
+    }
+    this.promised.set(node, ballot);
+  }
+
+  /** AcceptedBallotNotAbovePromise, then the tally that decides what is chosen (Agreement, Validity). */
+  private onAccepted(node: NodeId, slot: number, ballot: number, value: string, atMs: number, eventIndex: number): void {
+    const promise = this.promised.get(node) ?? 0;
+    if (ballot < promise) {
+      this.violate(
+        'AcceptedBallotNotAbovePromise', `${node}:${slot}:${ballot}`, atMs, eventIndex, [node],
+        `${node} accepted ballot ${ballot} for slot ${slot} after promising ballot ${promise}.`, slot,
+      );
+    } else {
+      this.promised.set(node, ballot);
+    }
+    let byBallot = this.tallies.get(slot);
+    if (byBallot === undefined) {
+      if (this.tallies.size >= PAXOS_SLOT_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_SLOT_LIMIT} slots`);
+      byBallot = new Map();
+      this.tallies.set(slot, byBallot);
+    }
+    let byValue = byBallot.get(ballot);
+    if (byValue === undefined) {
+      byValue = new Map();
+      byBallot.set(ballot, byValue);
+    }
+    let acceptors = byValue.get(value);
+    if (acceptors === undefined) {
+      acceptors = new Set();
+      byValue.set(value, acceptors);
+    }
+    acceptors.add(node);
+    if (acceptors.size !== this.phase2Quorum) return;
+    // A phase-2 quorum accepted `value` in `ballot`: it is chosen.
+    const earlier = this.chosenValue.get(slot);
+    if (earlier === undefined) {
+      this.chosenValue.set(slot, value);
+      if (!this.proposed.has(value)) {
+        this.violate('Validity', `${slot}`, atMs, eventIndex, [...acceptors], `Slot ${slot} chose "${value}", which no proposer proposed.`, slot);
+      }
+      const learnt = this.learned.get(slot);
+      if (learnt !== undefined && learnt.value !== value) {
+        this.violate(
+          'StateMachineSafety', `${slot}`, atMs, eventIndex, [learnt.node, ...acceptors],
+          `${learnt.node} learned "${learnt.value}" for slot ${slot}, but a quorum chose "${value}".`, slot,
+        );
+      }
+    } else if (earlier !== value) {
+      this.violate(
+        'Agreement', `${slot}`, atMs, eventIndex, [...acceptors],
+        `Slot ${slot} had "${earlier}" chosen, and now a quorum of ballot ${ballot} (${[...acceptors].sort().join(', ')}) chose "${value}".`, slot,
+      );
+    }
+  }
+
+  /** StateMachineSafety: every learner learns the same value per slot, and it is the chosen one. */
+  private onLearned(node: NodeId, slot: number, value: string, atMs: number, eventIndex: number): void {
+    const first = this.learned.get(slot);
+    if (first === undefined) {
+      if (this.learned.size >= PAXOS_SLOT_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_SLOT_LIMIT} slots`);
+      this.learned.set(slot, { value, node });
+    } else if (first.value !== value) {
+      this.violate(
+        'StateMachineSafety', `${slot}`, atMs, eventIndex, [first.node, node],
+        `${first.node} learned "${first.value}" for slot ${slot}, ${node} learned "${value}".`, slot,
+      );
+      return;
+    }
+    const chosen = this.chosenValue.get(slot);
+    if (chosen !== undefined && chosen !== value) {
+      this.violate('StateMachineSafety', `${slot}`, atMs, eventIndex, [node], `${node} learned "${value}" for slot ${slot}, but a quorum chose "${chosen}".`, slot);
+    }
+  }
+}

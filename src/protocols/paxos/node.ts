@@ -1,0 +1,278 @@
+/**
+ * The host of one Paxos node. It owns the node's state, hands every message to the pure handlers of
+ * core.ts, performs their outputs through the kernel (send, persist), records what happened (role,
+ * promise, accepted, propose, chosen) in the trace, and runs the statechart of machine.ts, which owns
+ * the roles and timers and tells it when to start a ballot, retry a Prepare or send heartbeats.
+ *
+ * Messages a node sends itself (its acceptor's Promise and Accepted replies to its own proposer) do not
+ * go through the network: they are delivered locally, but only once every disk write issued before
+ * them is durable, exactly as the kernel holds replies to other nodes (persist before reply).
+ */
+import { createActor, type Actor } from 'xstate';
+import type { Address, ClientRequest, Message, NodeEnv, ProtocolFactory, ProtocolNode, ProtocolOptions } from '../../sim/types';
+import { applyWrite, handle, heartbeat, initialState, resendPrepares, startElection } from './core';
+import { paxosChart, type PaxosChartHost } from './machine';
+import type { AcceptedEntry, PaxosConfig, PaxosInput, PaxosMessage, PaxosMode, PaxosState, PaxosWrite, Role, StepResult } from './types';
+
+export interface PaxosDurable {
+  promised: number;
+  ballot: number;
+  accepted: Map<number, AcceptedEntry>;
+}
+
+export interface PaxosView {
+  readonly role: Role;
+  /** The ballot it leads or tries (a follower: the last one it tried; 0 if none). */
+  readonly ballot: number;
+  readonly promised: number;
+  readonly accepted: ReadonlyMap<number, AcceptedEntry>;
+  readonly chosen: ReadonlyMap<number, string>;
+  /** Every slot up to here is chosen, learned and applied. */
+  readonly appliedUpTo: number;
+  readonly kv: ReadonlyMap<string, string>;
+  /** The leader it follows (itself when leading), or null. */
+  readonly leaderId: string | null;
+  readonly mode: PaxosMode;
+  /** The chart's top-level state (follower, candidate, leader). */
+  readonly chartState: string;
+  /** When the election timer fires, in virtual ms, whatever the node's clock skew. */
+  readonly electionDeadlineMs: number;
+  /** The whole state, for the lab and tests. */
+  readonly state: PaxosState;
+}
+
+const PAXOS_MESSAGE_TYPES = new Set(['Prepare', 'Promise', 'Nack', 'Accept', 'Accepted', 'Heartbeat', 'HeartbeatAck', 'Learn']);
+
+/** Bound on local deliveries handled in one go (each is a reply; a handful per step in practice). */
+const LOCAL_DELIVERIES_MAX = 10_000;
+
+class PaxosNode implements ProtocolNode, PaxosChartHost {
+  private state: PaxosState;
+  private readonly config: PaxosConfig;
+  private readonly actor: Actor<typeof paxosChart>;
+  private deadlineMs = 0;
+  private stopped = false;
+  /** Callbacks to run once the last write issued is durable (writes complete in order); null when none is pending. */
+  private lastWrite: (() => void)[] | null = null;
+  /** Messages to ourselves that may be delivered now. */
+  private readonly localQueue: PaxosMessage[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly env: NodeEnv,
+    durable: PaxosDurable,
+    private readonly options: ProtocolOptions,
+  ) {
+    this.config = {
+      mode: options.paxos.mode,
+      phase1Quorum: options.paxos.phase1Quorum,
+      phase2Quorum: options.paxos.phase2Quorum,
+      bugs: options.bugs,
+      maxEntriesPerMessage: options.maxEntriesPerMessage,
+    };
+    this.state = initialState(env.id, env.members, durable, this.config);
+    this.actor = createActor(paxosChart, { clock: env.clock, input: { host: this, heartbeatMs: options.heartbeatMs } });
+    this.actor.start();
+  }
+
+  // ---- ProtocolNode ----
+
+  receive(from: Address, message: Message): void {
+    if (this.stopped) return;
+    let input: PaxosInput;
+    if (message.type === 'ClientRequest') {
+      input = { type: 'client', from, request: message as ClientRequest };
+    } else if (PAXOS_MESSAGE_TYPES.has(message.type)) {
+      input = { type: 'message', from, message: message as PaxosMessage };
+    } else {
+      throw new Error(`paxos: ${this.env.id} got an unknown message type ${message.type}`);
+    }
+    this.apply(handle(this.state, input, this.config));
+    this.drain();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.actor.stop();
+  }
+
+  view(): PaxosView {
+    const value = this.actor.getSnapshot().value;
+    const s = this.state;
+    return {
+      role: s.volatile.role,
+      ballot: s.persistent.ballot,
+      promised: s.persistent.promised,
+      accepted: s.persistent.accepted,
+      chosen: s.volatile.chosen,
+      appliedUpTo: s.volatile.appliedUpTo,
+      kv: s.volatile.kv,
+      leaderId: s.volatile.leaderId,
+      mode: this.config.mode,
+      chartState: typeof value === 'string' ? value : Object.keys(value)[0]!,
+      electionDeadlineMs: this.env.localToVirtualMs(this.deadlineMs),
+      state: s,
+    };
+  }
+
+  // ---- PaxosChartHost ----
+
+  nowMs(): number {
+    return this.env.nowMs();
+  }
+
+  electionDeadlineMs(): number {
+    return this.deadlineMs;
+  }
+
+  resetElectionDeadline(): void {
+    // A timeout drawn at random each time: the backoff that lets one proposer finish (section 2.4).
+    this.deadlineMs = this.env.nowMs() + this.env.rng.int(this.options.electionTimeoutMinMs, this.options.electionTimeoutMaxMs);
+  }
+
+  canCampaign(): boolean {
+    return this.config.mode === 'multi' || !this.state.volatile.chosen.has(1);
+  }
+
+  startElection(): void {
+    this.apply(startElection(this.state, this.config));
+    this.drain();
+  }
+
+  resendPrepares(): void {
+    this.apply(resendPrepares(this.state));
+    this.drain();
+  }
+
+  sendHeartbeats(): void {
+    this.apply(heartbeat(this.state, this.config));
+    this.drain();
+  }
+
+  role(): Role {
+    return this.state.volatile.role;
+  }
+
+  recordTimer(timer: 'election' | 'heartbeat'): void {
+    this.env.record({ kind: 'timer', node: this.env.id, timer });
+  }
+
+  // ---- performing handler results ----
+
+  /** The ballot a role event carries: the one led or tried, or for a follower the one it promised. */
+  private roleBallot(s: PaxosState): number {
+    return s.volatile.role === 'follower' ? s.persistent.promised : s.persistent.ballot;
+  }
+
+  /** Adopts the new state, performs outputs in order, records changes, and tells the chart of a new role. */
+  private apply(result: StepResult): void {
+    const before = this.state;
+    const after = result.state;
+    this.state = after;
+    const id = this.env.id;
+    const roleChanged = after.volatile.role !== before.volatile.role;
+    if (roleChanged) this.env.record({ kind: 'role', node: id, role: after.volatile.role, term: this.roleBallot(after) });
+    if (after.persistent.promised > before.persistent.promised) this.env.record({ kind: 'promise', node: id, ballot: after.persistent.promised });
+    for (const output of result.outputs) {
+      switch (output.type) {
+        case 'send':
+          if (output.to === id) this.sendLocal(output.message as PaxosMessage);
+          else this.env.send(output.to, output.message);
+          break;
+        case 'persist':
+          for (const a of output.write.accepts) this.env.record({ kind: 'accepted', node: id, slot: a.slot, ballot: a.ballot, value: a.value });
+          this.persist(output.write);
+          break;
+        case 'resetElectionTimer':
+          this.resetElectionDeadline();
+          break;
+        case 'propose':
+          this.env.record({ kind: 'propose', node: id, slot: output.slot, ballot: output.ballot, value: output.value });
+          break;
+        case 'chosen':
+          this.env.record({ kind: 'chosen', node: id, slot: output.slot, value: output.value });
+          break;
+        default: {
+          const never: never = output;
+          throw new Error(`paxos: unknown output ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    if (roleChanged) this.actor.send({ type: 'ROLE' });
+  }
+
+  private persist(write: PaxosWrite): void {
+    const callbacks: (() => void)[] = [];
+    this.lastWrite = callbacks;
+    this.env.persist(write, () => {
+      if (this.lastWrite === callbacks) this.lastWrite = null;
+      if (this.stopped) return;
+      for (const callback of callbacks) callback();
+      this.drain();
+    });
+  }
+
+  /** A message to ourselves: delivered once the writes issued before it are durable. */
+  private sendLocal(message: PaxosMessage): void {
+    if (this.lastWrite !== null) this.lastWrite.push(() => this.localQueue.push(message));
+    else this.localQueue.push(message);
+  }
+
+  /** Delivers queued local messages, outside any handler (a handler's outputs are all performed first). */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      let delivered = 0;
+      while (this.localQueue.length > 0 && !this.stopped) {
+        if (++delivered > LOCAL_DELIVERIES_MAX) throw new Error(`paxos: ${this.env.id} delivered over ${LOCAL_DELIVERIES_MAX} local messages in one step`);
+        const message = this.localQueue.shift()!;
+        this.apply(handle(this.state, { type: 'message', from: this.env.id, message }, this.config));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+}
+
+function describe(message: Message): string {
+  const m = message as PaxosMessage;
+  switch (m.type) {
+    case 'Prepare':
+      return `b${m.ballot} from=${m.fromSlot}`;
+    case 'Promise':
+      return `b${m.ballot} from=${m.fromSlot} n=${m.reports.length}${m.complete ? '' : ' more'}`;
+    case 'Nack':
+      return `b${m.ballot} promised=b${m.promised}`;
+    case 'Accept':
+      return `b${m.ballot} ${slotRange(m.entries.map((e) => e.slot))} through=${m.chosenThrough}`;
+    case 'Accepted':
+      return `b${m.ballot} ${slotRange(m.slots)} learned=${m.learnedThrough}`;
+    case 'Heartbeat':
+      return `b${m.ballot} n=${m.chosen.length} through=${m.chosenThrough}`;
+    case 'HeartbeatAck':
+      return `b${m.ballot} learned=${m.learnedThrough}`;
+    case 'Learn':
+      return `b${m.ballot} ${m.chosen.map((e) => `${e.slot}=${e.value}`).join(' ')}`;
+    default: {
+      const never: never = m;
+      throw new Error(`paxos: unknown message ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function slotRange(slots: readonly number[]): string {
+  if (slots.length === 0) return 'slots=-';
+  if (slots.length === 1) return `slot=${slots[0]}`;
+  return `slots=${slots[0]}..${slots[slots.length - 1]}`;
+}
+
+export const paxosFactory: ProtocolFactory<PaxosDurable, PaxosWrite> = {
+  name: 'paxos',
+  create: (env, durable, options) => new PaxosNode(env, durable, options),
+  emptyDurable: () => ({ promised: 0, ballot: 0, accepted: new Map() }),
+  applyWrite: (durable, write) => applyWrite(durable, write),
+  // Entries are immutable objects: copying the map is a deep enough copy.
+  cloneDurable: (d) => ({ promised: d.promised, ballot: d.ballot, accepted: new Map(d.accepted) }),
+  describe,
+};
