@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runSeedJob } from '../cli/bench';
+import { campaignNemesis, runSeedJob } from '../cli/bench';
 import { buildScenario, nodeIds, parseScenario, type OperatorAction, type Scenario } from '../sim/scenario';
 import { Run, runScenario } from './run';
 
@@ -191,3 +191,31 @@ describe('each bug variant is caught by the invariant that protects the rule it 
     expect(run.nowMs).toBe(v.atMs);
   });
 });
+
+describe('each Paxos bug variant is caught by the invariant that protects the rule it breaks', () => {
+  // The first seeds of the hunt campaign (partitions, kills and slow nodes every 200 ms), 30 s, that catch each.
+  const cases = [
+    { bug: 'acceptor-forgets-promise', seed: 7, invariant: 'PromiseMonotonic' },
+    { bug: 'ignore-accepted-value', seed: 1, invariant: 'Agreement' },
+    { bug: 'accept-lower-ballot', seed: 1, invariant: 'AcceptedBallotNotAbovePromise' },
+  ] as const;
+  const huntScenario = (seed: number, bugs: Scenario['bugs']): Scenario => {
+    const n = campaignNemesis('hunt', seed);
+    return buildScenario({ protocol: 'paxos', seed, untilMs: 30_000, nemesis: n.faults, nemesisIntervalMs: n.intervalMs, loadOpsPerSec: 20, bugs });
+  };
+  for (const c of cases) {
+    it(`${c.bug}: hunt seed ${c.seed} violates ${c.invariant}; correct Paxos survives the same seed`, () => {
+      expect(runScenario(huntScenario(c.seed, [c.bug])).violations.map((v) => v.invariant)).toContain(c.invariant);
+      expect(runScenario(huntScenario(c.seed, [])).violations).toEqual([]);
+    });
+  }
+
+  it('quorums that need not intersect (|Q1| + |Q2| <= N) let two values be chosen for a slot', () => {
+    const scenario = buildScenario({
+      protocol: 'paxos', nodes: 5, seed: 3, untilMs: 30_000, nemesis: ['partition'], nemesisIntervalMs: 1000, loadOpsPerSec: 20, phase1Quorum: 2, phase2Quorum: 2,
+    });
+    expect(runScenario(scenario).violations.map((v) => v.invariant)).toContain('Agreement');
+    expect(runScenario({ ...scenario, paxos: { ...scenario.paxos, phase1Quorum: 4 } }).violations).toEqual([]);
+  });
+});
+

@@ -204,6 +204,36 @@ describe('faultline run', () => {
   });
 });
 
+describe('faultline run --protocol paxos', () => {
+  it('runs Multi-Paxos deterministically, safe under faults, with each node\'s applied slot as its commit point', async () => {
+    const args = ['run', '--protocol', 'paxos', '--nodes', '5', '--seed', '42', '--until', '10s', '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20', '--json'];
+    const a = await cli(args);
+    const b = await cli(args);
+    expect(a.code).toBe(0);
+    const summary = JSON.parse(a.out) as { protocol: string; traceHash: string; violations: unknown[]; clientOps: { ok: number }; commitIndexes: Record<string, number | null> };
+    expect(summary.protocol).toBe('paxos');
+    expect(summary.violations).toEqual([]);
+    expect(summary.clientOps.ok).toBeGreaterThan(50);
+    expect(Object.values(summary.commitIndexes).some((c) => c !== null && c > 10)).toBe(true);
+    expect((JSON.parse(b.out) as { traceHash: string }).traceHash).toBe(summary.traceHash);
+  });
+
+  it('with quorums that need not meet (--q1 2 --q2 2 of 5), Agreement breaks: exit 1', async () => {
+    const r = await cli(['run', '--protocol', 'paxos', '--nodes', '5', '--seed', '3', '--until', '30s', '--nemesis', 'partition', '--nemesis-interval', '1s', '--load', '20', '--q1', '2', '--q2', '2']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Agreement at \d+ ms/);
+  });
+
+  it('refuses a quorum larger than the cluster and a Raft bug on Paxos, naming the field (exit 2)', async () => {
+    const big = await cli(['run', '--protocol', 'paxos', '--nodes', '3', '--q1', '5']);
+    expect(big.code).toBe(2);
+    expect(big.err).toMatch(/options: paxos\.phase1Quorum: must be an integer from 1 to 3, got 5/);
+    const bug = await cli(['run', '--protocol', 'paxos', '--bug', 'no-step-down']);
+    expect(bug.code).toBe(2);
+    expect(bug.err).toMatch(/bugs\[0\]: must be one of "acceptor-forgets-promise"/);
+  });
+});
+
 describe('faultline validate', () => {
   it('a valid file exits 0 and says what it holds', async () => {
     const { code, out, err } = await cli(['validate', 'ok.json'], { 'ok.json': SCENARIO_FILE });

@@ -298,3 +298,11 @@ describe('LabSession: machine and network faults are shown where they apply', ()
     expect(() => session({ actions: [{ atMs: 10, type: 'slow-node', node: 'n9', factor: 2 }] })).toThrow(/node must be one of n1/);
   });
 });
+
+describe('LabSession: protocols it cannot draw yet', () => {
+  it('refuses Paxos with a message that says where to run it', () => {
+    expect(() => session({ protocol: 'paxos' })).toThrow(LabInputError);
+    expect(() => session({ protocol: 'paxos' })).toThrow(/draws Raft only so far; run paxos on the command line: npm run -s faultline -- run --protocol paxos/);
+  });
+});
+
