@@ -144,7 +144,7 @@ describe('faultline fuzz', () => {
   }, WORKER_TEST_MS);
 
   it.each([
-    [['--protocol', 'zab'], /--protocol: must be raft or paxos, got "zab"/],
+    [['--protocol', 'zab'], /--protocol: must be raft, paxos or multipaxos, got "zab"/],
     [['--bug', 'no-such-bug'], /bugs\[0\]: must be one of/],
     [['--nemesis', 'partition,meteor'], /--nemesis: "meteor" is not a fault/],
     [['--seeds', '0'], /--seeds: must be from 1/],

@@ -33,8 +33,8 @@ export interface FuzzIo extends CliIo {
 export type FuzzNemesis = 'swarm' | 'hunt' | NemesisFault[];
 
 export interface FuzzConfig {
-  /** raft (default) or paxos (Multi-Paxos with majority quorums). */
-  protocol?: 'raft' | 'paxos';
+  /** raft (default), paxos (single-decree) or multipaxos, with majority quorums. */
+  protocol?: 'raft' | 'paxos' | 'multipaxos';
   bugs: string[];
   untilMs: number;
   nemesis: FuzzNemesis;
@@ -83,8 +83,10 @@ export function fuzzScenario(config: FuzzConfig, seed: number): Scenario {
       : config.nemesis === 'hunt'
         ? campaignNemesis('hunt', seed)
         : { faults: config.nemesis, intervalMs: FIXED_NEMESIS_INTERVAL_MS };
+  const protocol = config.protocol ?? 'raft';
   return buildScenario({
-    protocol: config.protocol ?? 'raft',
+    protocol: protocol === 'multipaxos' ? 'paxos' : protocol,
+    ...(protocol === 'raft' ? {} : { paxosMode: protocol === 'paxos' ? 'single' : 'multi' }),
     seed,
     untilMs: config.untilMs,
     nemesis: nemesis.faults,
@@ -193,8 +195,7 @@ interface ViolationReport {
 export function runCommandFor(s: Scenario): string {
   const parts = ['npm run -s faultline -- run', `--seed ${s.seed}`, `--nodes ${s.cluster.nodes}`, `--until ${s.untilMs}ms`, `--load ${s.workload.opsPerSec}`];
   if (s.protocol !== 'raft') {
-    parts.splice(1, 0, `--protocol ${s.protocol}`);
-    parts.push(`--paxos-mode ${s.paxos.mode}`);
+    parts.splice(1, 0, `--protocol ${s.paxos.mode === 'single' ? 'paxos' : 'multipaxos'}`);
     if (s.paxos.phase1Quorum !== null) parts.push(`--q1 ${s.paxos.phase1Quorum}`);
     if (s.paxos.phase2Quorum !== null) parts.push(`--q2 ${s.paxos.phase2Quorum}`);
   }
@@ -250,7 +251,9 @@ export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<
   const args = parseArgs(argv, ['protocol', 'seeds', 'bug', 'until', 'workers', 'nemesis', 'load', 'out'], ['all', 'json']);
   if (args.positional.length > 0) throw new UsageError(`fuzz: unexpected argument "${args.positional[0]}"`);
   const protocol = lastFlag(args, 'protocol') ?? 'raft';
-  if (protocol !== 'raft' && protocol !== 'paxos') throw new UsageError(`--protocol: must be raft or paxos, got "${protocol}"`);
+  if (protocol !== 'raft' && protocol !== 'paxos' && protocol !== 'multipaxos') {
+    throw new UsageError(`--protocol: must be raft, paxos or multipaxos, got "${protocol}"`);
+  }
   const seedsText = lastFlag(args, 'seeds');
   const seeds = seedsText === undefined ? DEFAULT_SEEDS : parseIntArg(seedsText, '--seeds', 1, SEEDS_MAX);
   const untilText = lastFlag(args, 'until');

@@ -206,7 +206,7 @@ describe('faultline run', () => {
 
 describe('faultline run --protocol paxos', () => {
   it('runs Multi-Paxos deterministically, safe under faults, with each node\'s applied slot as its commit point', async () => {
-    const args = ['run', '--protocol', 'paxos', '--nodes', '5', '--seed', '42', '--until', '10s', '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20', '--json'];
+    const args = ['run', '--protocol', 'multipaxos', '--nodes', '5', '--seed', '42', '--until', '10s', '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20', '--json'];
     const a = await cli(args);
     const b = await cli(args);
     expect(a.code).toBe(0);
@@ -219,13 +219,22 @@ describe('faultline run --protocol paxos', () => {
   });
 
   it('with quorums that need not meet (--q1 2 --q2 2 of 5), Agreement breaks: exit 1', async () => {
-    const r = await cli(['run', '--protocol', 'paxos', '--nodes', '5', '--seed', '3', '--until', '30s', '--nemesis', 'partition', '--nemesis-interval', '1s', '--load', '20', '--q1', '2', '--q2', '2']);
+    const r = await cli(['run', '--protocol', 'multipaxos', '--nodes', '5', '--seed', '3', '--until', '30s', '--nemesis', 'partition', '--nemesis-interval', '1s', '--load', '20', '--q1', '2', '--q2', '2']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/Agreement at \d+ ms/);
   });
 
+  it('--protocol paxos is single-decree: one value chosen, in slot 1 only', async () => {
+    const r = await cli(['run', '--protocol', 'paxos', '--nodes', '5', '--seed', '4', '--until', '5s', '--load', '5', '--trace']);
+    expect(r.code).toBe(0);
+    const chosen = r.out.split('\n').filter((l) => / chosen n\d slot /.test(l));
+    expect(chosen).toHaveLength(5);
+    expect(new Set(chosen.map((l) => l.replace(/^.* chosen n\d /, '')))).toEqual(new Set([chosen[0]!.replace(/^.* chosen n\d /, '')]));
+    expect(chosen.every((l) => / slot 1 /.test(l))).toBe(true);
+  });
+
   it('refuses a quorum larger than the cluster and a Raft bug on Paxos, naming the field (exit 2)', async () => {
-    const big = await cli(['run', '--protocol', 'paxos', '--nodes', '3', '--q1', '5']);
+    const big = await cli(['run', '--protocol', 'multipaxos', '--nodes', '3', '--q1', '5']);
     expect(big.code).toBe(2);
     expect(big.err).toMatch(/options: paxos\.phase1Quorum: must be an integer from 1 to 3, got 5/);
     const bug = await cli(['run', '--protocol', 'paxos', '--bug', 'no-step-down']);

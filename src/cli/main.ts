@@ -27,7 +27,7 @@ Usage:
 
 Run options:
   --scenario FILE          start from a scenario file (flags below override its fields)
-  --protocol raft|paxos    protocol (raft); paxos takes --paxos-mode multi|single (multi) and
+  --protocol NAME          raft (default), paxos (single-decree) or multipaxos; Paxos takes
                            --q1 N --q2 N, the phase-1 and phase-2 quorum sizes (majorities); with
                            q1 + q2 <= N the quorums need not meet, and Agreement can break
   --nodes N                cluster size, 1-9 (default 5)
@@ -93,8 +93,15 @@ export function scenarioFromArgs(args: ParsedArgs, io: CliIo): Scenario {
     raw[name] = { ...(raw[name] as Record<string, unknown>) };
     return raw[name] as Record<string, unknown>;
   };
+  // `--protocol paxos` is single-decree Paxos and `multipaxos` Multi-Paxos (both the scenario protocol
+  // "paxos", told apart by paxos.mode); --paxos-mode, if given, has the last word.
   const protocol = lastFlag(args, 'protocol');
-  if (protocol !== undefined) raw.protocol = protocol;
+  if (protocol === 'paxos' || protocol === 'multipaxos') {
+    raw.protocol = 'paxos';
+    section('paxos').mode = protocol === 'paxos' ? 'single' : 'multi';
+  } else if (protocol !== undefined) {
+    raw.protocol = protocol;
+  }
   const nodes = lastFlag(args, 'nodes');
   if (nodes !== undefined) section('cluster').nodes = parseIntArg(nodes, '--nodes', 1, 9);
   const seed = lastFlag(args, 'seed');
