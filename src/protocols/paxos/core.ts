@@ -21,6 +21,7 @@
  *
  * Bug flags (`config.bugs`) each break one rule on purpose, where that rule is coded.
  */
+import { peersOf } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import { execute } from '../raft/core';
 import { ballotProposer, ballotRound, makeBallot, NO_BALLOT } from './ballot';
@@ -54,20 +55,9 @@ export function tokenProposal(id: NodeId): Proposal {
   return { value: `${id}:v`, op: null };
 }
 
-/** The other members, in membership order; cached per members array (it never changes in a run). */
-const peersCache = new WeakMap<readonly NodeId[], Map<NodeId, readonly NodeId[]>>();
+/** The other members, in membership order. */
 function peers(s: PaxosState): readonly NodeId[] {
-  let byId = peersCache.get(s.members);
-  if (byId === undefined) {
-    byId = new Map();
-    peersCache.set(s.members, byId);
-  }
-  let list = byId.get(s.id);
-  if (list === undefined) {
-    list = Object.freeze(s.members.filter((m) => m !== s.id));
-    byId.set(s.id, list);
-  }
-  return list;
+  return peersOf(s.members, s.id);
 }
 
 /**

@@ -10,6 +10,7 @@
  * Bug flags (`config.bugs`) each break one rule on purpose, so tests can show the invariant that
  * protects it failing.
  */
+import { peersOf } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import type {
   AppendEntries, AppendEntriesResponse, Command, LogEdit, LogEntry, PendingReply, RaftConfig, RaftInput, RaftOutput,
@@ -36,20 +37,9 @@ export function quorumSize(s: RaftState): number {
   return Math.floor(s.members.length / 2) + 1;
 }
 
-/** The other members, in membership order; cached per members array (it never changes in a run). */
-const peersCache = new WeakMap<readonly NodeId[], Map<NodeId, readonly NodeId[]>>();
+/** The other members, in membership order. */
 function peers(s: RaftState): readonly NodeId[] {
-  let byId = peersCache.get(s.members);
-  if (byId === undefined) {
-    byId = new Map();
-    peersCache.set(s.members, byId);
-  }
-  let list = byId.get(s.id);
-  if (list === undefined) {
-    list = Object.freeze(s.members.filter((m) => m !== s.id));
-    byId.set(s.id, list);
-  }
-  return list;
+  return peersOf(s.members, s.id);
 }
 
 // ---- state construction ------------------------------------------------------------------------
