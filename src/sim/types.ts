@@ -45,6 +45,12 @@ export interface ClientReply extends Message {
   readonly ok: boolean;
   /** Value read (`nil` when absent) for reads; the written value for writes and cas. */
   readonly value: string;
+  /**
+   * With ok false: the operation was refused and will never execute (single-decree Paxos chose another
+   * command), as opposed to a cas that ran and found another value. The client records it as a fail
+   * that carries no information about the register.
+   */
+  readonly rejected?: boolean;
 }
 
 /** "Not the leader; try this node": the request was not executed. */

@@ -176,7 +176,7 @@ export class Workload {
       case 'ClientReply':
         c.target = from;
         if (clientId.startsWith('o')) this.operatorTarget = from;
-        this.complete(c, message.ok ? 'ok' : 'fail', op.op === 'read' ? message.value : null, message.ok ? '' : 'cas-mismatch');
+        this.complete(c, message.ok ? 'ok' : 'fail', op.op === 'read' ? message.value : null, message.ok ? '' : message.rejected === true ? 'rejected' : 'cas-mismatch');
         return;
       case 'ClientRedirect':
         if (c.redirects >= this.config.maxRedirects) {

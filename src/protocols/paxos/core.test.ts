@@ -592,9 +592,9 @@ describe('single mode (single-decree Paxos, section 2)', () => {
     expect(r.state.volatile.role).toBe('follower');
     expect(sends(r.outputs, 'Learn').map((x) => x.to)).toEqual([...PEERS]);
     expect(sentTo(r.outputs, 'c1', 'ClientReply')).toEqual([{ type: 'ClientReply', term: 0, opId: 1, ok: true, value: '1' }]);
-    expect(sentTo(r.outputs, 'c2', 'ClientReply')).toEqual([{ type: 'ClientReply', term: 0, opId: 5, ok: false, value: 'nil' }]);
+    expect(sentTo(r.outputs, 'c2', 'ClientReply')).toEqual([{ type: 'ClientReply', term: 0, opId: 5, ok: false, value: 'nil', rejected: true }]);
     // Later requests are answered at once: only the chosen one succeeded.
-    expect(sentTo(fromClient(r.state, 'c3', op('c3', 9, 'read', 'x'), SINGLE).outputs, 'c3', 'ClientReply')).toEqual([{ type: 'ClientReply', term: 0, opId: 9, ok: false, value: 'nil' }]);
+    expect(sentTo(fromClient(r.state, 'c3', op('c3', 9, 'read', 'x'), SINGLE).outputs, 'c3', 'ClientReply')).toEqual([{ type: 'ClientReply', term: 0, opId: 9, ok: false, value: 'nil', rejected: true }]);
     // And there is nothing more to propose for.
     expect(startElection(r.state, SINGLE).outputs).toEqual([]);
   });

@@ -141,8 +141,9 @@ function learn(s: PaxosState, slot: number, proposal: Proposal, config: PaxosCon
   out.push({ type: 'chosen', slot, value: proposal.value });
 }
 
+/** Single mode: another command was chosen, so this one will never run (not a cas that failed). */
 function failReply(opId: number): ClientMessage {
-  return { type: 'ClientReply', term: 0, opId, ok: false, value: 'nil' };
+  return { type: 'ClientReply', term: 0, opId, ok: false, value: 'nil', rejected: true };
 }
 
 function clientReply(r: SessionResult): ClientMessage {

@@ -9,7 +9,7 @@
  * them is durable, exactly as the kernel holds replies to other nodes (persist before reply).
  */
 import { createActor, type Actor } from 'xstate';
-import type { Address, ClientRequest, Message, NodeEnv, ProtocolFactory, ProtocolNode, ProtocolOptions } from '../../sim/types';
+import type { Address, ClientRequest, Message, NodeEnv, NodeTraceEvent, ProtocolFactory, ProtocolNode, ProtocolOptions, WithoutTime } from '../../sim/types';
 import { applyWrite, handle, heartbeat, initialState, resendPrepares, startElection } from './core';
 import { paxosChart, type PaxosChartHost } from './machine';
 import type { AcceptedEntry, PaxosConfig, PaxosInput, PaxosMessage, PaxosMode, PaxosState, PaxosWrite, Role, StepResult } from './types';
@@ -172,7 +172,12 @@ class PaxosNode implements ProtocolNode, PaxosChartHost {
     const id = this.env.id;
     const roleChanged = after.volatile.role !== before.volatile.role;
     if (roleChanged) this.env.record({ kind: 'role', node: id, role: after.volatile.role, term: this.roleBallot(after) });
-    if (after.persistent.promised > before.persistent.promised) this.env.record({ kind: 'promise', node: id, ballot: after.persistent.promised });
+    // An acceptor's promise and acceptances count from when its reply can leave: once the write that
+    // holds them is durable (the kernel releases the reply then). A power loss before that erases
+    // them, and nobody was told; a promise recorded earlier would make the checker hold the acceptor
+    // to a promise it never gave (PromiseMonotonic on correct Paxos, found by the fuzz swarm).
+    const given: WithoutTime<NodeTraceEvent>[] = [];
+    if (after.persistent.promised > before.persistent.promised) given.push({ kind: 'promise', node: id, ballot: after.persistent.promised });
     for (const output of result.outputs) {
       switch (output.type) {
         case 'send':
@@ -180,7 +185,7 @@ class PaxosNode implements ProtocolNode, PaxosChartHost {
           else this.env.send(output.to, output.message);
           break;
         case 'persist':
-          for (const a of output.write.accepts) this.env.record({ kind: 'accepted', node: id, slot: a.slot, ballot: a.ballot, value: a.value });
+          for (const a of output.write.accepts) given.push({ kind: 'accepted', node: id, slot: a.slot, ballot: a.ballot, value: a.value });
           this.persist(output.write);
           break;
         case 'resetElectionTimer':
@@ -197,6 +202,13 @@ class PaxosNode implements ProtocolNode, PaxosChartHost {
           throw new Error(`paxos: unknown output ${JSON.stringify(never)}`);
         }
       }
+    }
+    if (given.length > 0) {
+      const record = (): void => {
+        for (const e of given) this.env.record(e);
+      };
+      if (this.lastWrite !== null) this.lastWrite.push(record);
+      else record();
     }
     if (roleChanged) this.actor.send({ type: 'ROLE' });
   }
