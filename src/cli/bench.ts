@@ -19,6 +19,7 @@ import type { NodeEnv, ProtocolFactory, ProtocolNode } from '../sim/types';
 import { lastFlag, parseArgs, parseIntArg, type ParsedArgs } from './args';
 import { benchBrowser, benchScrub } from './bench-lab';
 import { benchLincheck } from './bench-lincheck';
+import { compareProtocols } from './bench-protocols';
 import { runOnWorkers } from './worker-pool';
 import type { CliIo } from './main';
 
@@ -205,7 +206,7 @@ function flagInt(args: ParsedArgs, name: string, fallback: number, min: number, 
 const FRAME_JITTER_MS = 0.5;
 
 export async function commandBench(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, ['seeds', 'bug-seeds', 'minutes', 'workers'], ['quick', 'json', 'skip-speed', 'skip-correctness', 'skip-lab', 'skip-browser', 'skip-lincheck']);
+  const args = parseArgs(argv, ['seeds', 'bug-seeds', 'minutes', 'workers'], ['quick', 'json', 'skip-speed', 'skip-correctness', 'skip-lab', 'skip-browser', 'skip-lincheck', 'skip-compare']);
   const quick = args.flags.has('quick');
   const minutes = flagInt(args, 'minutes', quick ? 5 : 60, 1, 24 * 60);
   const seeds = flagInt(args, 'seeds', quick ? 40 : 1000, 0, 100_000);
@@ -262,6 +263,18 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
     report.lincheck = lin;
     if (lin.wrong.length > 0 || lin.unknown.length > 0 || lin.checkMs > 1000) failed = true;
     if (lin.unsplit.some((u) => u.verdict !== String(u.expected) || u.ms > 4000)) failed = true;
+  }
+
+  if (!args.flags.has('skip-compare')) {
+    const minutesCompared = quick ? 1 : 5;
+    say(`Protocols side by side: 5 nodes, 50 client ops/s, a partition or crash every 5 s, seed 1, ${minutesCompared} simulated minute(s)`);
+    say('  protocol                          ok ops   latency p50   latency p99   messages per ok op   violations');
+    const figures = compareProtocols(1, minutesCompared * 60_000);
+    for (const f of figures) {
+      say(`  ${f.name.padEnd(32)} ${String(f.okOps).padStart(7)}   ${`${f.latencyMsP50} ms`.padStart(11)}   ${`${f.latencyMsP99} ms`.padStart(11)}   ${f.messagesPerOk.toFixed(1).padStart(18)}   ${String(f.violations).padStart(10)}`);
+    }
+    report.protocols = figures;
+    if (figures.some((f) => f.violations > 0)) failed = true;
   }
 
   if (!args.flags.has('skip-lab')) {
