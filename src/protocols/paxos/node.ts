@@ -1,7 +1,7 @@
 /**
  * The host of one Paxos node. It owns the node's state, hands every message to the pure handlers of
  * core.ts, performs their outputs through the kernel (send, persist), records what happened (role,
- * promise, accepted, propose, chosen) in the trace, and runs the statechart of machine.ts, which owns
+ * promise, accepted, propose, chosen) in the trace, and runs the statechart of ../leader-chart.ts, which owns
  * the roles and timers and tells it when to start a ballot, retry a Prepare or send heartbeats.
  *
  * Messages a node sends itself (its acceptor's Promise and Accepted replies to its own proposer) do not
@@ -11,7 +11,7 @@
 import { createActor, type Actor } from 'xstate';
 import type { Address, ClientRequest, Message, NodeEnv, NodeTraceEvent, ProtocolFactory, ProtocolNode, ProtocolOptions, WithoutTime } from '../../sim/types';
 import { applyWrite, handle, heartbeat, initialState, resendPrepares, startElection } from './core';
-import { paxosChart, type PaxosChartHost } from './machine';
+import { leaderChart, type LeaderChartHost } from '../leader-chart';
 import type { AcceptedEntry, PaxosConfig, PaxosInput, PaxosMessage, PaxosMode, PaxosState, PaxosWrite, Role, StepResult } from './types';
 
 export interface PaxosDurable {
@@ -46,10 +46,10 @@ const PAXOS_MESSAGE_TYPES = new Set(['Prepare', 'Promise', 'Nack', 'Accept', 'Ac
 /** Bound on local deliveries handled in one go (each is a reply; a handful per step in practice). */
 const LOCAL_DELIVERIES_MAX = 10_000;
 
-class PaxosNode implements ProtocolNode, PaxosChartHost {
+class PaxosNode implements ProtocolNode, LeaderChartHost {
   private state: PaxosState;
   private readonly config: PaxosConfig;
-  private readonly actor: Actor<typeof paxosChart>;
+  private readonly actor: Actor<typeof leaderChart>;
   private deadlineMs = 0;
   private stopped = false;
   /** Callbacks to run once the last write issued is durable (writes complete in order); null when none is pending. */
@@ -71,7 +71,7 @@ class PaxosNode implements ProtocolNode, PaxosChartHost {
       maxEntriesPerMessage: options.maxEntriesPerMessage,
     };
     this.state = initialState(env.id, env.members, durable, this.config);
-    this.actor = createActor(paxosChart, { clock: env.clock, input: { host: this, heartbeatMs: options.heartbeatMs } });
+    this.actor = createActor(leaderChart, { clock: env.clock, input: { host: this, heartbeatMs: options.heartbeatMs } });
     this.actor.start();
   }
 
@@ -115,7 +115,7 @@ class PaxosNode implements ProtocolNode, PaxosChartHost {
     };
   }
 
-  // ---- PaxosChartHost ----
+  // ---- LeaderChartHost ----
 
   nowMs(): number {
     return this.env.nowMs();
@@ -139,7 +139,7 @@ class PaxosNode implements ProtocolNode, PaxosChartHost {
     this.drain();
   }
 
-  resendPrepares(): void {
+  resendRequests(): void {
     this.apply(resendPrepares(this.state));
     this.drain();
   }

@@ -1,13 +1,13 @@
 /**
  * The host of one Raft node. It owns the node's state, hands every message to the pure handlers of
  * core.ts, performs their outputs through the kernel (send, persist), records what changed (role,
- * term, appended entries, commit index) in the trace, and runs the statechart of machine.ts, which
+ * term, appended entries, commit index) in the trace, and runs the statechart of ../leader-chart.ts, which
  * owns the roles and timers and tells it when to start an election or send heartbeats.
  */
 import { createActor, type Actor } from 'xstate';
 import type { Address, ClientRequest, Message, NodeEnv, ProtocolFactory, ProtocolNode, ProtocolOptions } from '../../sim/types';
 import { applyWrite, handle, handleDurable, heartbeat, initialState, resendVoteRequests, startElection } from './core';
-import { raftChart, type RaftChartHost } from './machine';
+import { leaderChart, type LeaderChartHost } from '../leader-chart';
 import type { LogEntry, RaftConfig, RaftInput, RaftMessage, RaftState, RaftWrite, Role, StepResult } from './types';
 
 export interface RaftDurable {
@@ -26,10 +26,10 @@ export interface RaftView {
 
 const RAFT_MESSAGE_TYPES = new Set(['RequestVote', 'RequestVoteResponse', 'AppendEntries', 'AppendEntriesResponse']);
 
-class RaftNode implements ProtocolNode, RaftChartHost {
+class RaftNode implements ProtocolNode, LeaderChartHost {
   private state: RaftState;
   private readonly config: RaftConfig;
-  private readonly actor: Actor<typeof raftChart>;
+  private readonly actor: Actor<typeof leaderChart>;
   private deadlineMs = 0;
   private stopped = false;
 
@@ -40,7 +40,7 @@ class RaftNode implements ProtocolNode, RaftChartHost {
   ) {
     this.config = { bugs: options.bugs, maxEntriesPerMessage: options.maxEntriesPerMessage };
     this.state = initialState(env.id, env.members, durable, this.config);
-    this.actor = createActor(raftChart, { clock: env.clock, input: { host: this, heartbeatMs: options.heartbeatMs } });
+    this.actor = createActor(leaderChart, { clock: env.clock, input: { host: this, heartbeatMs: options.heartbeatMs } });
     this.actor.start();
   }
 
@@ -74,7 +74,7 @@ class RaftNode implements ProtocolNode, RaftChartHost {
     };
   }
 
-  // ---- RaftChartHost ----
+  // ---- LeaderChartHost ----
 
   nowMs(): number {
     return this.env.nowMs();
@@ -93,7 +93,11 @@ class RaftNode implements ProtocolNode, RaftChartHost {
     this.apply(startElection(this.state, this.config));
   }
 
-  resendVoteRequests(): void {
+  canCampaign(): boolean {
+    return true;
+  }
+
+  resendRequests(): void {
     this.apply(resendVoteRequests(this.state));
   }
 
