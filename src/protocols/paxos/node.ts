@@ -9,8 +9,9 @@
  * them is durable, exactly as the kernel holds replies to other nodes (persist before reply).
  */
 import { createActor, type Actor } from 'xstate';
-import type { Address, ClientRequest, Message, NodeEnv, NodeTraceEvent, ProtocolFactory, ProtocolNode, ProtocolOptions, WithoutTime } from '../../sim/types';
+import type { Address, Message, NodeEnv, NodeTraceEvent, ProtocolFactory, ProtocolNode, ProtocolOptions, WithoutTime } from '../../sim/types';
 import { applyWrite, handle, heartbeat, initialState, resendPrepares, startElection } from './core';
+import { inputOf } from '../common';
 import { leaderChart, type LeaderChartHost } from '../leader-chart';
 import type { AcceptedEntry, PaxosConfig, PaxosInput, PaxosMessage, PaxosMode, PaxosState, PaxosWrite, Role, StepResult } from './types';
 
@@ -79,14 +80,7 @@ class PaxosNode implements ProtocolNode, LeaderChartHost {
 
   receive(from: Address, message: Message): void {
     if (this.stopped) return;
-    let input: PaxosInput;
-    if (message.type === 'ClientRequest') {
-      input = { type: 'client', from, request: message as ClientRequest };
-    } else if (PAXOS_MESSAGE_TYPES.has(message.type)) {
-      input = { type: 'message', from, message: message as PaxosMessage };
-    } else {
-      throw new Error(`paxos: ${this.env.id} got an unknown message type ${message.type}`);
-    }
+    const input: PaxosInput = inputOf<PaxosMessage>('paxos', this.env.id, from, message, PAXOS_MESSAGE_TYPES);
     this.apply(handle(this.state, input, this.config));
     this.drain();
   }

@@ -5,8 +5,9 @@
  * owns the roles and timers and tells it when to start an election or send heartbeats.
  */
 import { createActor, type Actor } from 'xstate';
-import type { Address, ClientRequest, Message, NodeEnv, ProtocolFactory, ProtocolNode, ProtocolOptions } from '../../sim/types';
+import type { Address, Message, NodeEnv, ProtocolFactory, ProtocolNode, ProtocolOptions } from '../../sim/types';
 import { applyWrite, handle, handleDurable, heartbeat, initialState, resendVoteRequests, startElection } from './core';
+import { inputOf } from '../common';
 import { leaderChart, type LeaderChartHost } from '../leader-chart';
 import type { LogEntry, RaftConfig, RaftInput, RaftMessage, RaftState, RaftWrite, Role, StepResult } from './types';
 
@@ -48,14 +49,7 @@ class RaftNode implements ProtocolNode, LeaderChartHost {
 
   receive(from: Address, message: Message): void {
     if (this.stopped) return;
-    let input: RaftInput;
-    if (message.type === 'ClientRequest') {
-      input = { type: 'client', from, request: message as ClientRequest };
-    } else if (RAFT_MESSAGE_TYPES.has(message.type)) {
-      input = { type: 'message', from, message: message as RaftMessage };
-    } else {
-      throw new Error(`raft: ${this.env.id} got an unknown message type ${message.type}`);
-    }
+    const input: RaftInput = inputOf<RaftMessage>('raft', this.env.id, from, message, RAFT_MESSAGE_TYPES);
     this.apply(handle(this.state, input, this.config));
   }
 
