@@ -259,3 +259,21 @@ test('a node can be slowed, its clock skewed and its power cut, and a storm star
   await expect(other.traceHash).toHaveText(hash);
   await expect(other.node('n2')).toHaveAttribute('aria-label', /crashed, term \d+, slow, 10 times, clock runs 2 times real time/);
 });
+
+test('the quorum explorer says when phase-1 and phase-2 quorums can miss each other, and shows a pair that does', async ({ page }) => {
+  await lab.open('?seed=3&t=500');
+  const explorer = page.getByRole('region', { name: 'Quorum explorer' });
+  const verdict = explorer.getByTestId('quorum-verdict');
+  await expect(verdict).toContainText('Every phase-1 quorum meets every phase-2 quorum');
+  await explorer.getByLabel('|Q1|').selectOption('2');
+  await explorer.getByLabel('|Q2|').selectOption('2');
+  await expect(verdict).toContainText('Quorums can miss each other (2 + 2 ≤ 5)');
+  const pair = explorer.getByRole('list', { name: 'The example pair of quorums' });
+  await expect(pair.getByRole('listitem', { name: 'n1: phase-1 quorum' })).toBeVisible();
+  await expect(pair.getByRole('listitem', { name: 'n5: phase-2 quorum' })).toBeVisible();
+  await expect(pair.getByRole('listitem', { name: /in both/ })).toHaveCount(0);
+  await expect(explorer.getByText('--q1 2 --q2 2', { exact: false })).toBeVisible();
+  await explorer.getByRole('radio', { name: 'Grid' }).check();
+  await expect(verdict).toContainText('Every phase-1 quorum meets every phase-2 quorum');
+  await expect(pair.getByRole('listitem', { name: 'n1: in both' })).toBeVisible();
+});
