@@ -1,5 +1,8 @@
 /** Small helpers every protocol's handlers share. */
-import type { Address, ClientRequest, Message, NodeId } from '../sim/types';
+import type { Address, ClientId, ClientRequest, Message, NodeEnv, NodeId, ProtocolOptions } from '../sim/types';
+import type { Command, SessionResult } from './raft/types';
+
+type ClientCommand = Extract<Command, { kind: 'client' }>;
 
 /** Per members array (it never changes in a run): each member's peers, in membership order. */
 const peersCache = new WeakMap<readonly NodeId[], Map<NodeId, readonly NodeId[]>>();
@@ -27,4 +30,68 @@ export function inputOf<M>(protocol: string, node: NodeId, from: Address, messag
   if (message.type === 'ClientRequest') return { type: 'client', from, request: message as ClientRequest };
   if (messageTypes.has(message.type)) return { type: 'message', from, message: message as M };
   throw new Error(`${protocol}: ${node} got an unknown message type ${message.type}`);
+}
+
+/**
+ * Applies client commands to a key-value state machine exactly once per client operation (Raft
+ * section 8's sessions; Multi-Paxos the same), over immutable maps: the key-value map and the sessions
+ * are copied on their first change only (most applied commands are no-ops and reads), so a state that
+ * records them keeps sharing them. Raft's and Paxos's apply loops both run their commands through it.
+ */
+export class SessionApplier {
+  private kv: Map<string, string> | null = null;
+  private sessions: Map<ClientId, SessionResult> | null = null;
+
+  constructor(
+    private readonly baseKv: ReadonlyMap<string, string>,
+    private readonly baseSessions: ReadonlyMap<ClientId, SessionResult>,
+  ) {}
+
+  /** Runs `command` unless its client's session shows it (or a later one) already ran; returns its result. */
+  run(command: ClientCommand): SessionResult {
+    const previous = this.sessionsNow().get(command.client);
+    if (previous !== undefined && previous.opId >= command.opId) return previous; // already executed: do not run it twice
+    // A read leaves the map alone, so it can run against the current one without a copy.
+    const target = command.op === 'read' ? ((this.kv ?? this.baseKv) as Map<string, string>) : (this.kv ??= new Map(this.baseKv));
+    const result = execute(target, command);
+    (this.sessions ??= new Map(this.baseSessions)).set(command.client, result);
+    return result;
+  }
+
+  kvNow(): ReadonlyMap<string, string> {
+    return this.kv ?? this.baseKv;
+  }
+
+  sessionsNow(): ReadonlyMap<ClientId, SessionResult> {
+    return this.sessions ?? this.baseSessions;
+  }
+}
+
+/** Executes one command against the key-value map; pure apart from writing into `kv`. */
+export function execute(kv: Map<string, string>, c: ClientCommand): SessionResult {
+  const current = kv.get(c.key);
+  switch (c.op) {
+    case 'read':
+      return { opId: c.opId, ok: true, value: current ?? 'nil' };
+    case 'write':
+      kv.set(c.key, c.value ?? '');
+      return { opId: c.opId, ok: true, value: c.value ?? '' };
+    case 'cas':
+      if (current !== c.expected) return { opId: c.opId, ok: false, value: current ?? 'nil' };
+      kv.set(c.key, c.value ?? '');
+      return { opId: c.opId, ok: true, value: c.value ?? '' };
+    default: {
+      const never: never = c.op;
+      throw new Error(`raft: unknown op ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * A fresh election deadline by the node's own clock: a timeout drawn at random from [min, max] each
+ * time (Raft section 5.2, so split votes are rare; Paxos section 2.4, the backoff that lets one
+ * proposer finish).
+ */
+export function drawElectionDeadlineMs(env: NodeEnv, options: ProtocolOptions): number {
+  return env.nowMs() + env.rng.int(options.electionTimeoutMinMs, options.electionTimeoutMaxMs);
 }

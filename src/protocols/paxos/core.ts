@@ -21,9 +21,8 @@
  *
  * Bug flags (`config.bugs`) each break one rule on purpose, where that rule is coded.
  */
-import { peersOf } from '../common';
+import { peersOf, SessionApplier } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
-import { execute } from '../raft/core';
 import { ballotProposer, ballotRound, makeBallot, NO_BALLOT } from './ballot';
 import type {
   Accept, Accepted, AcceptedEntry, ClientCommand, Heartbeat, HeartbeatAck, InFlight, Learn, Nack, PaxosConfig, PaxosInput,
@@ -161,23 +160,12 @@ function applyChosen(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): Pa
   const { chosen, chosenOps } = s.volatile;
   let applied = s.volatile.appliedUpTo;
   if (!chosen.has(applied + 1)) return s;
-  let kv: Map<string, string> | null = null;
-  let sessions: Map<ClientId, SessionResult> | null = null;
+  const machine = new SessionApplier(s.volatile.kv, s.volatile.sessions);
   let pendingReplies: Map<number, PendingReply> | null = null;
   while (chosen.has(applied + 1)) {
     const slot = ++applied;
     const op = chosenOps.get(slot) ?? null;
-    let result: SessionResult | null = null;
-    if (op !== null) {
-      const previous = (sessions ?? s.volatile.sessions).get(op.client);
-      if (previous !== undefined && previous.opId >= op.opId) {
-        result = previous; // already executed: do not run it twice
-      } else {
-        const target = op.op === 'read' ? (kv ?? (s.volatile.kv as Map<string, string>)) : (kv ??= new Map(s.volatile.kv));
-        result = execute(target, op);
-        (sessions ??= new Map(s.volatile.sessions)).set(op.client, result);
-      }
-    }
+    const result = op === null ? null : machine.run(op);
     const waiting = s.volatile.pendingReplies.get(slot);
     if (waiting !== undefined) {
       (pendingReplies ??= new Map(s.volatile.pendingReplies)).delete(slot);
@@ -188,8 +176,8 @@ function applyChosen(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): Pa
   }
   let next = withVolatile(s, {
     appliedUpTo: applied,
-    kv: kv ?? s.volatile.kv,
-    sessions: sessions ?? s.volatile.sessions,
+    kv: machine.kvNow(),
+    sessions: machine.sessionsNow(),
     pendingReplies: pendingReplies ?? s.volatile.pendingReplies,
   });
   if (config.mode === 'single' && next.volatile.waitingClients.size > 0) {

@@ -11,7 +11,7 @@
 import { createActor, type Actor } from 'xstate';
 import type { Address, Message, NodeEnv, NodeTraceEvent, ProtocolFactory, ProtocolNode, ProtocolOptions, WithoutTime } from '../../sim/types';
 import { applyWrite, handle, heartbeat, initialState, resendPrepares, startElection } from './core';
-import { inputOf } from '../common';
+import { drawElectionDeadlineMs, inputOf } from '../common';
 import { leaderChart, type LeaderChartHost } from '../leader-chart';
 import type { AcceptedEntry, PaxosConfig, PaxosInput, PaxosMessage, PaxosMode, PaxosState, PaxosWrite, Role, StepResult } from './types';
 
@@ -120,8 +120,7 @@ class PaxosNode implements ProtocolNode, LeaderChartHost {
   }
 
   resetElectionDeadline(): void {
-    // A timeout drawn at random each time: the backoff that lets one proposer finish (section 2.4).
-    this.deadlineMs = this.env.nowMs() + this.env.rng.int(this.options.electionTimeoutMinMs, this.options.electionTimeoutMaxMs);
+    this.deadlineMs = drawElectionDeadlineMs(this.env, this.options);
   }
 
   canCampaign(): boolean {

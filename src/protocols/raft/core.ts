@@ -10,7 +10,8 @@
  * Bug flags (`config.bugs`) each break one rule on purpose, so tests can show the invariant that
  * protects it failing.
  */
-import { peersOf } from '../common';
+import { peersOf, SessionApplier } from '../common';
+export { execute } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import type {
   AppendEntries, AppendEntriesResponse, Command, LogEdit, LogEntry, PendingReply, RaftConfig, RaftInput, RaftOutput,
@@ -529,25 +530,6 @@ function clientReply(r: SessionResult): ClientMessage {
   return { type: 'ClientReply', term: 0, opId: r.opId, ok: r.ok, value: r.value };
 }
 
-/** Executes one command against the key-value map; pure apart from writing into `kv`. */
-export function execute(kv: Map<string, string>, c: Extract<Command, { kind: 'client' }>): SessionResult {
-  const current = kv.get(c.key);
-  switch (c.op) {
-    case 'read':
-      return { opId: c.opId, ok: true, value: current ?? 'nil' };
-    case 'write':
-      kv.set(c.key, c.value ?? '');
-      return { opId: c.opId, ok: true, value: c.value ?? '' };
-    case 'cas':
-      if (current !== c.expected) return { opId: c.opId, ok: false, value: current ?? 'nil' };
-      kv.set(c.key, c.value ?? '');
-      return { opId: c.opId, ok: true, value: c.value ?? '' };
-    default: {
-      const never: never = c.op;
-      throw new Error(`raft: unknown op ${String(never)}`);
-    }
-  }
-}
 
 /**
  * Applies entries lastApplied+1..commitIndex in order (Figure 2, all servers). A client's operation
@@ -559,23 +541,12 @@ function applyCommitted(s: RaftState, out: RaftOutput[]): RaftState {
   // Only a bug variant that truncated committed entries can leave commitIndex past the log's end.
   const commitIndex = Math.min(s.volatile.commitIndex, lastLogIndex(s));
   if (commitIndex <= lastApplied) return s;
-  // Copied on first write only: most applied entries are no-ops and reads.
-  let kv: Map<string, string> | null = null;
-  let sessions: Map<ClientId, SessionResult> | null = null;
+  const machine = new SessionApplier(s.volatile.kv, s.volatile.sessions);
   let pendingReplies: Map<number, PendingReply> | null = null;
   for (let i = lastApplied + 1; i <= commitIndex; i++) {
     const command = s.persistent.log[i - 1]!.command;
     if (command.kind !== 'client') continue;
-    const previous = (sessions ?? s.volatile.sessions).get(command.client);
-    let result: SessionResult;
-    if (previous !== undefined && previous.opId >= command.opId) {
-      result = previous; // already executed: do not run it twice
-    } else {
-      // A read leaves the map alone, so it can run against the current one without a copy.
-      const target = command.op === 'read' ? (kv ?? (s.volatile.kv as Map<string, string>)) : (kv ??= new Map(s.volatile.kv));
-      result = execute(target, command);
-      (sessions ??= new Map(s.volatile.sessions)).set(command.client, result);
-    }
+    const result = machine.run(command);
     const waiting = s.volatile.pendingReplies.get(i);
     if (waiting !== undefined) {
       pendingReplies ??= new Map(s.volatile.pendingReplies);
@@ -586,8 +557,8 @@ function applyCommitted(s: RaftState, out: RaftOutput[]): RaftState {
   out.push({ type: 'applied', index: commitIndex });
   return withVolatile(s, {
     lastApplied: commitIndex,
-    kv: kv ?? s.volatile.kv,
-    sessions: sessions ?? s.volatile.sessions,
+    kv: machine.kvNow(),
+    sessions: machine.sessionsNow(),
     pendingReplies: pendingReplies ?? s.volatile.pendingReplies,
   });
 }

@@ -7,7 +7,7 @@
 import { createActor, type Actor } from 'xstate';
 import type { Address, Message, NodeEnv, ProtocolFactory, ProtocolNode, ProtocolOptions } from '../../sim/types';
 import { applyWrite, handle, handleDurable, heartbeat, initialState, resendVoteRequests, startElection } from './core';
-import { inputOf } from '../common';
+import { drawElectionDeadlineMs, inputOf } from '../common';
 import { leaderChart, type LeaderChartHost } from '../leader-chart';
 import type { LogEntry, RaftConfig, RaftInput, RaftMessage, RaftState, RaftWrite, Role, StepResult } from './types';
 
@@ -79,8 +79,7 @@ class RaftNode implements ProtocolNode, LeaderChartHost {
   }
 
   resetElectionDeadline(): void {
-    // Section 5.2: a timeout chosen at random from [min, max] each time, so split votes are rare.
-    this.deadlineMs = this.env.nowMs() + this.env.rng.int(this.options.electionTimeoutMinMs, this.options.electionTimeoutMaxMs);
+    this.deadlineMs = drawElectionDeadlineMs(this.env, this.options);
   }
 
   startElection(): void {
