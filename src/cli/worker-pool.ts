@@ -24,7 +24,7 @@ export type WorkerReply<R> = { ok: true; result: R } | { ok: false; error: strin
  * wall time for minutes: compiled per file by tsx, every closure the simulator creates is wrapped in
  * a naming helper, and the same campaign ran 10-20% slower (BENCHMARKS.md, "Fault campaigns").
  */
-async function bundleWorker(entry: URL): Promise<URL | null> {
+async function bundleWorker(entry: URL): Promise<{ url: URL; cleanup(): void } | null> {
   let esbuild: typeof import('esbuild');
   try {
     esbuild = await import('esbuild');
@@ -42,20 +42,7 @@ async function bundleWorker(entry: URL): Promise<URL | null> {
     target: 'node20',
     logLevel: 'silent',
   });
-  // Kept for the process's life (a campaign runs its checks and then its shrinks from one bundle).
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return pathToFileURL(outfile);
-}
-
-/** One bundle per entry per process. */
-const bundles = new Map<string, Promise<URL | null>>();
-function bundleOnce(entry: URL): Promise<URL | null> {
-  let bundle = bundles.get(entry.href);
-  if (bundle === undefined) {
-    bundle = bundleWorker(entry);
-    bundles.set(entry.href, bundle);
-  }
-  return bundle;
+  return { url: pathToFileURL(outfile), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -81,8 +68,8 @@ export async function runOnWorkers<J, R>(
 ): Promise<Array<Completed<J, R>>> {
   const done: Array<Completed<J, R>> = [];
   if (jobs.length === 0) return done;
-  const bundle = await bundleOnce(entry);
-  const startWorker = (): Worker => (bundle === null ? startTsxWorker(entry) : new Worker(bundle));
+  const bundle = await bundleWorker(entry);
+  const startWorker = (): Worker => (bundle === null ? startTsxWorker(entry) : new Worker(bundle.url));
   let next = 0;
   let halted = false;
   const one = async (): Promise<void> => {
@@ -116,6 +103,10 @@ export async function runOnWorkers<J, R>(
     }
   };
   const count = Math.max(1, Math.min(workers, jobs.length));
-  await Promise.all(Array.from({ length: count }, one));
+  try {
+    await Promise.all(Array.from({ length: count }, one));
+  } finally {
+    bundle?.cleanup();
+  }
   return done.sort((a, b) => a.index - b.index);
 }
