@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../sim/trace';
-import { measureProtocol, okLatenciesMs, percentile } from './bench-protocols';
+import { okLatenciesMs, percentile } from '../check/latency';
+import { measureProtocol } from './bench-protocols';
 
 describe('protocol comparison figures', () => {
   it('percentile is nearest rank over sorted numbers', () => {

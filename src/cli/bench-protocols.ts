@@ -4,10 +4,10 @@
  * to ok of every completed operation, p50 and p99, in virtual ms) and messages sent per committed
  * client operation. Same seed, same workload, same fault plan: only the protocol differs.
  */
+import { okLatenciesMs, percentile } from '../check/latency';
 import { runScenario } from '../check/run';
 import { evaluateScenario } from '../check/shrink';
 import { buildScenario, type BuildOptions } from '../sim/scenario';
-import type { TraceEvent } from '../sim/trace';
 
 export interface ProtocolFigures {
   name: string;
@@ -25,27 +25,6 @@ export const CONTENDERS: ReadonlyArray<{ name: string; options: BuildOptions }> 
   // |Q1| + |Q2| = 6 > 5: quorums still meet, and phase 2 (every command) waits for one reply fewer.
   { name: 'flexible paxos (|Q1| 4, |Q2| 2)', options: { protocol: 'paxos', paxosMode: 'multi', phase1Quorum: 4, phase2Quorum: 2 } },
 ];
-
-/** The p-th percentile (0-100) of sorted numbers, nearest rank; 0 for none. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1]!;
-}
-
-/** Invoke-to-ok latencies (virtual ms) of every operation that completed ok, sorted. */
-export function okLatenciesMs(clientEvents: readonly TraceEvent[]): number[] {
-  const invokedAt = new Map<number, number>();
-  const out: number[] = [];
-  for (const e of clientEvents) {
-    if (e.kind === 'invoke') invokedAt.set(e.opId, e.atMs);
-    else if (e.kind === 'ok') {
-      const at = invokedAt.get(e.opId);
-      if (at !== undefined) out.push(e.atMs - at);
-    }
-  }
-  return out.sort((a, b) => a - b);
-}
 
 /** One contender on the shared workload: 5 nodes, 50 ops/s, a partition or crash every 5 s. */
 export function measureProtocol(name: string, options: BuildOptions, seed: number, untilMs: number): ProtocolFigures {

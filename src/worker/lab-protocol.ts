@@ -16,6 +16,36 @@ import type { History, LinearizabilityResult } from '../check/history';
 export type NodeStatus = 'up' | 'crashed' | 'paused';
 export type RoleName = 'follower' | 'candidate' | 'leader';
 
+/** The protocols the lab draws: `paxos` is single-decree Paxos, `multipaxos` Multi-Paxos (CLI names). */
+export type ProtocolName = 'raft' | 'paxos' | 'multipaxos';
+export const PROTOCOL_NAMES: readonly ProtocolName[] = ['raft', 'paxos', 'multipaxos'];
+
+/**
+ * A Paxos node's proposer and acceptor (Lamport, "Paxos Made Simple"). Ballots are integers
+ * (round * 16 + the proposer's number); each comes with its label "round.proposer" ("3.n2"; "-" for none).
+ */
+export interface PaxosNodeView {
+  /** Acceptor: the highest ballot it promised (phase 1b), as its disk holds it once the write is durable. */
+  readonly promised: number;
+  readonly promisedLabel: string;
+  /** Proposer: the ballot it leads or tries (a follower: the last one it tried; 0 if none). */
+  readonly ballot: number;
+  readonly ballotLabel: string;
+  /** Proposer phase: idle (follower), prepare (candidate: phase 1, gathering promises), accept (leader: phase 2). */
+  readonly phase: 'idle' | 'prepare' | 'accept';
+  /**
+   * Candidate: the acceptors that promised its ballot so far; leader: the phase-1 quorum it won with.
+   * Empty for a follower.
+   */
+  readonly promises: readonly string[];
+  /** Leader: slots proposed (phase 2a sent) and not yet known chosen. */
+  readonly inFlightSlots: number;
+  /** Slots this node has learned chosen (as a learner). */
+  readonly chosenSlots: number;
+  /** The highest slot it accepted a value for or learned chosen (0 if none). */
+  readonly highestSlot: number;
+}
+
 /** One node at one moment. A crashed node shows what is on its disk (term, vote, log). */
 export interface NodeSnapshot {
   readonly id: string;
@@ -44,14 +74,28 @@ export interface NodeSnapshot {
   readonly slowFactor: number;
   /** A clock-skew fault: its clock runs at this rate (1 = in step). */
   readonly clockRate: number;
+  /**
+   * Paxos runs only (null for Raft). The Raft-shaped fields then mean: term = the promised ballot,
+   * votedFor = null, votesGranted = paxos.promises, commitIndex = lastApplied = the slot up to which
+   * every value is chosen and applied, logLength = paxos.highestSlot, lastLogTerm = the ballot of the
+   * value accepted there, nextIndex = matchIndex = null.
+   */
+  readonly paxos: PaxosNodeView | null;
 }
 
 /** A log entry as the log table shows it. */
 export interface LogEntryView {
   readonly index: number;
   readonly term: number;
-  /** "noop", "write x=3", "cas x 1->2", "read x". */
+  /** "noop", "write x=3", "cas x 1->2", "read x". Paxos: the value accepted at the slot ('' if none). */
   readonly label: string;
+  /**
+   * Paxos only (a slot of the acceptor and learner): `term` is the ballot the value was accepted in
+   * (0 when nothing was), `ballotLabel` its label; `chosen` the value this node learned chosen there,
+   * or null when it has not learned one (it may differ from the value it accepted, which then lost).
+   */
+  readonly ballotLabel?: string;
+  readonly chosen?: string | null;
 }
 
 /** One node's log in the window [LogsView.startIndex, LogsView.endIndex]. */
@@ -89,13 +133,19 @@ export interface MessageView {
   readonly heartbeat: boolean;
 }
 
-/** A quorum that did something: the voters that elected a leader, or the replicas that committed an entry. */
+/**
+ * A quorum that did something: the voters that elected a leader, or the replicas that committed an entry.
+ * Paxos: `vote` is a phase-1 quorum (the acceptors whose promises made the proposer leader of its
+ * ballot), `commit` a phase-2 quorum (the acceptors whose accepts chose slot `index`); `term` is the ballot.
+ */
 export interface QuorumView {
   readonly id: string;
   readonly kind: 'vote' | 'commit';
   readonly term: number;
-  /** For commits: the commit index the leader reached. */
+  /** For commits: the commit index the leader reached (Paxos: the slot chosen). */
   readonly index: number | null;
+  /** Paxos: the ballot's label ("3.n2"); absent for Raft. */
+  readonly ballotLabel?: string;
   readonly leader: string;
   readonly nodes: readonly string[];
   readonly atMs: number;
@@ -180,6 +230,38 @@ export interface PanelSnapshot {
   readonly recentEvents: readonly string[];
   /** Set when the record hit one of its bounds (RECORD_LIMITS): what can no longer be shown. */
   readonly recordNote: string | null;
+  /** What the side-by-side comparison shows, up to this moment. */
+  readonly stats: RunStats;
+  /** Paxos: every phase-1 and phase-2 quorum the run used up to this moment (distinct sets), for the quorum explorer. */
+  readonly usedQuorums: UsedQuorums | null;
+}
+
+/**
+ * A run's cost and speed up to a moment, measured as `npm run bench`'s protocol comparison does
+ * (src/cli/bench-protocols.ts): client latency from invoke to ok of every operation that completed
+ * ok, and node-to-node messages sent per such operation.
+ */
+export interface RunStats {
+  readonly okOps: number;
+  /** Nearest-rank percentiles in virtual ms; null before any operation completed. */
+  readonly latencyP50Ms: number | null;
+  readonly latencyP99Ms: number | null;
+  /** Messages sent between nodes (client requests and replies not counted). */
+  readonly messagesSent: number;
+  /** messagesSent / okOps; null before any operation completed. */
+  readonly messagesPerOk: number | null;
+}
+
+/** A distinct set of acceptors used as a quorum, how many times, and the last ballot that used it. */
+export interface UsedQuorum {
+  readonly nodes: readonly string[];
+  readonly count: number;
+  readonly lastBallotLabel: string;
+}
+
+export interface UsedQuorums {
+  readonly phase1: readonly UsedQuorum[];
+  readonly phase2: readonly UsedQuorum[];
 }
 
 export const LOG_WINDOW = 24;
@@ -203,6 +285,9 @@ export interface LabConfig {
   /** Background client load, operations per second. */
   readonly loadOpsPerSec: number | null;
   readonly nemesis: readonly string[] | null;
+  /** Paxos phase-1 and phase-2 quorum sizes (CLI --q1, --q2; Flexible Paxos); null = majorities. A Raft run refuses them. */
+  readonly q1: number | null;
+  readonly q2: number | null;
   /** Operator actions added in the lab: the run's input, each at its virtual time. */
   readonly actions: readonly LabTimedAction[];
 }
@@ -231,12 +316,17 @@ export type LabTimedAction = LabAction & { atMs: number };
 export interface RunInfo {
   readonly config: LabConfig;
   /** The values in effect (the config's, or the scenario's, or the defaults). */
-  readonly protocol: string;
+  readonly protocol: ProtocolName;
   readonly nodes: number;
   readonly seed: number;
   readonly bugs: readonly string[];
   readonly loadOpsPerSec: number;
   readonly nemesis: readonly string[];
+  /** Paxos: the quorum sizes in force (null for Raft). */
+  readonly phase1Quorum: number | null;
+  readonly phase2Quorum: number | null;
+  /** Paxos with |Q1| + |Q2| <= N: why some phase-1 and phase-2 quorums miss each other (the run goes ahead). Else null. */
+  readonly quorumWarning: string | null;
   /** Bundled scenarios the page may offer. */
   readonly scenarios: readonly string[];
   readonly members: readonly string[];

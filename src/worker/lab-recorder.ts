@@ -13,15 +13,21 @@
  * A moment is then rebuilt by binary search in these lists. Nothing here computes protocol state: it
  * copies what the protocol nodes expose through `view()`, and what the trace says.
  */
+import { percentile } from '../check/latency';
+import { PAXOS_INVARIANTS } from '../check/paxos-invariants';
 import { RAFT_INVARIANTS } from '../check/raft-invariants';
 import type { Run } from '../check/run';
+import { formatBallot } from '../protocols/paxos/ballot';
+import type { PaxosDurable, PaxosView } from '../protocols/paxos/node';
 import type { RaftDurable, RaftView } from '../protocols/raft/node';
 import type { LogEntry } from '../protocols/raft/types';
+import { paxosQuorums } from '../sim/scenario';
 import { formatEvent, type TraceEvent } from '../sim/trace';
 import {
   LOG_WINDOW, MESSAGE_LIMIT, QUORUM_LIMIT, RECENT_EVENT_LIMIT,
-  type ClusterSnapshot, type InvariantStatus, type LogRow, type MessageCategory, type MessageView, type NodeSnapshot, type PanelSnapshot,
-  type QuorumView, type RoleName, type TimelineMarker, type ViolationView,
+  type ClusterSnapshot, type InvariantStatus, type LogEntryView, type LogRow, type MessageCategory, type MessageView, type NodeSnapshot,
+  type PanelSnapshot, type PaxosNodeView, type QuorumView, type RoleName, type RunStats, type TimelineMarker, type UsedQuorum,
+  type UsedQuorums, type ViolationView,
 } from './lab-protocol';
 
 /**
@@ -35,15 +41,44 @@ type NodeRecord = Pick<
 > & {
   readonly nextIndex: ReadonlyMap<string, number> | null;
   readonly matchIndex: ReadonlyMap<string, number> | null;
-  readonly votesGranted: ReadonlySet<string> | null;
+  /** Raft: the votes a candidate or leader holds. Paxos: the promises (candidate) or the phase-1 quorum (leader). */
+  readonly votesGranted: ReadonlySet<string> | readonly string[] | null;
   readonly kv: ReadonlyMap<string, string> | null;
+  /** Paxos only: the proposer's and acceptor's scalars (labels are made when a snapshot is asked for). */
+  readonly paxos: PaxosRecord | null;
 };
+
+interface PaxosRecord {
+  readonly promised: number;
+  readonly ballot: number;
+  readonly inFlightSlots: number;
+  readonly chosenSlots: number;
+}
+
+/**
+ * A Paxos slot as one node holds it: what its acceptor accepted (ballot 0 and '' when nothing) and
+ * what its learner learned chosen (null when nothing). Immutable: a change makes a new row.
+ */
+interface SlotRow {
+  readonly term: number;
+  readonly value: string;
+  readonly chosen: string | null;
+}
+
+const EMPTY_SLOT: SlotRow = Object.freeze({ term: 0, value: '', chosen: null });
+
+/** What the record keeps per log position: Raft's entries (shared with the simulator), Paxos's slot rows. */
+type RecordedEntry = LogEntry | SlotRow;
+
+function isSlotRow(e: RecordedEntry): e is SlotRow {
+  return !('command' in e);
+}
 
 /** A log edit at a step: keep the first `keep` entries, then append `entries`. */
 interface LogEdit {
   readonly step: number;
   readonly keep: number;
-  readonly entries: readonly LogEntry[];
+  readonly entries: readonly RecordedEntry[];
 }
 
 interface MessageRecord {
@@ -77,6 +112,12 @@ const LOG_CHECKPOINT_EDITS = 128;
 /** Vote quorums kept in a snapshot next to the latest commit quorums. */
 const VOTE_QUORUMS_SHOWN = 3;
 
+/** Distinct phase-1 (and phase-2) quorums listed for the explorer: at most C(9,4) = 126 exist in a 9-node cluster. */
+const USED_QUORUMS_SHOWN = 126;
+
+/** Operations past the sorted latency prefix inserted one by one; more are sorted afresh. */
+const LATENCY_INSERTS_MAX = 64;
+
 export const RECORD_LIMITS = { steps: 50_000_000, markers: 20_000, quorums: 200_000 } as const;
 
 /** Grows a Float64Array-backed list of numbers. */
@@ -93,6 +134,10 @@ class NumberList {
   }
   get(i: number): number {
     return this.data[i]!;
+  }
+  /** The first n entries, as a new array. */
+  prefix(n: number): number[] {
+    return Array.from(this.data.subarray(0, Math.min(n, this.length)));
   }
   /** Number of entries <= value (the list must be non-decreasing). */
   countAtMost(value: number): number {
@@ -119,15 +164,28 @@ function lastAtOrBefore<T>(items: readonly T[], k: number, key: (t: T) => number
   return lo - 1;
 }
 
+/**
+ * Paxos's messages take the category of Raft's that do the same job: phase 1a (Prepare) asks for
+ * votes, 1b (Promise, or a Nack) answers; phase 2a (Accept) and the leader's Heartbeat and Learn
+ * carry values, 2b (Accepted) and HeartbeatAck answer.
+ */
 export function messageCategory(type: string): MessageCategory {
   switch (type) {
     case 'RequestVote':
+    case 'Prepare':
       return 'vote';
     case 'RequestVoteResponse':
+    case 'Promise':
+    case 'Nack':
       return 'vote-reply';
     case 'AppendEntries':
+    case 'Accept':
+    case 'Heartbeat':
+    case 'Learn':
       return 'append';
     case 'AppendEntriesResponse':
+    case 'Accepted':
+    case 'HeartbeatAck':
       return 'append-reply';
     case 'ClientRequest':
       return 'client';
@@ -154,13 +212,44 @@ const RAFT_ROLES = new Set<string>(['follower', 'candidate', 'leader']);
 /** Faults that change the network rather than a node (a node fault may change a node's status). */
 const NETWORK_FAULTS = new Set<string>(['partition', 'heal', 'cut-link', 'heal-link', 'network-storm']);
 
+function samePaxos(a: PaxosRecord | null, b: PaxosRecord | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.promised === b.promised && a.ballot === b.ballot && a.inFlightSlots === b.inFlightSlots && a.chosenSlots === b.chosenSlots;
+}
+
 function sameRecord(a: NodeRecord, b: NodeRecord): boolean {
   return (
     a.status === b.status && a.role === b.role && a.term === b.term && a.votedFor === b.votedFor && a.leaderId === b.leaderId &&
     a.commitIndex === b.commitIndex && a.lastApplied === b.lastApplied && a.electionDeadlineMs === b.electionDeadlineMs &&
     a.nextIndex === b.nextIndex && a.matchIndex === b.matchIndex && a.votesGranted === b.votesGranted && a.kv === b.kv &&
-    a.slowFactor === b.slowFactor && a.clockRate === b.clockRate
+    a.slowFactor === b.slowFactor && a.clockRate === b.clockRate && samePaxos(a.paxos, b.paxos)
   );
+}
+
+/** Two lists of node ids with the same members in the same order. */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Distinct quorums used, most used first (ties: first used first), at most USED_QUORUMS_SHOWN: what
+ * the quorum explorer tests pairwise for intersection.
+ */
+function tallyQuorums(quorums: readonly QuorumView[], members: readonly string[]): UsedQuorum[] {
+  const byKey = new Map<string, { nodes: readonly string[]; count: number; first: number; lastBallot: number }>();
+  quorums.forEach((q, i) => {
+    const key = q.nodes.join(',');
+    const have = byKey.get(key);
+    if (have === undefined) byKey.set(key, { nodes: q.nodes, count: 1, first: i, lastBallot: q.term });
+    else {
+      have.count++;
+      have.lastBallot = q.term;
+    }
+  });
+  return [...byKey.values()]
+    .sort((a, b) => b.count - a.count || a.first - b.first)
+    .slice(0, USED_QUORUMS_SHOWN)
+    .map((u) => ({ nodes: u.nodes, count: u.count, lastBallotLabel: formatBallot(u.lastBallot, members) }));
 }
 
 function mapToRecord(map: ReadonlyMap<string, number> | null): Record<string, number> | null {
@@ -168,6 +257,31 @@ function mapToRecord(map: ReadonlyMap<string, number> | null): Record<string, nu
   const out: Record<string, number> = {};
   for (const [k, v] of map) out[k] = v;
   return out;
+}
+
+/** Inserts n into an ascending list, keeping it sorted. */
+function insertSorted(list: number[], n: number): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! <= n) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, n);
+}
+
+/** Rewrites a node's slot table from what it holds: accepted values, and the values it learned chosen (null: none). */
+function replaceSlots(rows: SlotRow[], accepted: ReadonlyMap<number, { ballot: number; value: string }>, chosen: ReadonlyMap<number, string> | null): void {
+  let highest = 0;
+  for (const slot of accepted.keys()) highest = Math.max(highest, slot);
+  if (chosen !== null) for (const slot of chosen.keys()) highest = Math.max(highest, slot);
+  rows.length = 0;
+  for (let slot = 1; slot <= highest; slot++) {
+    const a = accepted.get(slot);
+    const c = chosen?.get(slot) ?? null;
+    rows.push(a === undefined && c === null ? EMPTY_SLOT : { term: a?.ballot ?? 0, value: a?.value ?? '', chosen: c });
+  }
 }
 
 export class LabRecorder {
@@ -193,14 +307,34 @@ export class LabRecorder {
   private readonly clientSteps = { invoke: new NumberList(), ok: new NumberList(), fail: new NumberList(), info: new NumberList() };
   private readonly hashCache = new Map<number, string>();
   private recordedEvents = 0;
+  /** Steps of every `sent` event (the messages the comparison counts, as the bench does). */
+  private readonly sentSteps = new NumberList();
+  /** Client operations: when each was invoked, and per ok (in order) its step and latency. */
+  private readonly invokedAtMs = new Map<number, number>();
+  private readonly okSteps = new NumberList();
+  private readonly okLatencies = new NumberList();
+  /** The sorted latencies of the first `sortedLatencyCount` oks (stats are asked for moments in order while playing). */
+  private sortedLatencies: number[] = [];
+  private usedQuorumCache: { voteEnd: number; commitEnd: number; used: UsedQuorums } | null = null;
+  /** Paxos: the run's protocol is Paxos; each node's slots as of the last recorded step. */
+  private readonly paxos: boolean;
+  private readonly phase2Quorum: number;
+  private readonly slots = new Map<string, SlotRow[]>();
+  /** Paxos: slot -> ballot -> the value accepted and who accepted it (the trace's accepted events), for phase-2 quorums. */
+  private readonly acceptTally = new Map<number, Map<number, { value: string; nodes: Set<string> }>>();
+  /** Paxos: "slot/ballot" of phase-2 quorums already recorded. */
+  private readonly chosenQuorums = new Set<string>();
   /** Set when a bounded list filled up: the lab shows it. */
   truncated: string | null = null;
 
   constructor(private readonly run: Run) {
+    this.paxos = run.scenario.protocol === 'paxos';
+    this.phase2Quorum = this.paxos ? paxosQuorums(run.scenario).phase2 : 0;
     for (const id of run.sim.members) {
       this.nodeSteps.set(id, []);
       this.nodeRecords.set(id, []);
       this.logEdits.set(id, []);
+      if (this.paxos) this.slots.set(id, []);
     }
     this.network.push({ step: 0, partition: [], cutLinks: [], storm: { duplicateProbability: 0, reorderProbability: 0 } });
   }
@@ -275,9 +409,43 @@ export class LabRecorder {
     }
   }
 
+  /** Paxos: a slot of a node's table changed; `appended` keeps the lowest slot changed this step. */
+  private setSlot(node: string, slot: number, change: (row: SlotRow) => SlotRow, appended: Map<string, number>): void {
+    const rows = this.slots.get(node);
+    if (rows === undefined) return;
+    if (!(Number.isSafeInteger(slot) && slot >= 1)) throw new Error(`lab: bad slot ${slot} for ${node}`);
+    while (rows.length < slot) rows.push(EMPTY_SLOT);
+    rows[slot - 1] = change(rows[slot - 1]!);
+    const earliest = appended.get(node);
+    if (earliest === undefined || slot < earliest) appended.set(node, slot);
+  }
+
+  /**
+   * Paxos: the omniscient observer's phase-2 quorum. When a learner learns slot `slot` chosen, the
+   * acceptors that accepted that value there in the highest ballot a phase-2 quorum of them reached
+   * are the quorum that chose it (each (slot, ballot) recorded once).
+   */
+  private capturePhase2Quorum(slot: number, value: string, step: number, atMs: number): void {
+    const byBallot = this.acceptTally.get(slot);
+    if (byBallot === undefined) return;
+    let best = -1;
+    for (const [ballot, t] of byBallot) if (t.value === value && t.nodes.size >= this.phase2Quorum && ballot > best) best = ballot;
+    if (best < 0) return;
+    const key = `${slot}/${best}`;
+    if (this.chosenQuorums.has(key)) return;
+    this.chosenQuorums.add(key);
+    const members = this.run.sim.members;
+    const leader = members[(best % 16) - 1] ?? '?';
+    this.addQuorum({
+      id: `phase2-${slot}-${best}-${step}`, kind: 'commit', term: best, index: slot, leader, ballotLabel: formatBallot(best, members),
+      nodes: [...byBallot.get(best)!.nodes].sort(), atMs, step,
+    });
+  }
+
   private captureEvent(e: TraceEvent, step: number, index: number, appended: Map<string, number>): void {
     switch (e.kind) {
       case 'sent': {
+        this.sentSteps.push(step);
         const flight = this.run.sim.network.inFlight.get(e.msgId);
         this.addMessage({
           id: e.msgId, from: e.from, to: e.to, type: e.type, term: e.term, detail: e.detail, sentStep: step, sentAtMs: e.atMs,
@@ -312,7 +480,23 @@ export class LabRecorder {
         return;
       }
       case 'role':
-        if (e.role === 'leader') this.addMarker({ kind: 'election', atMs: e.atMs, step, label: `${e.node} leader of term ${e.term}` });
+        if (e.role === 'leader') {
+          const of = this.paxos ? `ballot ${formatBallot(e.term, this.run.sim.members)}` : `term ${e.term}`;
+          this.addMarker({ kind: 'election', atMs: e.atMs, step, label: `${e.node} leader of ${of}` });
+        }
+        return;
+      case 'accepted': {
+        this.setSlot(e.node, e.slot, (row) => ({ term: e.ballot, value: e.value, chosen: row.chosen }), appended);
+        let byBallot = this.acceptTally.get(e.slot);
+        if (byBallot === undefined) this.acceptTally.set(e.slot, (byBallot = new Map()));
+        let tally = byBallot.get(e.ballot);
+        if (tally === undefined) byBallot.set(e.ballot, (tally = { value: e.value, nodes: new Set() }));
+        tally.nodes.add(e.node);
+        return;
+      }
+      case 'chosen':
+        this.setSlot(e.node, e.slot, (row) => ({ term: row.term, value: row.value, chosen: e.value }), appended);
+        this.capturePhase2Quorum(e.slot, e.value, step, e.atMs);
         return;
       case 'fault':
         this.addMarker({ kind: 'fault', atMs: e.atMs, step, label: `${e.fault} ${e.detail}`.trim() });
@@ -337,7 +521,18 @@ export class LabRecorder {
         return;
       }
       case 'invoke':
-      case 'ok':
+        this.invokedAtMs.set(e.opId, e.atMs);
+        this.clientSteps.invoke.push(step);
+        return;
+      case 'ok': {
+        const at = this.invokedAtMs.get(e.opId);
+        if (at !== undefined) {
+          this.okSteps.push(step);
+          this.okLatencies.push(e.atMs - at);
+        }
+        this.clientSteps.ok.push(step);
+        return;
+      }
       case 'fail':
       case 'info':
         this.clientSteps[e.kind].push(step);
@@ -368,14 +563,16 @@ export class LabRecorder {
     const steps = this.nodeSteps.get(id)!;
     const previous = records.length > 0 ? records[records.length - 1]! : null;
     let record: NodeRecord;
-    let log: readonly LogEntry[];
-    if (status === 'crashed') {
+    let log: readonly RecordedEntry[];
+    if (this.paxos) {
+      ({ record, log } = this.readPaxosNode(id, status, previous, nowMs, statusMayHaveChanged));
+    } else if (status === 'crashed') {
       const durable = sim.durableState(id) as RaftDurable;
       log = durable.log;
       record = {
         status, role: 'follower', term: durable.currentTerm, votedFor: durable.votedFor, leaderId: null, commitIndex: 0, lastApplied: 0,
         electionDeadlineMs: null, electionArmedAtMs: null, nextIndex: null, matchIndex: null, votesGranted: null, kv: null,
-        slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id),
+        slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id), paxos: null,
       };
     } else {
       const view = sim.view(id) as RaftView;
@@ -391,7 +588,7 @@ export class LabRecorder {
         lastApplied: v.lastApplied, electionDeadlineMs: deadline, electionArmedAtMs: armed,
         nextIndex: role === 'leader' ? v.nextIndex : null, matchIndex: role === 'leader' ? v.matchIndex : null,
         votesGranted: role === 'follower' ? null : v.votesGranted, kv: v.kv,
-        slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id),
+        slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id), paxos: null,
       };
     }
     if (previous === null || !sameRecord(previous, record)) {
@@ -417,7 +614,59 @@ export class LabRecorder {
     }
   }
 
+  /**
+   * A Paxos node's record and slot table. Its slots follow the trace (accepted and chosen events,
+   * applied in captureEvent); when its status changed they are read whole from what it holds: the
+   * disk's accepted values when crashed (its learner's chosen values died with it), or, restarted,
+   * what it booted from.
+   */
+  private readPaxosNode(
+    id: string, status: NodeSnapshot['status'], previous: NodeRecord | null, nowMs: number, statusMayHaveChanged: boolean,
+  ): { record: NodeRecord; log: readonly SlotRow[] } {
+    const sim = this.run.sim;
+    const rows = this.slots.get(id)!;
+    const reread = statusMayHaveChanged && (previous === null || previous.status !== status);
+    const common = { status, slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id), nextIndex: null, matchIndex: null, votedFor: null };
+    if (status === 'crashed') {
+      const durable = sim.durableState(id) as PaxosDurable;
+      if (reread) replaceSlots(rows, durable.accepted, null);
+      const paxos: PaxosRecord = { promised: durable.promised, ballot: durable.ballot, inFlightSlots: 0, chosenSlots: 0 };
+      const record: NodeRecord = {
+        ...common, role: 'follower', term: durable.promised, leaderId: null, commitIndex: 0, lastApplied: 0,
+        electionDeadlineMs: null, electionArmedAtMs: null, votesGranted: null, kv: null, paxos,
+      };
+      return { record, log: rows };
+    }
+    const view = sim.view(id) as PaxosView;
+    const v = view.state.volatile;
+    if (reread) replaceSlots(rows, view.state.persistent.accepted, view.chosen);
+    const role: RoleName = RAFT_ROLES.has(v.role) ? v.role : 'follower';
+    const timed = role !== 'leader' && status === 'up';
+    const deadline = timed ? view.electionDeadlineMs : null;
+    const armed = deadline === null ? null : previous !== null && previous.electionDeadlineMs === deadline ? previous.electionArmedAtMs : nowMs;
+    const promises = role === 'candidate' && v.phase1 !== null ? [...v.phase1.promises.keys()].sort() : role === 'leader' ? v.wonWith : null;
+    const before = previous?.votesGranted;
+    const votesGranted = promises !== null && Array.isArray(before) && sameIds(before, promises) ? before : promises;
+    const paxos: PaxosRecord = { promised: view.promised, ballot: view.ballot, inFlightSlots: v.inFlight.size, chosenSlots: view.chosen.size };
+    const record: NodeRecord = {
+      ...common, role, term: view.promised, leaderId: v.leaderId, commitIndex: v.appliedUpTo, lastApplied: v.appliedUpTo,
+      electionDeadlineMs: deadline, electionArmedAtMs: armed, votesGranted, kv: v.kv,
+      paxos: previous !== null && samePaxos(previous.paxos, paxos) ? previous.paxos : paxos,
+    };
+    return { record, log: rows };
+  }
+
   private captureVoteQuorum(leader: string, term: number, step: number, atMs: number): void {
+    if (this.paxos) {
+      const view = this.run.sim.view(leader) as PaxosView | null;
+      if (view === null || view.state.volatile.wonWith.length === 0) return;
+      const members = this.run.sim.members;
+      this.addQuorum({
+        id: `phase1-${term}-${leader}-${step}`, kind: 'vote', term, index: null, leader, ballotLabel: formatBallot(term, members),
+        nodes: view.state.volatile.wonWith, atMs, step,
+      });
+      return;
+    }
     const view = this.run.sim.view(leader) as RaftView | null;
     if (view === null) return;
     const nodes = new Set(view.state.volatile.votesGranted);
@@ -426,6 +675,7 @@ export class LabRecorder {
   }
 
   private captureCommitQuorum(node: string, commitIndex: number, step: number, atMs: number): void {
+    if (this.paxos) return; // Paxos's phase-2 quorums come from accepted and chosen events (capturePhase2Quorum)
     const view = this.run.sim.view(node) as RaftView | null;
     if (view === null || view.state.volatile.role !== 'leader' || commitIndex === 0) return;
     const v = view.state.volatile;
@@ -495,10 +745,11 @@ export class LabRecorder {
     const startIndex = Math.max(1, longest - LOG_WINDOW + 1);
     const rows: LogRow[] = members.map((id, i) => {
       const log = logs[i]!;
-      const entries = [];
+      const entries: LogEntryView[] = [];
       for (let index = startIndex; index <= log.length; index++) {
         const e = log[index - 1]!;
-        entries.push({ index, term: e.term, label: entryLabel(e) });
+        if (isSlotRow(e)) entries.push({ index, term: e.term, label: e.value, ballotLabel: formatBallot(e.term, members), chosen: e.chosen });
+        else entries.push({ index, term: e.term, label: entryLabel(e) });
       }
       return { node: id, length: log.length, commitIndex: commitIndexes[i]!, entries };
     });
@@ -509,7 +760,8 @@ export class LabRecorder {
     const commits = this.commitQuorums.slice(Math.max(0, commitEnd - (QUORUM_LIMIT - votes.length)), commitEnd);
     const quorums = [...votes, ...commits].sort((a, b) => a.step - b.step);
     const violations = this.violations.filter((v) => v.step <= step).map((v) => ({ ...v, explanation: explain(v.invariant) }));
-    const invariants: InvariantStatus[] = [...Object.keys(RAFT_INVARIANTS), 'Assertion'].map((name) => ({
+    const names = Object.keys(this.paxos ? PAXOS_INVARIANTS : RAFT_INVARIANTS);
+    const invariants: InvariantStatus[] = [...names, 'Assertion'].map((name) => ({
       name, explanation: explain(name), violations: violations.filter((v) => v.invariant === name).length,
     })).filter((s) => s.name !== 'Assertion' || s.violations > 0);
     const end = this.eventsAfterStep(step);
@@ -527,7 +779,36 @@ export class LabRecorder {
       violations,
       recentEvents,
       recordNote: this.truncated,
+      stats: this.statsAt(step),
+      usedQuorums: this.paxos ? this.usedQuorumsUpTo(voteEnd, commitEnd) : null,
     };
+  }
+
+  /** Latency and message figures up to `step`, as `npm run bench` computes them for a whole run. */
+  statsAt(step: number): RunStats {
+    const okOps = this.okSteps.countAtMost(step);
+    const messagesSent = this.sentSteps.countAtMost(step);
+    // While playing, moments are asked for in order and a few operations apart: extend the sorted
+    // prefix by insertion. A jump back, or far ahead, sorts the prefix afresh.
+    const have = this.sortedLatencies.length;
+    if (okOps < have || okOps - have > LATENCY_INSERTS_MAX) {
+      this.sortedLatencies = this.okLatencies.prefix(okOps).sort((a, b) => a - b);
+    } else {
+      for (let i = have; i < okOps; i++) insertSorted(this.sortedLatencies, this.okLatencies.get(i));
+    }
+    const sorted = this.sortedLatencies;
+    if (okOps === 0) return { okOps, latencyP50Ms: null, latencyP99Ms: null, messagesSent, messagesPerOk: null };
+    return { okOps, latencyP50Ms: percentile(sorted, 50), latencyP99Ms: percentile(sorted, 99), messagesSent, messagesPerOk: messagesSent / okOps };
+  }
+
+  /** The distinct phase-1 and phase-2 quorums among the first voteEnd and commitEnd recorded. */
+  private usedQuorumsUpTo(voteEnd: number, commitEnd: number): UsedQuorums {
+    const cached = this.usedQuorumCache;
+    if (cached !== null && cached.voteEnd === voteEnd && cached.commitEnd === commitEnd) return cached.used;
+    const members = this.run.sim.members;
+    const used = { phase1: tallyQuorums(this.voteQuorums.slice(0, voteEnd), members), phase2: tallyQuorums(this.commitQuorums.slice(0, commitEnd), members) };
+    this.usedQuorumCache = { voteEnd, commitEnd, used };
+    return used;
   }
 
   private recordAt(id: string, step: number): NodeRecord {
@@ -547,17 +828,29 @@ export class LabRecorder {
       nextIndex: mapToRecord(r.nextIndex), matchIndex: mapToRecord(r.matchIndex),
       votesGranted: r.votesGranted === null ? [] : [...r.votesGranted].sort(), kv,
       slowFactor: r.slowFactor, clockRate: r.clockRate,
+      paxos: r.paxos === null ? null : this.paxosView(r, logLength),
+    };
+  }
+
+  private paxosView(r: NodeRecord, highestSlot: number): PaxosNodeView {
+    const p = r.paxos!;
+    const members = this.run.sim.members;
+    return {
+      promised: p.promised, promisedLabel: formatBallot(p.promised, members), ballot: p.ballot, ballotLabel: formatBallot(p.ballot, members),
+      phase: r.status === 'crashed' ? 'idle' : r.role === 'candidate' ? 'prepare' : r.role === 'leader' ? 'accept' : 'idle',
+      promises: r.votesGranted === null ? [] : [...r.votesGranted].sort(),
+      inFlightSlots: p.inFlightSlots, chosenSlots: p.chosenSlots, highestSlot,
     };
   }
 
   /** The node's log after `step`, rebuilt from its edits. */
-  logAt(id: string, step: number): LogEntry[] {
+  logAt(id: string, step: number): RecordedEntry[] {
     const edits = this.logEdits.get(id)!;
     const last = lastAtOrBefore(edits, step, (e) => e.step);
     // Start from the latest whole-log edit at or before the step, then apply the rest in order.
     let start = last;
     while (start > 0 && edits[start]!.keep !== 0) start--;
-    const log: LogEntry[] = [];
+    const log: RecordedEntry[] = [];
     for (let i = Math.max(0, start); i <= last; i++) {
       const edit = edits[i]!;
       log.length = Math.min(log.length, edit.keep);
@@ -615,6 +908,7 @@ export class LabRecorder {
 /** The one-line statement of an invariant, for the safety panel and the banner. */
 export function explain(invariant: string): string {
   if (invariant in RAFT_INVARIANTS) return RAFT_INVARIANTS[invariant as keyof typeof RAFT_INVARIANTS];
-  if (invariant === 'Assertion') return 'A Raft node reached a state its own assertions rule out, and the run stopped there.';
+  if (invariant in PAXOS_INVARIANTS) return PAXOS_INVARIANTS[invariant as keyof typeof PAXOS_INVARIANTS];
+  if (invariant === 'Assertion') return 'A node reached a state its own assertions rule out, and the run stopped there.';
   return '';
 }

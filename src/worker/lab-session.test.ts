@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { okLatenciesMs, percentile } from '../check/latency';
 import { runScenario } from '../check/run';
 import { parseArgs } from '../cli/args';
 import { scenarioFromArgs } from '../cli/main';
@@ -15,7 +16,7 @@ const BUNDLED = new Map(
 /** The CLI's traceHash for `faultline run <flags> --until <t>ms --json`. */
 function cliHash(flags: string[], untilMs: number): string {
   const io = { out: () => undefined, err: () => undefined, readFile: (p: string) => readFileSync(join(SCENARIO_DIR, '..', p), 'utf8') };
-  const args = parseArgs([...flags, '--until', `${untilMs}ms`], ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug'], ['json', 'trace']);
+  const args = parseArgs([...flags, '--until', `${untilMs}ms`], ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'q1', 'q2'], ['json', 'trace']);
   return runScenario(scenarioFromArgs(args, io)).traceHash;
 }
 
@@ -299,10 +300,134 @@ describe('LabSession: machine and network faults are shown where they apply', ()
   });
 });
 
-describe('LabSession: protocols it cannot draw yet', () => {
-  it('refuses Paxos with a message that says where to run it', () => {
-    expect(() => session({ protocol: 'paxos' })).toThrow(LabInputError);
-    expect(() => session({ protocol: 'paxos' })).toThrow(/draws Raft only so far; run paxos on the command line: npm run -s faultline -- run --protocol paxos/);
+describe('LabSession: Paxos', () => {
+  const MULTI = ['--protocol', 'multipaxos'];
+
+  it('the hash at t is the CLI hash, for single-decree, Multi- and Flexible Paxos', () => {
+    const cases: Array<[Partial<LabConfig>, string[]]> = [
+      [{ protocol: 'multipaxos' }, [...MULTI]],
+      [{ protocol: 'paxos', seed: 4 }, ['--protocol', 'paxos', '--seed', '4']],
+      [{ protocol: 'multipaxos', q1: 4, q2: 2, nemesis: ['partition'] }, [...MULTI, '--q1', '4', '--q2', '2', '--nemesis', 'partition']],
+    ];
+    for (const [config, flags] of cases) {
+      const s = session(config);
+      for (const t of [900, 4000]) {
+        s.seek(t);
+        expect(s.panels().traceHash, `${flags.join(' ')} t=${t}`).toBe(cliHash(flags, t));
+      }
+      expect(s.info().cliCommand).toContain(`--protocol ${config.protocol}`);
+    }
+  });
+
+  it('seeking back shows exactly the moment computed fresh', () => {
+    const s = session({ protocol: 'multipaxos', seed: 2, nemesis: ['partition', 'crash'], loadOpsPerSec: 20 });
+    s.seek(9000);
+    s.seek(3500);
+    const fresh = session({ protocol: 'multipaxos', seed: 2, nemesis: ['partition', 'crash'], loadOpsPerSec: 20 });
+    fresh.seek(3500);
+    expect(moment(s)).toEqual(moment(fresh));
+  });
+
+  it('a Multi-Paxos leader in phase 2 won with a phase-1 quorum; slots are accepted with ballots and chosen', () => {
+    const s = session({ protocol: 'multipaxos', loadOpsPerSec: 20 });
+    s.seek(5000);
+    const snap = s.snapshot();
+    const leader = snap.nodes.find((n) => n.role === 'leader')!;
+    expect(leader.paxos).not.toBeNull();
+    expect(leader.paxos!.phase).toBe('accept');
+    expect(leader.paxos!.ballot).toBeGreaterThan(0);
+    expect(leader.paxos!.ballotLabel).toMatch(new RegExp(`^\\d+\\.${leader.id}$`));
+    expect(leader.paxos!.promises.length).toBeGreaterThanOrEqual(3);
+    expect(leader.paxos!.promises).toContain(leader.id);
+    for (const n of snap.nodes) {
+      expect(n.paxos!.promised, n.id).toBe(leader.paxos!.ballot);
+      expect(n.commitIndex, n.id).toBeGreaterThan(10);
+      expect(n.votedFor).toBeNull();
+    }
+    const panels = s.panels();
+    expect(panels.invariants.map((i) => i.name)).toEqual(['Agreement', 'Validity', 'PromiseMonotonic', 'AcceptedBallotNotAbovePromise', 'StateMachineSafety']);
+    const row = panels.logs.rows.find((r) => r.node === leader.id)!;
+    const chosen = row.entries.filter((e) => e.chosen !== null && e.chosen !== undefined);
+    expect(chosen.length).toBeGreaterThan(5);
+    for (const e of chosen) {
+      expect(e.ballotLabel).toBe(leader.paxos!.ballotLabel);
+      expect(e.chosen).toBe(e.label);
+    }
+    // Quorums: the phase-1 quorum that made it leader, and phase-2 quorums of majorities that meet it.
+    const phase1 = panels.quorums.filter((q) => q.kind === 'vote');
+    const phase2 = panels.quorums.filter((q) => q.kind === 'commit');
+    expect(phase1.at(-1)!.nodes).toEqual(leader.paxos!.promises);
+    expect(phase2.length).toBeGreaterThan(0);
+    for (const q of phase2) {
+      expect(q.nodes.length).toBeGreaterThanOrEqual(3);
+      expect(q.nodes.some((n) => phase1.at(-1)!.nodes.includes(n))).toBe(true);
+      expect(q.ballotLabel).toBe(leader.paxos!.ballotLabel);
+    }
+    expect(panels.usedQuorums!.phase1.length).toBeGreaterThan(0);
+    expect(panels.usedQuorums!.phase2.reduce((n, u) => n + u.count, 0)).toBeGreaterThan(10);
+    expect(s.info().phase1Quorum).toBe(3);
+    expect(s.info().quorumWarning).toBeNull();
+  });
+
+  it('a crashed acceptor shows what its disk holds: its promise and accepted values, no chosen ones', () => {
+    const s = session({ protocol: 'multipaxos', loadOpsPerSec: 20 });
+    s.seek(4000);
+    const follower = s.snapshot().nodes.find((n) => n.role === 'follower')!;
+    const promised = follower.paxos!.promised;
+    s.act({ type: 'crash', node: follower.id });
+    s.seek(4500);
+    const crashed = s.snapshot().nodes.find((n) => n.id === follower.id)!;
+    expect(crashed.status).toBe('crashed');
+    expect(crashed.paxos!.promised).toBe(promised);
+    const row = s.panels().logs.rows.find((r) => r.node === follower.id)!;
+    expect(row.entries.length).toBeGreaterThan(0);
+    expect(row.entries.every((e) => e.chosen === null)).toBe(true);
+    expect(row.entries.some((e) => e.term > 0 && e.label !== '')).toBe(true);
+  });
+
+  it('single-decree Paxos chooses one value for slot 1, and every node learns it', () => {
+    const s = session({ protocol: 'paxos', loadOpsPerSec: 5 });
+    s.seek(6000);
+    expect(s.info().protocol).toBe('paxos');
+    const rows = s.panels().logs.rows;
+    const values = new Set(rows.map((r) => r.entries[0]?.chosen));
+    expect(values.size).toBe(1);
+    expect([...values][0]).toBeTruthy();
+  });
+
+  it('|Q1| + |Q2| <= N: warned, run anyway, and the quorums used include a phase-1 and a phase-2 quorum that do not meet', () => {
+    const s = session({ protocol: 'multipaxos', q1: 2, q2: 2, nemesis: ['partition'], seed: 1 });
+    expect(s.info().quorumWarning).toMatch(/2 \+ 2 <= 5/);
+    s.seek(7000);
+    const panels = s.panels();
+    expect(panels.violations.map((v) => v.invariant)).toContain('Agreement');
+    const used = panels.usedQuorums!;
+    const disjoint = used.phase1.some((p) => used.phase2.some((q) => !q.nodes.some((n) => p.nodes.includes(n))));
+    expect(disjoint).toBe(true);
+  });
+
+  it('stats count what the bench counts: every sent message, and invoke-to-ok latency of each ok', () => {
+    const s = session({ protocol: 'multipaxos', loadOpsPerSec: 20 });
+    s.seek(6000);
+    const stats = s.panels().stats;
+    const events = Array.from({ length: s.run.sim.trace.length }, (_, i) => s.run.sim.trace.at(i)).filter((e) => e.atMs <= 6000);
+    const latencies = okLatenciesMs(events);
+    expect(stats.okOps).toBe(latencies.length);
+    expect(stats.okOps).toBeGreaterThan(50);
+    expect(stats.latencyP50Ms).toBe(percentile(latencies, 50));
+    expect(stats.latencyP99Ms).toBe(percentile(latencies, 99));
+    expect(stats.messagesSent).toBe(events.filter((e) => e.kind === 'sent').length);
+    // Scrubbing back gives the figures of that moment, not the latest.
+    s.seek(3000);
+    const early = s.panels().stats;
+    expect(early.okOps).toBeLessThan(stats.okOps);
+    s.seek(6000);
+    expect(s.panels().stats).toEqual(stats);
+  });
+
+  it('refuses quorum sizes for Raft, and sizes past the cluster, naming them', () => {
+    expect(() => session({ protocol: 'raft', q1: 2 })).toThrow(/q1, q2\) are for Paxos/);
+    expect(() => session({ protocol: 'multipaxos', q2: 7 })).toThrow(LabInputError);
+    expect(() => session({ protocol: 'multipaxos', q2: 7 })).toThrow(/phase2Quorum/);
   });
 });
-

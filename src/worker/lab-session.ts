@@ -14,14 +14,14 @@
  */
 import { Run } from '../check/run';
 import {
-  buildScenarioFrom, CLOCK_RATE_MAX, CLOCK_RATE_MIN, defaultScenario, parseScenarioText, SLOW_FACTOR_MAX,
-  type OperatorAction, type Scenario,
+  buildScenarioFrom, CLOCK_RATE_MAX, CLOCK_RATE_MIN, defaultScenario, parseScenarioText, paxosQuorums, SLOW_FACTOR_MAX,
+  type BuildOptions, type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import type { History } from '../check/history';
 import { historyFromTrace } from '../check/run-history';
 import type { TraceEvent } from '../sim/trace';
 import { LabRecorder } from './lab-recorder';
-import type { ClusterSnapshot, FaultPeriod, LabAction, LabConfig, LabTimedAction, PanelSnapshot, RunInfo, TimelineMarker } from './lab-protocol';
+import type { ClusterSnapshot, FaultPeriod, LabAction, LabConfig, LabTimedAction, PanelSnapshot, ProtocolName, RunInfo, TimelineMarker } from './lab-protocol';
 
 /** How long a lab run may go on when the scenario does not say (one hour of virtual time). */
 export const LAB_DEFAULT_END_MS = 3_600_000;
@@ -36,7 +36,7 @@ export class LabInputError extends Error {
 }
 
 export function defaultLabConfig(): LabConfig {
-  return { scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, actions: [] };
+  return { scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, q1: null, q2: null, actions: [] };
 }
 
 function inRange(value: unknown, what: string, min: number, max: number): string | null {
@@ -120,8 +120,19 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
     base = { ...defaultScenario(), untilMs: LAB_DEFAULT_END_MS };
   }
   if (config.actions.length > LAB_ACTIONS_MAX) throw new LabInputError(`At most ${LAB_ACTIONS_MAX} operator actions, got ${config.actions.length}.`);
-  const overrides: Record<string, unknown> = {};
-  if (config.protocol !== null) overrides.protocol = config.protocol;
+  const overrides: BuildOptions = {};
+  // The CLI's protocol names: `paxos` is single-decree Paxos, `multipaxos` Multi-Paxos (both the
+  // scenario protocol "paxos", told apart by paxos.mode), as `faultline run --protocol` reads them.
+  if (config.protocol !== null) {
+    if (config.protocol === 'paxos' || config.protocol === 'multipaxos') {
+      overrides.protocol = 'paxos';
+      overrides.paxosMode = config.protocol === 'paxos' ? 'single' : 'multi';
+    } else {
+      overrides.protocol = config.protocol;
+    }
+  }
+  if (config.q1 !== null) overrides.phase1Quorum = config.q1;
+  if (config.q2 !== null) overrides.phase2Quorum = config.q2;
   if (config.nodes !== null) overrides.nodes = config.nodes;
   if (config.seed !== null) overrides.seed = config.seed;
   if (config.bugs !== null) overrides.bugs = [...config.bugs];
@@ -138,8 +149,8 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
   });
   try {
     const scenario = buildScenarioFrom(base, overrides);
-    if (scenario.protocol !== 'raft') {
-      throw new LabInputError(`The lab draws Raft only so far; run ${scenario.protocol} on the command line: npm run -s faultline -- run --protocol ${scenario.protocol}.`);
+    if (scenario.protocol === 'raft' && (config.q1 !== null || config.q2 !== null)) {
+      throw new LabInputError('Quorum sizes (q1, q2) are for Paxos: Raft always uses majorities. Pick paxos or multipaxos, or leave q1 and q2 out.');
     }
     return { ...scenario, actions: [...scenario.actions, ...config.actions.map((a) => ({ ...a }) as OperatorAction)] };
   } catch (err) {
@@ -147,16 +158,37 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
   }
 }
 
+/** The protocol as the CLI and the lab name it. */
+export function protocolNameOf(scenario: Pick<Scenario, 'protocol' | 'paxos'>): ProtocolName {
+  if (scenario.protocol === 'raft') return 'raft';
+  return scenario.paxos.mode === 'single' ? 'paxos' : 'multipaxos';
+}
+
+/**
+ * Flexible Paxos (Howard, Malkhi, Spiegelman 2016): phase-1 and phase-2 quorums must intersect, which
+ * thresholds guarantee exactly when |Q1| + |Q2| > N. Null when they do (and for Raft).
+ */
+export function quorumWarningOf(scenario: Scenario): string | null {
+  if (scenario.protocol !== 'paxos') return null;
+  const { phase1, phase2 } = paxosQuorums(scenario);
+  const n = scenario.cluster.nodes;
+  if (phase1 + phase2 > n) return null;
+  return `|Q1| + |Q2| = ${phase1} + ${phase2} <= ${n} nodes: some phase-1 quorum misses some phase-2 quorum, so a new leader ` +
+    'can miss a chosen value and two different values can be chosen for one slot. The run goes ahead so you can watch it.';
+}
+
 /** The CLI command that computes the same run (without live actions, which only a scenario file can carry). */
 export function cliCommandFor(config: LabConfig, scenario: Scenario): string {
   const parts = ['npm run -s faultline -- run'];
   if (config.scenario !== null) parts.push(`--scenario scenarios/${config.scenario}.json`);
-  if (config.protocol !== null || config.scenario === null) parts.push(`--protocol ${scenario.protocol}`);
+  if (config.protocol !== null || config.scenario === null) parts.push(`--protocol ${protocolNameOf(scenario)}`);
   if (config.nodes !== null || config.scenario === null) parts.push(`--nodes ${scenario.cluster.nodes}`);
   if (config.seed !== null || config.scenario === null) parts.push(`--seed ${scenario.seed}`);
   if (config.loadOpsPerSec !== null) parts.push(`--load ${config.loadOpsPerSec}`);
   if (config.nemesis !== null && config.nemesis.length > 0) parts.push(`--nemesis ${config.nemesis.join(',')}`);
   if (config.bugs !== null) for (const b of config.bugs) parts.push(`--bug ${b}`);
+  if (config.q1 !== null) parts.push(`--q1 ${config.q1}`);
+  if (config.q2 !== null) parts.push(`--q2 ${config.q2}`);
   parts.push('--until <t>ms --json');
   return parts.join(' ');
 }
@@ -218,12 +250,15 @@ export class LabSession {
     const s = this.scenario;
     return {
       config: this.config,
-      protocol: s.protocol,
+      protocol: protocolNameOf(s),
       nodes: s.cluster.nodes,
       seed: s.seed,
       bugs: [...s.bugs],
       loadOpsPerSec: s.workload.opsPerSec,
       nemesis: [...s.nemesis.faults],
+      phase1Quorum: s.protocol === 'paxos' ? paxosQuorums(s).phase1 : null,
+      phase2Quorum: s.protocol === 'paxos' ? paxosQuorums(s).phase2 : null,
+      quorumWarning: quorumWarningOf(s),
       scenarios: [...this.bundled.keys()],
       members: this.members,
       heartbeatMs: s.timing.heartbeatMs,

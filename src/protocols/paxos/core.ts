@@ -71,8 +71,8 @@ function safetyAssured(s: PaxosState, config: PaxosConfig): boolean {
 // ---- state construction ------------------------------------------------------------------------
 
 /** The candidate's and leader's bookkeeping, empty: what a follower holds of it. */
-function proposerBookkeeping(): Pick<PaxosVolatile, 'phase1' | 'inFlight' | 'beats' | 'peerLearned' | 'catchUpThrough' | 'pendingReplies'> {
-  return { phase1: null, inFlight: new Map(), beats: 0, peerLearned: new Map(), catchUpThrough: new Map(), pendingReplies: new Map() };
+function proposerBookkeeping(): Pick<PaxosVolatile, 'phase1' | 'wonWith' | 'inFlight' | 'beats' | 'peerLearned' | 'catchUpThrough' | 'pendingReplies'> {
+  return { phase1: null, wonWith: [], inFlight: new Map(), beats: 0, peerLearned: new Map(), catchUpThrough: new Map(), pendingReplies: new Map() };
 }
 
 /** A node starting (or restarting) from what its disk holds. Learner and proposer state start empty. */
@@ -279,7 +279,7 @@ function becomeLeader(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): P
     out.push({ type: 'propose', slot: p.slot, ballot, value: p.value });
   }
   const next = withVolatile(s, {
-    role: 'leader', leaderId: s.id, ...proposerBookkeeping(), inFlight, nextSlot,
+    role: 'leader', leaderId: s.id, ...proposerBookkeeping(), inFlight, nextSlot, wonWith: [...p1.promises.keys()].sort(),
   });
   return broadcastAccept(next, proposals, config, out);
 }

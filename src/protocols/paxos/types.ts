@@ -104,6 +104,11 @@ export interface PaxosVolatile {
   readonly maxBallotSeen: number;
   /** Candidate only. */
   readonly phase1: Phase1 | null;
+  /**
+   * Leader: the acceptors whose promises completed its phase 1 (the last window's quorum); empty
+   * otherwise. Nothing decides by it: the views draw it as the phase-1 quorum the leader used.
+   */
+  readonly wonWith: readonly NodeId[];
   /** Leader: slot -> proposal not yet known chosen, in slot order. */
   readonly inFlight: ReadonlyMap<number, InFlight>;
   /** Leader (multi): the next free slot for a client request. */
