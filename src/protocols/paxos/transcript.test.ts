@@ -71,6 +71,22 @@ const CASES = [
       expect(events.filter((e) => e.kind === 'chosen')).toHaveLength(3);
     },
   },
+  {
+    name: 'duelling-proposers-livelock',
+    // "Paxos Made Simple" section 2.4: two proposers can each keep issuing a higher-numbered prepare
+    // before the other's accept lands, and neither ever gets a value chosen. n3 is down, so every
+    // quorum needs both n1 and n2; their retry timers are not randomized (min = max), so each retry
+    // preempts the other's ballot again, every 150 ms, for ever.
+    story: (events: readonly TraceEvent[]) => {
+      expect(events.filter((e) => e.kind === 'chosen' || e.kind === 'propose')).toEqual([]);
+      const promised = events.filter((e): e is Extract<TraceEvent, { kind: 'promise' }> => e.kind === 'promise').map((e) => e.ballot);
+      // Both proposers keep raising the ballot: at least 10 distinct ballots, each of n1 and n2 many times.
+      const ballots = [...new Set(promised)];
+      expect(ballots.length).toBeGreaterThanOrEqual(10);
+      expect(ballots.filter((b) => b % 16 === 1).length).toBeGreaterThanOrEqual(5);
+      expect(ballots.filter((b) => b % 16 === 2).length).toBeGreaterThanOrEqual(5);
+    },
+  },
 ] as const;
 
 describe('Paxos transcripts', () => {
@@ -85,6 +101,17 @@ describe('Paxos transcripts', () => {
       expect(actual).toBe(readFileSync(file, 'utf8'));
     });
   }
+
+  it('randomized backoff ends the duel: the same scenario with retries drawn from 150-600 ms chooses a value, for every seed', () => {
+    const base = loadScenario('duelling-proposers-livelock');
+    for (let seed = 1; seed <= 10; seed++) {
+      const events = storyOf({ ...base, seed, timing: { ...base.timing, electionTimeoutMaxMs: 600 } });
+      checkStory(events);
+      const firstChosen = events.find((e) => e.kind === 'chosen');
+      expect(firstChosen, `seed ${seed}`).toBeDefined();
+      expect(firstChosen!.atMs, `seed ${seed}`).toBeLessThan(2000);
+    }
+  });
 
   it('with ignore-accepted-value, the new leader proposes its own value instead (the story the bug breaks)', () => {
     const events = storyOf({ ...loadScenario('leader-takeover-adopts-value'), bugs: ['ignore-accepted-value'] });
