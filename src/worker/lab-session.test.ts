@@ -425,6 +425,21 @@ describe('LabSession: Paxos', () => {
     expect(s.panels().stats).toEqual(stats);
   });
 
+  it('the bundled Paxos scenarios show what they are named for', () => {
+    const miss = session({ scenario: 'flexible-paxos-quorums-miss' });
+    expect(miss.info()).toMatchObject({ protocol: 'multipaxos', phase1Quorum: 2, phase2Quorum: 2 });
+    expect(miss.info().quorumWarning).not.toBeNull();
+    miss.seek(6000);
+    expect(miss.panels().violations[0]).toMatchObject({ invariant: 'Agreement' });
+    const duel = session({ scenario: 'paxos-duelling-proposers' });
+    duel.seek(2000);
+    expect(duel.panels().logs.rows.every((r) => r.entries.every((e) => e.chosen === null))).toBe(true);
+    expect(duel.panels().quorums).toEqual([]);
+    const adopt = session({ scenario: 'paxos-adopt-accepted-value' });
+    adopt.seek(1000);
+    expect(adopt.panels().logs.rows.map((r) => r.entries[0]?.chosen)).toEqual(['n2:v', 'n2:v', 'n2:v']);
+  });
+
   it('refuses quorum sizes for Raft, and sizes past the cluster, naming them', () => {
     expect(() => session({ protocol: 'raft', q1: 2 })).toThrow(/q1, q2\) are for Paxos/);
     expect(() => session({ protocol: 'multipaxos', q2: 7 })).toThrow(LabInputError);
