@@ -129,8 +129,10 @@ export interface MessageView {
   readonly sentAtMs: number;
   /** When it arrives (or arrived, or would have). Position on the link = (now - sent) / (deliver - sent). */
   readonly deliverAtMs: number;
-  /** A heartbeat: an AppendEntries with no entries. */
+  /** A heartbeat: an AppendEntries with no entries (Paxos: a Heartbeat carrying no chosen values). */
   readonly heartbeat: boolean;
+  /** Paxos: the message's ballot (its `term`) as "round.proposer"; absent for Raft. */
+  readonly ballotLabel?: string;
 }
 
 /**

@@ -17,7 +17,7 @@ import { percentile } from '../check/latency';
 import { PAXOS_INVARIANTS } from '../check/paxos-invariants';
 import { RAFT_INVARIANTS } from '../check/raft-invariants';
 import type { Run } from '../check/run';
-import { formatBallot } from '../protocols/paxos/ballot';
+import { ballotProposer, formatBallot } from '../protocols/paxos/ballot';
 import type { PaxosDurable, PaxosView } from '../protocols/paxos/node';
 import type { RaftDurable, RaftView } from '../protocols/raft/node';
 import type { LogEntry } from '../protocols/raft/types';
@@ -320,10 +320,12 @@ export class LabRecorder {
   private readonly paxos: boolean;
   private readonly phase2Quorum: number;
   private readonly slots = new Map<string, SlotRow[]>();
-  /** Paxos: slot -> ballot -> the value accepted and who accepted it (the trace's accepted events), for phase-2 quorums. */
-  private readonly acceptTally = new Map<number, Map<number, { value: string; nodes: Set<string> }>>();
-  /** Paxos: "slot/ballot" of phase-2 quorums already recorded. */
-  private readonly chosenQuorums = new Set<string>();
+  /**
+   * Paxos: slot -> ballot -> the value accepted there and who accepted it, in order (the trace's
+   * accepted events), for phase-2 quorums. Entries of a slot every learner has learned could go;
+   * they are kept (a few ids per slot and ballot).
+   */
+  private readonly acceptTally = new Map<number, Map<number, { value: string; nodes: string[] }>>();
   /** Set when a bounded list filled up: the lab shows it. */
   truncated: string | null = null;
 
@@ -420,25 +422,12 @@ export class LabRecorder {
     if (earliest === undefined || slot < earliest) appended.set(node, slot);
   }
 
-  /**
-   * Paxos: the omniscient observer's phase-2 quorum. When a learner learns slot `slot` chosen, the
-   * acceptors that accepted that value there in the highest ballot a phase-2 quorum of them reached
-   * are the quorum that chose it (each (slot, ballot) recorded once).
-   */
-  private capturePhase2Quorum(slot: number, value: string, step: number, atMs: number): void {
-    const byBallot = this.acceptTally.get(slot);
-    if (byBallot === undefined) return;
-    let best = -1;
-    for (const [ballot, t] of byBallot) if (t.value === value && t.nodes.size >= this.phase2Quorum && ballot > best) best = ballot;
-    if (best < 0) return;
-    const key = `${slot}/${best}`;
-    if (this.chosenQuorums.has(key)) return;
-    this.chosenQuorums.add(key);
+  /** Paxos: the phase-2 quorum that chose `slot` in `ballot` (the first acceptors to accept it there). */
+  private capturePhase2Quorum(slot: number, ballot: number, nodes: readonly string[], step: number, atMs: number): void {
     const members = this.run.sim.members;
-    const leader = members[(best % 16) - 1] ?? '?';
     this.addQuorum({
-      id: `phase2-${slot}-${best}-${step}`, kind: 'commit', term: best, index: slot, leader, ballotLabel: formatBallot(best, members),
-      nodes: [...byBallot.get(best)!.nodes].sort(), atMs, step,
+      id: `phase2-${slot}-${ballot}-${step}`, kind: 'commit', term: ballot, index: slot, leader: ballotProposer(ballot, members) ?? '?',
+      ballotLabel: formatBallot(ballot, members), nodes: [...nodes].sort(), atMs, step,
     });
   }
 
@@ -490,13 +479,15 @@ export class LabRecorder {
         let byBallot = this.acceptTally.get(e.slot);
         if (byBallot === undefined) this.acceptTally.set(e.slot, (byBallot = new Map()));
         let tally = byBallot.get(e.ballot);
-        if (tally === undefined) byBallot.set(e.ballot, (tally = { value: e.value, nodes: new Set() }));
-        tally.nodes.add(e.node);
+        if (tally === undefined) byBallot.set(e.ballot, (tally = { value: e.value, nodes: [] }));
+        if (!tally.nodes.includes(e.node)) tally.nodes.push(e.node);
+        // The value is chosen the moment a phase-2 quorum has accepted it (the omniscient observer's
+        // view, as the Agreement check has it): those acceptors are the quorum that chose it.
+        if (tally.nodes.length === this.phase2Quorum) this.capturePhase2Quorum(e.slot, e.ballot, tally.nodes, step, e.atMs);
         return;
       }
       case 'chosen':
         this.setSlot(e.node, e.slot, (row) => ({ term: row.term, value: row.value, chosen: e.value }), appended);
-        this.capturePhase2Quorum(e.slot, e.value, step, e.atMs);
         return;
       case 'fault':
         this.addMarker({ kind: 'fault', atMs: e.atMs, step, label: `${e.fault} ${e.detail}`.trim() });
@@ -898,7 +889,9 @@ export class LabRecorder {
       total: found.length,
       messages: shown.map((m) => ({
         id: m.id, from: m.from, to: m.to, type: m.type, category: messageCategory(m.type), term: m.term, detail: m.detail,
-        sentAtMs: m.sentAtMs, deliverAtMs: m.deliverAtMs, heartbeat: m.type === 'AppendEntries' && m.detail.includes(' n=0 '),
+        sentAtMs: m.sentAtMs, deliverAtMs: m.deliverAtMs,
+        heartbeat: (m.type === 'AppendEntries' || m.type === 'Heartbeat') && m.detail.includes(' n=0 '),
+        ...(this.paxos ? { ballotLabel: formatBallot(m.term, this.run.sim.members) } : {}),
       })),
     };
   }

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { LogEntryView, LogRow, LogsView, NodeSnapshot } from '../../worker/lab-protocol';
 import {
   buildLogTable,
+  buildSlotTable,
   classifyCell,
+  classifySlot,
   entryAt,
   findLeader,
   isHighlighted,
   replicationOf,
   replicationText,
+  shortValue,
   termColorIndex,
   termColorVar,
 } from './log-table';
@@ -32,6 +35,7 @@ function node(id: string, over: Partial<NodeSnapshot> = {}): NodeSnapshot {
     kv: [],
     slowFactor: 1,
     clockRate: 1,
+    paxos: null,
     ...over,
   };
 }
@@ -196,5 +200,87 @@ describe('buildLogTable', () => {
     const t = buildLogTable({ startIndex: 1, endIndex: 0, rows: [row('n1', [], 0)] }, [node('n1')], [], null);
     expect(t.columns).toEqual([]);
     expect(t.rows[0]!.cells).toEqual([]);
+  });
+});
+
+describe('Paxos slots', () => {
+  /** A slot: accepted `value` in ballot `ballot` (0: none), learned `chosen` (null: not learned). */
+  function slot(index: number, ballot: number, value: string, chosen: string | null = null): LogEntryView {
+    return { index, term: ballot, label: ballot === 0 ? '' : value, ballotLabel: ballot === 0 ? '-' : `${Math.floor(ballot / 16)}.n${ballot % 16}`, chosen };
+  }
+  function paxosNode(id: string, highestSlot: number, over: Partial<NodeSnapshot> = {}): NodeSnapshot {
+    return node(id, {
+      paxos: { promised: 33, promisedLabel: '2.n1', ballot: 0, ballotLabel: '-', phase: 'idle', promises: [], inFlightSlots: 0, chosenSlots: 0, highestSlot },
+      ...over,
+    });
+  }
+
+  it('classifies a slot by what was accepted and what was learned chosen', () => {
+    expect(classifySlot(null, 2, 5)).toMatchObject({ kind: 'gap', accepted: null, chosen: null });
+    expect(classifySlot(null, 6, 5).kind).toBe('empty');
+    expect(classifySlot(slot(3, 0, ''), 3, 5).kind).toBe('gap');
+    expect(classifySlot(slot(3, 33, 'c1#1 write x 1'), 3, 5)).toEqual({
+      kind: 'accepted', accepted: 'c1#1 write x 1', ballot: 33, ballotLabel: '2.n1', chosen: null, chosenDiffers: false,
+    });
+    expect(classifySlot(slot(3, 33, 'noop', 'noop'), 3, 5)).toMatchObject({ kind: 'chosen', chosenDiffers: false });
+    // Accepted a value in 2.n1 that lost: the value chosen is another one.
+    expect(classifySlot(slot(3, 33, 'noop', 'c2#1 write y 2'), 3, 5)).toMatchObject({ kind: 'chosen', accepted: 'noop', chosenDiffers: true });
+    // Learned chosen without accepting anything (a learner catching up).
+    expect(classifySlot(slot(3, 0, '', 'noop'), 3, 5)).toMatchObject({ kind: 'chosen', accepted: null, ballot: null, chosenDiffers: false });
+    expect(() => classifySlot(slot(4, 33, 'noop'), 3, 5)).toThrow();
+  });
+
+  it('shortens a client operation to what it does', () => {
+    expect(shortValue('c1#12 write x 3')).toBe('write x 3');
+    expect(shortValue('c10#2 cas x 1 if 2')).toBe('cas x 1 if 2');
+    expect(shortValue('noop')).toBe('noop');
+    expect(shortValue('n1:v')).toBe('n1:v');
+  });
+
+  it('lays out slots per node, with gaps, the leader, and no ghost column', () => {
+    const nodes = [
+      paxosNode('n1', 4, { role: 'leader', term: 33, commitIndex: 2, paxos: { promised: 33, promisedLabel: '2.n1', ballot: 33, ballotLabel: '2.n1', phase: 'accept', promises: ['n1', 'n2'], inFlightSlots: 2, chosenSlots: 2, highestSlot: 4 } }),
+      paxosNode('n2', 4),
+      paxosNode('n3', 3, { status: 'crashed' }),
+    ];
+    const logs: LogsView = {
+      startIndex: 1,
+      endIndex: 4,
+      rows: [
+        { node: 'n1', length: 4, commitIndex: 2, entries: [slot(1, 33, 'noop', 'noop'), slot(2, 33, 'c1#1 write x 1', 'c1#1 write x 1'), slot(3, 33, 'c1#2 write x 2'), slot(4, 33, 'c1#3 write x 3')] },
+        // n2 missed slot 3: a gap between slots it holds.
+        { node: 'n2', length: 4, commitIndex: 1, entries: [slot(1, 33, 'noop', 'noop'), slot(2, 17, 'n1:v', 'c1#1 write x 1'), slot(4, 33, 'c1#3 write x 3')] },
+        { node: 'n3', length: 3, commitIndex: 0, entries: [slot(1, 17, 'noop'), slot(3, 17, 'n3:v')] },
+      ],
+    };
+    const t = buildSlotTable(logs, nodes, ['n2'], 2);
+    expect(t.leaderId).toBe('n1');
+    expect(t.columns.map((c) => c.index)).toEqual([1, 2, 3, 4]);
+    expect(t.columns.some((c) => c.ghost)).toBe(false);
+    const kinds = (i: number) => t.rows[i]!.cells.map((c) => c.kind);
+    expect(kinds(0)).toEqual(['chosen', 'chosen', 'accepted', 'accepted']);
+    expect(kinds(1)).toEqual(['chosen', 'chosen', 'gap', 'accepted']);
+    expect(kinds(2)).toEqual(['accepted', 'gap', 'accepted', 'empty']);
+    expect(t.rows[1]!.cells[1]!.chosenDiffers).toBe(true);
+    expect(t.rows[0]!.cells[0]!.termColor).toBe(termColorIndex(33));
+    expect(t.rows.map((r) => [r.isLeader, r.inFlight, r.appliedUpTo, r.highestSlot])).toEqual([[true, 2, 2, 4], [false, null, 1, 4], [false, null, 0, 3]]);
+    const hits = t.rows.flatMap((r) => r.cells.filter((c) => c.highlighted).map((c) => `${r.node}@${c.index}`));
+    expect(hits).toEqual(['n2@2']);
+    expect(t.rows.flatMap((r) => r.cells).some((c) => c.disagrees)).toBe(false);
+  });
+
+  it('marks the slots where two nodes learned different values chosen', () => {
+    const logs: LogsView = {
+      startIndex: 1,
+      endIndex: 1,
+      rows: [
+        { node: 'n1', length: 1, commitIndex: 1, entries: [slot(1, 17, 'n1:v', 'n1:v')] },
+        { node: 'n2', length: 1, commitIndex: 1, entries: [slot(1, 34, 'n2:v', 'n2:v')] },
+        { node: 'n3', length: 1, commitIndex: 0, entries: [slot(1, 34, 'n2:v')] },
+      ],
+    };
+    const t = buildSlotTable(logs, [paxosNode('n1', 1), paxosNode('n2', 1), paxosNode('n3', 1)], [], null);
+    expect(t.rows.map((r) => r.cells[0]!.disagrees)).toEqual([true, true, false]);
+    expect(t.leaderId).toBeNull();
   });
 });

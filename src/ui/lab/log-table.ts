@@ -229,3 +229,140 @@ export function buildLogTable(
 
   return { leaderId: leader?.id ?? null, columns, rows };
 }
+
+// ---- Paxos: the slot table -------------------------------------------------------------------------
+
+/**
+ * A Paxos slot as one acceptor and learner holds it (lab-protocol.ts, LogEntryView):
+ * - `gap`: nothing accepted or learned here, while the node has a value at a later slot (a hole a
+ *   leader fills with a no-op or a value it learns in phase 1, "Paxos Made Simple" section 3);
+ * - `empty`: nothing here and nothing after it either;
+ * - `accepted`: a value accepted in some ballot, not (yet) known chosen by this node;
+ * - `chosen`: this node learned the value chosen here (it may have accepted another, which then lost).
+ */
+export type SlotKind = 'gap' | 'empty' | 'accepted' | 'chosen';
+
+export interface SlotCell {
+  readonly index: number;
+  readonly kind: SlotKind;
+  /** The value it accepted, or null when it accepted none. */
+  readonly accepted: string | null;
+  /** The ballot it accepted that value in: its number (term palette) and label; null when none. */
+  readonly ballot: number | null;
+  readonly ballotLabel: string | null;
+  /** The value it learned chosen, or null. */
+  readonly chosen: string | null;
+  /** It learned a value chosen that is not the one it accepted (its accepted value lost). */
+  readonly chosenDiffers: boolean;
+  /**
+   * Another node learned a different value chosen at this slot: Agreement is broken (the checker
+   * reports it too; the table shows where).
+   */
+  readonly disagrees: boolean;
+  /** Term palette index of the accepted ballot, null when nothing was accepted. */
+  readonly termColor: number | null;
+  readonly highlighted: boolean;
+}
+
+export interface SlotTableRow {
+  readonly node: string;
+  readonly role: RoleName;
+  readonly status: NodeStatus;
+  readonly isLeader: boolean;
+  /** Every slot up to here is chosen and applied on this node. */
+  readonly appliedUpTo: number;
+  /** The highest slot it accepted or learned a value for. */
+  readonly highestSlot: number;
+  /** Leader: slots proposed and not yet known chosen; null for the others. */
+  readonly inFlight: number | null;
+  readonly highlighted: boolean;
+  readonly cells: readonly SlotCell[];
+}
+
+export interface SlotTableModel {
+  readonly leaderId: string | null;
+  readonly columns: readonly LogColumn[];
+  readonly rows: readonly SlotTableRow[];
+}
+
+/** Shortest text a slot cell shows of a value: "c1#4 write x 3" -> "write x 3" (the full text goes in its title). */
+export function shortValue(value: string): string {
+  const m = CLIENT_PREFIX.exec(value);
+  return m === null ? value : value.slice(m[0].length);
+}
+
+/** A client operation's canonical text starts with "client#opId " (protocols/paxos/core.ts commandText). */
+const CLIENT_PREFIX = /^[^\s#]+#\d+ /;
+
+/** Classifies one node's slot: what it accepted (and in which ballot) and what it learned chosen. */
+export function classifySlot(entry: LogEntryView | null, index: number, highestSlot: number): Pick<SlotCell, 'kind' | 'accepted' | 'ballot' | 'ballotLabel' | 'chosen' | 'chosenDiffers'> {
+  if (entry !== null && entry.index !== index) throw new Error(`slot ${index} holds the entry of slot ${entry.index}`);
+  const accepted = entry !== null && entry.term > 0 ? entry.label : null;
+  const chosen = entry?.chosen ?? null;
+  if (accepted === null && chosen === null) {
+    return { kind: index < highestSlot ? 'gap' : 'empty', accepted: null, ballot: null, ballotLabel: null, chosen: null, chosenDiffers: false };
+  }
+  const ballot = accepted === null ? null : (entry as LogEntryView).term;
+  return {
+    kind: chosen !== null ? 'chosen' : 'accepted',
+    accepted,
+    ballot,
+    ballotLabel: accepted === null ? null : ((entry as LogEntryView).ballotLabel ?? String(ballot)),
+    chosen,
+    chosenDiffers: chosen !== null && accepted !== null && chosen !== accepted,
+  };
+}
+
+/** Arranges a Paxos LogsView (one row per acceptor, one column per slot) into the table LogTable.svelte draws. */
+export function buildSlotTable(
+  logs: LogsView,
+  nodes: readonly NodeSnapshot[],
+  highlightNodes: readonly string[],
+  highlightIndex: number | null,
+): SlotTableModel {
+  const leader = findLeader(nodes);
+  const byId = new Map(nodes.map((n) => [n.id, n] as const));
+  const first = Math.max(1, logs.startIndex);
+  const last = Math.min(logs.endIndex, first + LOG_COLUMNS_MAX - 1);
+  const columns: LogColumn[] = [];
+  for (let index = first; index <= last; index++) columns.push({ index, ghost: false, highlighted: index === highlightIndex });
+
+  // Per slot, the distinct values learned chosen across nodes: more than one breaks Agreement.
+  const chosenBySlot = new Map<number, Set<string>>();
+  for (const row of logs.rows) {
+    for (const e of row.entries) {
+      if (e.chosen === undefined || e.chosen === null || e.index < first || e.index > last) continue;
+      let values = chosenBySlot.get(e.index);
+      if (values === undefined) chosenBySlot.set(e.index, (values = new Set()));
+      values.add(e.chosen);
+    }
+  }
+
+  const rows = logs.rows.map((row): SlotTableRow => {
+    const snapshot = byId.get(row.node);
+    const highestSlot = snapshot?.paxos?.highestSlot ?? row.length;
+    const cells = columns.map((col): SlotCell => {
+      const slot = classifySlot(entryAt(row, logs.startIndex, col.index), col.index, highestSlot);
+      return {
+        ...slot,
+        index: col.index,
+        disagrees: slot.chosen !== null && (chosenBySlot.get(col.index)?.size ?? 0) > 1,
+        termColor: slot.ballot === null ? null : termColorIndex(slot.ballot),
+        highlighted: isHighlighted(row.node, col.index, highlightNodes, highlightIndex),
+      };
+    });
+    const isLeader = leader !== null && leader.id === row.node;
+    return {
+      node: row.node,
+      role: snapshot?.role ?? 'follower',
+      status: snapshot?.status ?? 'up',
+      isLeader,
+      appliedUpTo: row.commitIndex,
+      highestSlot,
+      inFlight: isLeader ? (snapshot?.paxos?.inFlightSlots ?? null) : null,
+      highlighted: highlightNodes.includes(row.node),
+      cells,
+    };
+  });
+  return { leaderId: leader?.id ?? null, columns, rows };
+}

@@ -62,3 +62,84 @@ export function quorumVerdict(system: QuorumSystem): QuorumVerdict {
     phase1Size: phase1, phase2Size: phase2, example: { phase1: q1, phase2: q2, shared },
   };
 }
+
+// ---- The run's quorum sizes --------------------------------------------------------------------
+
+/** A majority of `nodes`: what a quorum size of null (no --q1 / --q2) means, as the simulator reads it. */
+export function majority(nodes: number): number {
+  return Math.floor(nodes / 2) + 1;
+}
+
+/** The sizes in force for a cluster and the CLI's --q1 / --q2 (null = majority). */
+export function quorumSizes(nodes: number, q1: number | null, q2: number | null): { phase1: number; phase2: number } {
+  return { phase1: q1 ?? majority(nodes), phase2: q2 ?? majority(nodes) };
+}
+
+/**
+ * Whether threshold quorums of these sizes always meet (|Q1| + |Q2| > N). When they need not, two
+ * values can be chosen for one slot; the lab warns but runs it anyway, so it can be watched.
+ */
+export function quorumsAlwaysMeet(nodes: number, phase1: number, phase2: number): boolean {
+  return phase1 + phase2 > nodes;
+}
+
+// ---- The quorums a run used ----------------------------------------------------------------------
+
+/** A distinct acceptor set a run used in one phase (PanelSnapshot.usedQuorums, lab-protocol.ts). */
+export interface UsedQuorumSet {
+  readonly nodes: readonly string[];
+  readonly count: number;
+  readonly lastBallotLabel: string;
+}
+
+/** One (phase-1 quorum, phase-2 quorum) pair the run used, and the acceptors they share. */
+export interface UsedQuorumPair {
+  readonly phase1: UsedQuorumSet;
+  readonly phase2: UsedQuorumSet;
+  /** Acceptors in both, in the phase-1 set's order; empty when the pair does not meet. */
+  readonly shared: readonly string[];
+  readonly meets: boolean;
+}
+
+export interface UsedQuorumReport {
+  /** `none-yet` until the run has used at least one quorum of each phase. */
+  readonly verdict: 'none-yet' | 'all-meet' | 'some-miss';
+  /** How many pairs there are, and how many of them do not meet. */
+  readonly pairCount: number;
+  readonly missCount: number;
+  /** The pairs, those that do not meet first (they are how two values get chosen), then by fewest shared; at most `limit`. */
+  readonly pairs: readonly UsedQuorumPair[];
+}
+
+/** Pairs listed at most (9 acceptors have 126 sets of a size: the full cross product could be 15876 rows). */
+export const USED_PAIR_LIMIT = 100;
+
+/**
+ * Every phase-1 quorum the run used against every phase-2 quorum it used (Flexible Paxos: safety
+ * needs each such pair to share an acceptor, which then reports the value phase 2 chose to phase 1 of
+ * any later ballot). Sorted so that pairs that do not meet come first, then the pairs that share the
+ * fewest acceptors; ties keep the order the sets came in (phase 1, then phase 2).
+ */
+export function usedQuorumReport(
+  used: { readonly phase1: readonly UsedQuorumSet[]; readonly phase2: readonly UsedQuorumSet[] },
+  limit = USED_PAIR_LIMIT,
+): UsedQuorumReport {
+  if (!(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`used quorums: bad pair limit ${limit}`);
+  const all: UsedQuorumPair[] = [];
+  let missCount = 0;
+  for (const phase1 of used.phase1) {
+    const inPhase2 = new Set<string>();
+    for (const phase2 of used.phase2) {
+      inPhase2.clear();
+      for (const n of phase2.nodes) inPhase2.add(n);
+      const shared = phase1.nodes.filter((n) => inPhase2.has(n));
+      const meets = shared.length > 0;
+      if (!meets) missCount++;
+      all.push({ phase1, phase2, shared, meets });
+    }
+  }
+  // Array.prototype.sort is stable, so equal pairs keep the (phase 1, phase 2) order.
+  all.sort((a, b) => a.shared.length - b.shared.length);
+  const verdict = all.length === 0 ? 'none-yet' : missCount > 0 ? 'some-miss' : 'all-meet';
+  return { verdict, pairCount: all.length, missCount, pairs: all.slice(0, limit) };
+}

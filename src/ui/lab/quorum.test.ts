@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QuorumView } from '../../worker/lab-protocol';
-import { describePair, formatList, intersect, isMajority, quorumLabel, quorumTitle, union } from './quorum';
+import { describePair, formatList, intersect, isFullQuorum, isMajority, quorumCount, quorumLabel, quorumShortfall, quorumTitle, union } from './quorum';
 
 const FIVE = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
@@ -95,5 +95,53 @@ describe('describePair', () => {
     expect(describePair(vote('n1', 3, ['n1', 'n2']), commit('n3', 3, 2, ['n3', 'n4']))).toMatch(
       /^The votes for n1 in term 3 and the commit of entry 2 in term 3 share no server, so at least one of them is not a majority/,
     );
+  });
+});
+
+describe('Paxos quorums', () => {
+  /** Ballot round.proposer as the worker encodes it: round * 16 + the proposer's number. */
+  const b = (round: number, proposer: number) => round * 16 + proposer;
+  function promises(round: number, proposer: number, nodes: string[]): QuorumView {
+    return { id: `p-${round}-${proposer}`, kind: 'vote', term: b(round, proposer), index: null, ballotLabel: `${round}.n${proposer}`, leader: `n${proposer}`, nodes, atMs: 0, step: 0 };
+  }
+  function chose(round: number, proposer: number, slot: number, nodes: string[]): QuorumView {
+    return { id: `a-${round}-${proposer}-${slot}`, kind: 'commit', term: b(round, proposer), index: slot, ballotLabel: `${round}.n${proposer}`, leader: `n${proposer}`, nodes, atMs: 0, step: 0 };
+  }
+
+  it('titles phase-1 and phase-2 quorums by ballot and slot', () => {
+    expect(quorumTitle(promises(3, 2, ['n1', 'n2', 'n3']))).toBe('Phase-1 quorum (promises), ballot 3.n2');
+    expect(quorumLabel(chose(3, 2, 7, ['n3', 'n2']))).toBe('Phase-2 quorum, slot 7 (ballot 3.n2): n2 n3');
+    expect(quorumTitle({ ...chose(3, 2, 7, []), index: null })).toBe('Phase-2 quorum, ballot 3.n2');
+  });
+
+  it('judges size against |Q1| and |Q2|, not a majority (Flexible Paxos)', () => {
+    const q2 = chose(1, 1, 1, ['n1', 'n2']);
+    expect(isFullQuorum(q2, FIVE, 4, 2)).toBe(true);
+    expect(quorumCount(q2, FIVE, 4, 2)).toBe('2/5');
+    expect(quorumShortfall(q2, FIVE, 4, 2)).toBeNull();
+    const q1 = promises(1, 1, ['n1', 'n2', 'n3']);
+    expect(isFullQuorum(q1, FIVE, 4, 2)).toBe(false);
+    expect(quorumCount(q1, FIVE, 4, 2)).toBe('3/5, below |Q1| = 4');
+    // Unknown sizes: majorities, as Raft.
+    expect(quorumShortfall(q2, FIVE, null, null)).toBe('not a majority');
+    // Raft is unchanged.
+    expect(quorumCount(commit('n1', 4, 7, ['n1', 'n2']), FIVE, null, null)).toBe('2/5 not a majority');
+    expect(quorumCount(commit('n1', 4, 7, ['n1', 'n2', 'n3']), FIVE, 1, 1)).toBe('3/5');
+  });
+
+  it('explains a phase-1 quorum meeting an earlier phase-2 quorum as adopting the value', () => {
+    const s = describePair(promises(4, 3, ['n3', 'n4', 'n5']), chose(3, 2, 7, ['n2', 'n3', 'n4']));
+    expect(s).toMatch(/^n3 and n4 are in both: they accepted slot 7 in ballot 3\.n2 before promising 4\.n3, .*had to adopt it/);
+    expect(describePair(promises(3, 2, ['n1', 'n2', 'n3']), chose(3, 2, 7, ['n2', 'n3']))).toMatch(/leader's own phases 1 and 2/);
+    expect(describePair(promises(2, 1, ['n1', 'n2', 'n3']), chose(3, 2, 7, ['n2', 'n3', 'n4']))).toMatch(/later accepted slot 7 in the higher ballot 3\.n2/);
+  });
+
+  it('says disjoint phase-1 and phase-2 quorums are unsafe, and other disjoint pairs are not', () => {
+    expect(describePair(promises(2, 1, ['n1', 'n2']), chose(3, 3, 1, ['n3', 'n4']))).toMatch(
+      /^The promises for ballot 2\.n1 and the acceptances that chose slot 1 in ballot 3\.n3 share no acceptor: .*\|Q1\| \+ \|Q2\| > N/,
+    );
+    expect(describePair(chose(1, 1, 1, ['n1', 'n2']), chose(1, 1, 2, ['n3', 'n4']))).toMatch(/does not need these two to meet/);
+    expect(describePair(promises(1, 1, ['n1', 'n2']), promises(2, 2, ['n2', 'n3']))).toMatch(/promised ballot 1\.n1 and then 2\.n2/);
+    expect(describePair(chose(1, 1, 5, ['n1', 'n2']), chose(2, 2, 5, ['n2', 'n3']))).toMatch(/slot 5 in ballot 1\.n1 and in 2\.n2\. .*Agreement/);
   });
 });

@@ -41,14 +41,34 @@ function entryName(q: QuorumView): string {
   return q.index === null ? `the entries committed in term ${q.term}` : `entry ${q.index}`;
 }
 
-/** The chip's heading: "Votes for n1, term 4" or "Commit of entry 7 (term 4)". */
+/** A Paxos quorum: the worker labels its ballot (Raft quorums have none). */
+export function isPaxosQuorum(q: QuorumView): boolean {
+  return q.ballotLabel !== undefined;
+}
+
+function ballotOf(q: QuorumView): string {
+  return q.ballotLabel ?? String(q.term);
+}
+
+/**
+ * The chip's heading: "Votes for n1, term 4" or "Commit of entry 7 (term 4)"; Paxos:
+ * "Phase-1 quorum (promises), ballot 3.n2" or "Phase-2 quorum, slot 7 (ballot 3.n2)".
+ */
 export function quorumTitle(q: QuorumView): string {
+  if (isPaxosQuorum(q)) {
+    if (q.kind === 'vote') return `Phase-1 quorum (promises), ballot ${ballotOf(q)}`;
+    return q.index === null ? `Phase-2 quorum, ballot ${ballotOf(q)}` : `Phase-2 quorum, slot ${q.index} (ballot ${ballotOf(q)})`;
+  }
   if (q.kind === 'vote') return `Votes for ${q.leader}, term ${q.term}`;
   return q.index === null ? `Commit in term ${q.term}` : `Commit of entry ${q.index} (term ${q.term})`;
 }
 
 /** Mid-sentence form: "the votes for n1 in term 4", "the commit of entry 7 in term 4". */
 function quorumPhrase(q: QuorumView): string {
+  if (isPaxosQuorum(q)) {
+    if (q.kind === 'vote') return `the promises for ballot ${ballotOf(q)}`;
+    return q.index === null ? `the acceptances in ballot ${ballotOf(q)}` : `the acceptances that chose slot ${q.index} in ballot ${ballotOf(q)}`;
+  }
   if (q.kind === 'vote') return `the votes for ${q.leader} in term ${q.term}`;
   return q.index === null ? `the commit in term ${q.term}` : `the commit of entry ${q.index} in term ${q.term}`;
 }
@@ -63,6 +83,7 @@ export function quorumLabel(q: QuorumView): string {
  * name things; for a vote and a commit, the reasoning depends on which came first (by term).
  */
 export function describePair(a: QuorumView, b: QuorumView): string {
+  if (isPaxosQuorum(a) && isPaxosQuorum(b)) return describePaxosPair(a, b);
   const both = intersect(a.nodes, b.nodes);
   if (both.length === 0) {
     const sentence = `${quorumPhrase(a)} and ${quorumPhrase(b)} share no server, so at least one of them is not a majority of the cluster: two majorities of the same cluster always overlap.`;
@@ -103,4 +124,82 @@ export function describePair(a: QuorumView, b: QuorumView): string {
 function orderCommits(a: QuorumView, b: QuorumView): [QuorumView, QuorumView] {
   if (a.term !== b.term) return a.term < b.term ? [a, b] : [b, a];
   return (a.index ?? 0) <= (b.index ?? 0) ? [a, b] : [b, a];
+}
+
+/** "slot 7" for a phase-2 quorum; "its slots" when the worker sent no slot. */
+function slotName(q: QuorumView): string {
+  return q.index === null ? 'its slots' : `slot ${q.index}`;
+}
+
+/**
+ * Paxos: why two quorums' overlap matters. Only a phase-1 and a phase-2 quorum must meet ("Paxos Made
+ * Simple" section 2.2: the higher ballot's proposer hears of any value chosen in a lower one and
+ * adopts it); two phase-1 or two phase-2 quorums need not (Flexible Paxos, Howard et al. 2016).
+ */
+function describePaxosPair(a: QuorumView, b: QuorumView): string {
+  const both = intersect(a.nodes, b.nodes);
+  const mixed = a.kind !== b.kind;
+  if (both.length === 0) {
+    const start = `${quorumPhrase(a)} and ${quorumPhrase(b)} share no acceptor`;
+    const sentence = mixed
+      ? `${start}: a proposer could then miss a value chosen in a lower ballot and propose another. Every phase-1 quorum must meet every phase-2 quorum (|Q1| + |Q2| > N).`
+      : `${start}. Paxos does not need these two to meet: only phase-1 and phase-2 quorums must (Flexible Paxos).`;
+    return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  }
+  const one = both.length === 1;
+  const subject = `${formatList(both)} ${one ? 'is' : 'are'} in both`;
+  const they = one ? 'it' : 'they';
+
+  if (mixed) {
+    const promise = a.kind === 'vote' ? a : b;
+    const accept = a.kind === 'vote' ? b : a;
+    if (promise.term === accept.term) {
+      return `${subject}: ${they} promised ballot ${ballotOf(promise)} and then accepted ${slotName(accept)} in it, the leader's own phases 1 and 2.`;
+    }
+    if (promise.term > accept.term) {
+      // An acceptor that promised the higher ballot refuses the lower one's accepts: it accepted first.
+      return `${subject}: ${they} accepted ${slotName(accept)} in ballot ${ballotOf(accept)} before promising ${ballotOf(promise)}, so ${one ? 'its promise' : 'their promises'} reported that value and the proposer of ${ballotOf(promise)} had to adopt it (Paxos Made Simple, section 2.2).`;
+    }
+    return `${subject}: ${they} promised ballot ${ballotOf(promise)} and later accepted ${slotName(accept)} in the higher ballot ${ballotOf(accept)}, whose proposer learned in its phase 1 what ${ballotOf(promise)} might have chosen.`;
+  }
+
+  if (a.kind === 'vote') {
+    if (a.term === b.term) return `Both are the promises for ballot ${ballotOf(a)}.`;
+    const [low, high] = a.term < b.term ? [a, b] : [b, a];
+    return `${subject}: ${they} promised ballot ${ballotOf(low)} and then ${ballotOf(high)}. An acceptor promises only ever higher ballots; phase-1 quorums need not meet each other, only every phase-2 quorum.`;
+  }
+
+  const [early, late] = orderCommits(a, b);
+  if (early.index !== null && early.index === late.index) {
+    return `${subject}: ${they} accepted slot ${early.index} in ballot ${ballotOf(early)} and in ${ballotOf(late)}. Once a value is chosen, every higher ballot proposes that same value, so both chose one value (Agreement).`;
+  }
+  return `${subject}: ${they} accepted ${slotName(early)} (ballot ${ballotOf(early)}) and ${slotName(late)} (ballot ${ballotOf(late)}). Phase-2 quorums need not meet each other; each must meet every phase-1 quorum.`;
+}
+
+/**
+ * Whether a quorum is big enough. Raft: a majority of the members. Paxos: at least the phase's quorum
+ * size in force (|Q1| for promises, |Q2| for acceptances; Flexible Paxos lets them differ), or a
+ * majority when the size is unknown.
+ */
+export function isFullQuorum(q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null): boolean {
+  const size = isPaxosQuorum(q) ? (q.kind === 'vote' ? phase1Quorum : phase2Quorum) : null;
+  if (size === null) return isMajority(q.nodes, members);
+  const cluster = new Set(members);
+  return distinctSorted(q.nodes).filter((n) => cluster.has(n)).length >= size;
+}
+
+/** What a quorum lacks, in words: null when it is big enough, else "not a majority" or "below |Q2| = 3". */
+export function quorumShortfall(q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null): string | null {
+  if (isFullQuorum(q, members, phase1Quorum, phase2Quorum)) return null;
+  const size = isPaxosQuorum(q) ? (q.kind === 'vote' ? phase1Quorum : phase2Quorum) : null;
+  if (size === null) return 'not a majority';
+  return `below ${q.kind === 'vote' ? '|Q1|' : '|Q2|'} = ${size}`;
+}
+
+/** The chip's count: "3/5", "2/5 not a majority" (Raft) or "2/5, below |Q1| = 3" (Paxos). */
+export function quorumCount(q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null): string {
+  const count = `${distinctSorted(q.nodes).length}/${members.length}`;
+  const short = quorumShortfall(q, members, phase1Quorum, phase2Quorum);
+  if (short === null) return count;
+  return isPaxosQuorum(q) ? `${count}, ${short}` : `${count} ${short}`;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LabConfig } from '../../worker/lab-protocol';
 import { decodeActions, encodeActions, formatUrlState, parseUrlState } from './url-state';
 
-const EMPTY: LabConfig = { scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, actions: [] };
+const EMPTY: LabConfig = { scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, q1: null, q2: null, actions: [] };
 
 describe('url state', () => {
   it('an empty query means the CLI defaults at t = 0', () => {
@@ -12,7 +12,7 @@ describe('url state', () => {
   it('round-trips every field, actions included', () => {
     const config: LabConfig = {
       scenario: 'figure-8-commit-old-term', protocol: 'raft', nodes: 7, seed: 4_000_000_000, bugs: ['commit-old-term', 'no-step-down'],
-      loadOpsPerSec: 12.5, nemesis: ['partition', 'crash'],
+      loadOpsPerSec: 12.5, nemesis: ['partition', 'crash'], q1: null, q2: null,
       actions: [
         { type: 'crash', node: 'n1', atMs: 801 },
         { type: 'partition', groups: [['n1', 'n2'], ['n3']], atMs: 900 },
@@ -35,7 +35,7 @@ describe('url state', () => {
     expect(config).toEqual(EMPTY);
     expect(atMs).toBe(0);
     expect(problems).toEqual([
-      'colour: not a parameter Faultline knows (known: protocol, nodes, seed, bug, scenario, t, load, nemesis, actions)',
+      'colour: not a parameter Faultline knows (known: protocol, nodes, seed, bug, scenario, t, load, nemesis, q1, q2, actions)',
       'scenario: "../x" is not a valid scenario name',
       'nodes: expected a whole number from 1 to 9, got "12"',
       'seed: expected a whole number from 0 to 4294967295, got "abc"',
@@ -43,6 +43,40 @@ describe('url state', () => {
       'actions: not base64url text',
       't: expected a whole number from 0 to 86400000, got "-5"',
     ]);
+  });
+
+  it('reads and writes the Paxos quorum sizes as the CLI spells them (--q1, --q2)', () => {
+    const parsed = parseUrlState('?protocol=multipaxos&q1=2&q2=2&t=500');
+    expect(parsed).toEqual({ config: { ...EMPTY, protocol: 'multipaxos', q1: 2, q2: 2 }, atMs: 500, problems: [] });
+    expect(formatUrlState(parsed.config, 500)).toBe('?protocol=multipaxos&q1=2&q2=2&t=500');
+    // null is a majority, as an absent flag is: it is left out of the link.
+    expect(formatUrlState({ ...EMPTY, protocol: 'paxos', q1: 4, q2: null }, 0)).toBe('?protocol=paxos&q1=4&t=0');
+  });
+
+  it('round-trips every quorum size, and majority (null), exactly', () => {
+    const sizes = [null, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    for (const q1 of sizes) {
+      for (const q2 of sizes) {
+        const config: LabConfig = { ...EMPTY, protocol: 'multipaxos', nodes: 9, q1, q2 };
+        expect(parseUrlState(formatUrlState(config, 42)), `q1=${q1} q2=${q2}`).toEqual({ config, atMs: 42, problems: [] });
+      }
+    }
+  });
+
+  it('names a bad quorum size and ignores it, keeping the other', () => {
+    for (const [query, problem] of [
+      ['?q1=0&q2=3', 'q1: expected a whole number from 1 to 9, got "0"'],
+      ['?q1=10&q2=3', 'q1: expected a whole number from 1 to 9, got "10"'],
+      ['?q1=2.5&q2=3', 'q1: expected a whole number from 1 to 9, got "2.5"'],
+      ['?q1=majority&q2=3', 'q1: expected a whole number from 1 to 9, got "majority"'],
+      ['?q1=&q2=3', 'q1: expected a whole number from 1 to 9, got ""'],
+    ] as const) {
+      const { config, problems } = parseUrlState(query);
+      expect(problems, query).toEqual([problem]);
+      expect(config.q1, query).toBeNull();
+      expect(config.q2, query).toBe(3);
+    }
+    expect(parseUrlState('?q1=3&q2=-1').problems).toEqual(['q2: expected a whole number from 1 to 9, got "-1"']);
   });
 
   it('a cut-short or malformed action list is a problem, not a crash', () => {

@@ -1,7 +1,7 @@
 /**
  * The lab's state in the URL: the run's inputs and the moment shown, so a link reproduces exactly
  * what its author saw. Parameter names and meanings are the CLI's (`faultline run --protocol
- * --nodes --seed --bug --scenario --load --nemesis`, and `t` = `--until` in ms); `actions` holds the
+ * --nodes --seed --bug --scenario --load --nemesis --q1 --q2`, and `t` = `--until` in ms); `actions` holds the
  * operator actions (base64url JSON). Absent parameters mean the CLI's defaults.
  *
  * Parsing never throws: every problem becomes a message naming the parameter, and the bad parameter
@@ -20,11 +20,14 @@ export interface UrlState {
 const SEED_MAX = 0xffff_ffff;
 const NODES_MIN = 1;
 const NODES_MAX = 9;
+/** Paxos quorum sizes (the CLI's --q1 and --q2 take 1 to 9; the worker checks them against the cluster size). */
+const QUORUM_MIN = 1;
+const QUORUM_MAX = 9;
 const LOAD_MAX = 10_000;
 const T_MAX_MS = 24 * 3600 * 1000;
 const ACTIONS_TEXT_MAX = 64 * 1024;
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const KNOWN = new Set(['protocol', 'nodes', 'seed', 'bug', 'scenario', 't', 'load', 'nemesis', 'actions']);
+const KNOWN = new Set(['protocol', 'nodes', 'seed', 'bug', 'scenario', 't', 'load', 'nemesis', 'q1', 'q2', 'actions']);
 
 function wholeNumber(text: string, name: string, min: number, max: number, problems: string[]): number | null {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
@@ -83,7 +86,7 @@ export function parseUrlState(search: string): UrlState {
     return all.length === 0 ? null : all[all.length - 1]!;
   };
   const config: { -readonly [K in keyof LabConfig]: LabConfig[K] } = {
-    scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, actions: [],
+    scenario: null, protocol: null, nodes: null, seed: null, bugs: null, loadOpsPerSec: null, nemesis: null, q1: null, q2: null, actions: [],
   };
   const scenario = get('scenario');
   if (scenario !== null) {
@@ -99,6 +102,10 @@ export function parseUrlState(search: string): UrlState {
   if (nodes !== null) config.nodes = wholeNumber(nodes, 'nodes', NODES_MIN, NODES_MAX, problems);
   const seed = get('seed');
   if (seed !== null) config.seed = wholeNumber(seed, 'seed', 0, SEED_MAX, problems);
+  const q1 = get('q1');
+  if (q1 !== null) config.q1 = wholeNumber(q1, 'q1', QUORUM_MIN, QUORUM_MAX, problems);
+  const q2 = get('q2');
+  if (q2 !== null) config.q2 = wholeNumber(q2, 'q2', QUORUM_MIN, QUORUM_MAX, problems);
   const load = get('load');
   if (load !== null) {
     const n = Number(load);
@@ -134,6 +141,8 @@ export function formatUrlState(config: LabConfig, atMs: number): string {
   if (config.protocol !== null) params.set('protocol', config.protocol);
   if (config.nodes !== null) params.set('nodes', String(config.nodes));
   if (config.seed !== null) params.set('seed', String(config.seed));
+  if (config.q1 !== null) params.set('q1', String(config.q1));
+  if (config.q2 !== null) params.set('q2', String(config.q2));
   if (config.bugs !== null) params.set('bug', config.bugs.length === 0 ? 'none' : config.bugs.join(','));
   if (config.loadOpsPerSec !== null) params.set('load', String(config.loadOpsPerSec));
   if (config.nemesis !== null) params.set('nemesis', config.nemesis.length === 0 ? 'none' : config.nemesis.join(','));
