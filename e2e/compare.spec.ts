@@ -60,3 +60,14 @@ test('a bad link names what is wrong and still compares what it can', async ({ p
   await expect(alert).toContainText('wq2: expected a whole number from 1 to 9, got "99"');
   await expect(page.getByRole('region', { name: /^Right: Multi-Paxos/ })).toBeVisible();
 });
+
+test('the lab links the run it shows to the same run with the other protocol', async ({ page }) => {
+  await page.goto('/?seed=4&load=10&t=3000');
+  await expect(page.getByTestId('trace-hash')).toHaveText(/^[0-9a-f]{64}$/);
+  await page.getByRole('link', { name: 'Compare with Multi-Paxos' }).click();
+  await expect(page).toHaveURL(/view=compare/);
+  await expect(page.getByRole('region', { name: /^Left: Raft/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: /^Right: Multi-Paxos/ })).toBeVisible();
+  await expect(page.getByTestId('compare-time')).toHaveAttribute('data-now-ms', '3000');
+  await expect(page.getByText(/Shared: seed 4, 5 nodes, 10 ops\/s/)).toBeVisible();
+});
