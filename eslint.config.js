@@ -4,7 +4,8 @@
  *
  * The one rule that matters most here is the determinism ban (see DESIGN.md, "The one rule everything
  * rests on"): a run is a pure function of (scenario, seed, operator actions), so the simulator, the
- * protocols and the checkers may not read wall-clock time, ambient randomness or the host's timers.
+ * protocols, the checkers and the exports may not read wall-clock time, ambient randomness or the
+ * host's timers.
  * Time comes from the simulator's virtual clock and randomness from its seeded PRNG streams.
  * Tests in those folders are exempt: a test may time itself or use a real timeout.
  * scripts/lint-rule.test.ts proves the ban fires.
@@ -15,7 +16,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Folders whose code must be deterministic. */
-export const DETERMINISTIC_FILES = ['src/sim/**', 'src/protocols/**', 'src/check/**'];
+export const DETERMINISTIC_FILES = ['src/sim/**', 'src/protocols/**', 'src/check/**', 'src/export/**'];
 
 const WHY = 'breaks determinism: a run must be a pure function of (scenario, seed, operator actions).';
 const USE_CLOCK = `use the simulator's virtual clock; the host clock ${WHY}`;

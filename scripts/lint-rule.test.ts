@@ -41,7 +41,7 @@ const SNIPPETS: Record<string, string> = {
 };
 
 describe('determinism lint ban', () => {
-  for (const folder of ['src/sim', 'src/protocols/raft', 'src/check']) {
+  for (const folder of ['src/sim', 'src/protocols/raft', 'src/check', 'src/export']) {
     for (const [name, code] of Object.entries(SNIPPETS)) {
       it(`reports ${name} in ${folder}`, async () => {
         expect(await banned(code, `${folder}/x.ts`)).not.toEqual([]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, UsageError } from './args';
+import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, parseWindowMs, UsageError } from './args';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -30,6 +30,27 @@ describe('parseDurationMs', () => {
         expect(parseDurationMs(`${n}${unit as string}`, '--until')).toBe(n * (scale as number));
       }),
     );
+  });
+});
+
+describe('parseWindowMs', () => {
+  it.each([
+    ['1s..2.5s', [1000, 2500]],
+    ['1200ms..1500ms', [1200, 1500]],
+    ['0..600ms', [0, 600]],
+    ['0s..1m', [0, 60_000]],
+    ['500ms..500ms', [500, 500]],
+  ])('reads %s', (text, window) => {
+    expect(parseWindowMs(text, '--mermaid')).toEqual(window);
+  });
+
+  it.each(['1s', '1s-2s', '..2s', '1s..', '1..2s', '2s..1s', '1s..2s..3s', 'a..b'])('refuses %s, naming the flag', (text) => {
+    expect(() => parseWindowMs(text, '--mermaid')).toThrow(UsageError);
+    expect(() => parseWindowMs(text, '--mermaid')).toThrow(/^--mermaid: /);
+  });
+
+  it('says the window is backwards', () => {
+    expect(() => parseWindowMs('2s..1s', '--mermaid')).toThrow('--mermaid: the window starts after it ends (2000 ms > 1000 ms) in "2s..1s"');
   });
 });
 

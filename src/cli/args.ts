@@ -21,6 +21,20 @@ export function parseDurationMs(text: string, flag: string): number {
   return ms;
 }
 
+/**
+ * "1s..2.5s", "0..600ms", "1200ms..1500ms" -> [fromMs, toMs], each end a duration as parseDurationMs
+ * reads it, except that the start may also be 0 (written "0", "0ms", "0s", ...). FROM <= TO.
+ */
+export function parseWindowMs(text: string, flag: string): [number, number] {
+  const at = text.indexOf('..');
+  if (at === -1) throw new UsageError(`${flag}: expected a time window FROM..TO such as 1s..2.5s or 0..600ms, got "${text}"`);
+  const point = (part: string): number => (/^0+(\.0+)?(ms|s|m|h)?$/.test(part.trim()) ? 0 : parseDurationMs(part, flag));
+  const fromMs = point(text.slice(0, at));
+  const toMs = point(text.slice(at + 2));
+  if (fromMs > toMs) throw new UsageError(`${flag}: the window starts after it ends (${fromMs} ms > ${toMs} ms) in "${text}"`);
+  return [fromMs, toMs];
+}
+
 export function parseIntArg(text: string, flag: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${flag}: expected an integer, got "${text}"`);
   const n = Number(text);

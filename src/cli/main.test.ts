@@ -204,6 +204,78 @@ describe('faultline run', () => {
   });
 });
 
+describe('faultline run --mermaid', () => {
+  const args = ['run', '--nodes', '3', '--seed', '1', '--until', '1s'];
+
+  it('prints the window as a Mermaid sequence diagram instead of the summary', async () => {
+    const { code, out, err } = await cli([...args, '--mermaid', '0..600ms']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    expect(lines.slice(0, 7)).toEqual([
+      'sequenceDiagram',
+      '  title raft, 3 nodes, seed 1, 0ms..600ms',
+      '  participant n1',
+      '  participant n2',
+      '  participant n3',
+      '  participant c1',
+      '  participant c2',
+    ]);
+    expect(lines).toContain('  Note over n1: 203ms leader t1');
+    expect(lines.filter((l) => /^ {2}n1->>n[23]: RequestVote t1 /.test(l))).toHaveLength(2);
+    expect(out).not.toContain('trace hash');
+    expect(out.endsWith('\n')).toBe(true);
+  });
+
+  it('is deterministic, and the same window of a longer run gives the same diagram', async () => {
+    const a = await cli([...args, '--mermaid', '1200ms..1500ms', '--until', '2s']);
+    const b = await cli([...args, '--mermaid', '1.2s..1.5s', '--until', '2s']);
+    expect(a.code).toBe(0);
+    expect(b.out).toBe(a.out);
+    const c = await cli([...args, '--mermaid', '1.2s..1.5s', '--until', '3s']);
+    expect(c.out).toBe(a.out);
+  });
+
+  it('with --json puts the diagram in the summary as "mermaid", and the trace hash is unchanged', async () => {
+    const plain = await runJson(args.slice(1));
+    const withDiagram = await runJson([...args.slice(1), '--mermaid', '0..600ms']);
+    const text = (await cli([...args, '--mermaid', '0..600ms'])).out;
+    const summary = withDiagram.summary as RunSummary & { mermaid: { fromMs: number; toMs: number; arrows: number; truncated: boolean; text: string } };
+    expect(summary.traceHash).toBe(plain.summary.traceHash);
+    expect(summary.mermaid).toEqual({ fromMs: 0, toMs: 600, arrows: text.split('\n').filter((l) => /^ {2}\w+(->>|-x|--x)\w+:/.test(l)).length, truncated: false, text });
+    expect((plain.summary as RunSummary & { mermaid?: unknown }).mermaid).toBeUndefined();
+  });
+
+  it('draws messages a scenario\'s partition dropped as lost arrows', async () => {
+    const file = JSON.stringify({ ...JSON.parse(SCENARIO_FILE), actions: [{ atMs: 400, type: 'partition', groups: [['n1'], ['n2', 'n3']] }] });
+    const { code, out } = await cli(['run', '--scenario', 'p.json', '--mermaid', '350ms..700ms'], { 'p.json': file });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ {2}Note over n1,n3: 400ms operator: partition n1 vs n2,n3$/m);
+    expect(out).toMatch(/^ {2}n\d-xn\d: AppendEntries t\d+ n=0 commit=\d+, lost: partition$/m);
+  });
+
+  it('exits 1 when the run breaks an invariant, and the diagram notes the violation', async () => {
+    const faults = ['run', '--bug', 'vote-without-log-check', '--nodes', '5', '--seed', '6', '--until', '5s', '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20'];
+    const { summary } = await runJson(faults.slice(1));
+    const v = summary.violations[0]!;
+    const { code, out } = await cli([...faults, '--mermaid', `${v.atMs}ms..${v.atMs}ms`]);
+    expect(code).toBe(1);
+    expect(out).toMatch(new RegExp(`^ {2}Note over n\\d(,n\\d)?: ${v.atMs}ms VIOLATION ${v.invariant}: `, 'm'));
+  });
+
+  it.each([
+    ['2s..1s', '--mermaid: the window starts after it ends (2000 ms > 1000 ms) in "2s..1s"'],
+    ['1s', '--mermaid: expected a time window FROM..TO such as 1s..2.5s or 0..600ms, got "1s"'],
+    ['0..soon', '--mermaid: expected a duration such as 500ms, 60s, 2m or 1h, got "soon"'],
+    ['500ms..2s', '--mermaid: the window 500ms..2000ms ends after the run does (1000 ms; see --until)'],
+  ])('refuses the window %s with exit 2, naming the flag', async (window, message) => {
+    const { code, out, err } = await cli([...args, '--mermaid', window]);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe(`faultline: ${message}\n`);
+  });
+});
+
 describe('faultline run --protocol paxos', () => {
   it('runs Multi-Paxos deterministically, safe under faults, with each node\'s applied slot as its commit point', async () => {
     const args = ['run', '--protocol', 'multipaxos', '--nodes', '5', '--seed', '42', '--until', '10s', '--nemesis', 'partition,crash', '--nemesis-interval', '1s', '--load', '20', '--json'];
@@ -305,7 +377,7 @@ describe('usage', () => {
   });
 
   it('the usage names every command and run option', () => {
-    for (const word of ['run', 'validate', 'bench', '--scenario', '--nodes', '--seed', '--until', '--nemesis', '--load', '--bug', '--json', '--trace']) {
+    for (const word of ['run', 'validate', 'bench', '--scenario', '--nodes', '--seed', '--until', '--nemesis', '--load', '--bug', '--json', '--trace', '--mermaid']) {
       expect(USAGE).toContain(word);
     }
   });

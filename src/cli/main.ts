@@ -3,7 +3,7 @@
  *
  *   faultline run [--scenario FILE] [--protocol raft] [--nodes N] [--seed S] [--until DURATION]
  *                 [--nemesis LIST] [--nemesis-interval DURATION] [--load OPS_PER_S] [--bug NAME]
- *                 [--json] [--trace]
+ *                 [--json] [--trace] [--mermaid FROM..TO]
  *   faultline validate FILE
  *   faultline lincheck FILE [--model register|kv] [--format json|jepsen-log|edn] [--no-partition] [--timeout S] [--json]
  *   faultline bench [--quick] [--correctness] [--seeds N]
@@ -13,8 +13,9 @@
 import { readFileSync } from 'node:fs';
 import { Run, type RunSummary } from '../check/run';
 import { parseScenario, parseScenarioText, defaultScenario, type ValidationError, type Scenario } from '../sim/scenario';
-import { formatEvent } from '../sim/trace';
-import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, UsageError, type ParsedArgs } from './args';
+import { sequenceDiagram } from '../export/mermaid';
+import { formatEvent, type TraceEvent } from '../sim/trace';
+import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, parseWindowMs, UsageError, type ParsedArgs } from './args';
 
 export const USAGE = `faultline: Raft under failure, headless and deterministic
 
@@ -45,6 +46,9 @@ Run options:
                            accept-lower-ballot
   --json                   print one JSON object (traceHash, events, violations, ...)
   --trace                  print every trace event, one per line
+  --mermaid FROM..TO       print the time window FROM..TO (e.g. 1s..2.5s, 0..600ms) as a Mermaid
+                           sequence diagram instead of the summary (with --json: the summary's
+                           "mermaid" field); at most 200 arrows
 
 Lincheck options:
   --format json|jepsen-log|edn   the file's format (default: detected)
@@ -153,12 +157,34 @@ function humanSummary(s: RunSummary): string {
   return lines.join('\n') + '\n';
 }
 
+/** `--mermaid FROM..TO`: the window, which must lie within the run (0..untilMs). */
+function mermaidWindow(args: ParsedArgs, scenario: Scenario): [number, number] | null {
+  const text = lastFlag(args, 'mermaid');
+  if (text === undefined) return null;
+  const [fromMs, toMs] = parseWindowMs(text, '--mermaid');
+  if (toMs > scenario.untilMs) {
+    throw new UsageError(`--mermaid: the window ${fromMs}ms..${toMs}ms ends after the run does (${scenario.untilMs} ms; see --until)`);
+  }
+  return [fromMs, toMs];
+}
+
+/** The `mermaid` field of `run --json --mermaid`. */
+export interface MermaidExport {
+  fromMs: number;
+  toMs: number;
+  arrows: number;
+  truncated: boolean;
+  text: string;
+}
+
 function commandRun(argv: readonly string[], io: CliIo): number {
-  const args = parseArgs(argv, ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'paxos-mode', 'q1', 'q2'], ['json', 'trace']);
+  const args = parseArgs(argv, ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'paxos-mode', 'q1', 'q2', 'mermaid'], ['json', 'trace']);
   if (args.positional.length > 0) throw new UsageError(`run: unexpected argument "${args.positional[0]}"`);
   const scenario = scenarioFromArgs(args, io);
+  const window = mermaidWindow(args, scenario);
   const trace = args.flags.has('trace');
-  const run = new Run(scenario, { keepTrace: trace });
+  // The diagram is drawn from the stored trace, as --trace prints it.
+  const run = new Run(scenario, { keepTrace: trace || window !== null });
   run.runUntil();
   const summary = run.summary();
   if (trace) {
@@ -166,7 +192,21 @@ function commandRun(argv: readonly string[], io: CliIo): number {
     for (const e of run.sim.trace.slice()) lines.push(formatEvent(e));
     io.out(lines.join('\n') + '\n');
   }
-  if (args.flags.has('json')) io.out(JSON.stringify(summary, null, 2) + '\n');
+  let mermaid: MermaidExport | null = null;
+  if (window !== null) {
+    const [fromMs, toMs] = window;
+    // The trace is in time order: decode only up to the window's end.
+    const events: TraceEvent[] = [];
+    for (const e of run.sim.trace.slice()) {
+      if (e.atMs > toMs) break;
+      if (e.atMs >= fromMs) events.push(e);
+    }
+    const title = `${scenario.protocol === 'paxos' ? (scenario.paxos.mode === 'multi' ? 'multipaxos' : 'paxos') : scenario.protocol}, ${scenario.cluster.nodes} nodes, seed ${scenario.seed}`;
+    const diagram = sequenceDiagram(events, { fromMs, toMs, members: run.sim.members, protocol: scenario.protocol, title });
+    mermaid = { fromMs, toMs, arrows: diagram.arrows, truncated: diagram.truncated, text: diagram.text };
+  }
+  if (args.flags.has('json')) io.out(JSON.stringify(mermaid === null ? summary : { ...summary, mermaid }, null, 2) + '\n');
+  else if (mermaid !== null) io.out(mermaid.text);
   else io.out(humanSummary(summary));
   return summary.violations.length > 0 ? 1 : 0;
 }
