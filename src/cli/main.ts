@@ -4,13 +4,15 @@
  *   faultline run [--scenario FILE] [--protocol raft] [--nodes N] [--seed S] [--until DURATION]
  *                 [--nemesis LIST] [--nemesis-interval DURATION] [--load OPS_PER_S] [--bug NAME]
  *                 [--json] [--trace] [--mermaid FROM..TO]
- *   faultline validate FILE
+ *   faultline validate FILE | lessons/ID
  *   faultline lincheck FILE [--model register|kv] [--format json|jepsen-log|edn] [--no-partition] [--timeout S] [--json]
  *   faultline bench [--quick] [--correctness] [--seeds N]
  *
  * Exit codes: 0 ok, 1 a safety violation was found, 2 bad input (message on stderr).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { lessonFolders, readLessonFolder, validateLessonFolder } from '../lessons/files';
 import { Run, type RunSummary } from '../check/run';
 import { parseScenario, parseScenarioText, defaultScenario, type ValidationError, type Scenario } from '../sim/scenario';
 import { sequenceDiagram } from '../export/mermaid';
@@ -21,7 +23,8 @@ export const USAGE = `faultline: Raft under failure, headless and deterministic
 
 Usage:
   faultline run [options]        run a scenario and check every Raft safety property after every event
-  faultline validate FILE        check a scenario file (exit 0 valid, 2 invalid)
+  faultline validate FILE        check a scenario file, or a lesson folder (lessons/ID) with its
+                                 lesson.md and scenarios (exit 0 valid, 2 invalid)
   faultline lincheck FILE        check a client history for linearizability (exit 0 yes, 1 no, 3 unknown)
   faultline bench [options]      measure simulator speed and memory (see BENCHMARKS.md)
   faultline fuzz [options]       seeds 1..N under a nemesis; the first violation shrunk to a file (--seeds N --bug NAME --until DUR --nemesis LIST|swarm|hunt --load OPS --workers K --all --json --out DIR)
@@ -215,8 +218,25 @@ function commandValidate(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(argv, [], []);
   if (args.positional.length !== 1) throw new UsageError('validate: expected exactly one FILE');
   const path = args.positional[0]!;
+  if (path.endsWith('lesson.md') || (existsSync(path) && statSync(path).isDirectory())) return validateLesson(path, io);
   const raw = loadScenarioFile(path, io) as unknown as Scenario;
   io.out(`${path}: valid scenario "${raw.name}" (${raw.protocol}, ${raw.cluster.nodes} nodes, ${raw.untilMs} ms, ${raw.actions.length} actions)\n`);
+  return 0;
+}
+
+/** `validate lessons/ID` (or its lesson.md): every problem with its file and line, exit 2; else a summary, exit 0. */
+function validateLesson(path: string, io: CliIo): number {
+  const dir = path.endsWith('lesson.md') ? dirname(path) : path.replace(/\/+$/, '');
+  if (!existsSync(`${dir}/lesson.md`)) throw new UsageError(`validate: ${dir} has no lesson.md`);
+  const folder = readLessonFolder(dir);
+  const known = lessonFolders(dirname(dir)).map((d) => basename(d));
+  const { lesson, problems } = validateLessonFolder(folder, known);
+  if (lesson === null) {
+    io.err(problems.map((p) => `${p.file}${p.line > 0 ? `:${p.line}` : ''}: ${p.message}`).join('\n') + '\n');
+    return 2;
+  }
+  const goals = lesson.steps.reduce((n, st) => n + st.goals.length, 0);
+  io.out(`${dir}: valid lesson "${lesson.title}" (${lesson.protocol}, ${lesson.steps.length} steps, ${goals} goals, ${lesson.minutes} min)\n`);
   return 0;
 }
 
