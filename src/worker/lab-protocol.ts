@@ -12,6 +12,10 @@
  */
 
 import type { History, LinearizabilityResult } from '../check/history';
+import type { GoalSpec, GoalStatus } from '../lessons/goals';
+import type { SolutionAction } from '../lessons/lesson';
+
+export type { GoalSpec, GoalStatus, SolutionAction };
 
 export type NodeStatus = 'up' | 'crashed' | 'paused';
 export type RoleName = 'follower' | 'candidate' | 'leader';
@@ -236,6 +240,8 @@ export interface PanelSnapshot {
   readonly stats: RunStats;
   /** Paxos: every phase-1 and phase-2 quorum the run used up to this moment (distinct sets), for the quorum explorer. */
   readonly usedQuorums: UsedQuorums | null;
+  /** The goals set by the `goals` command (a lesson step's), each checked against the run up to this moment. */
+  readonly goals: readonly GoalStatus[];
 }
 
 /**
@@ -358,7 +364,17 @@ export type LabCommand =
   /** Check the clients' history of the run, up to the moment shown, for linearizability. */
   | { type: 'lincheck' }
   /** Parse and check a history file (JSON, Jepsen log lines, Jepsen EDN). */
-  | { type: 'import-history'; name: string; text: string };
+  | { type: 'import-history'; name: string; text: string }
+  /** A lesson step's goals: checked against the run with every PanelSnapshot from now on (empty: none). */
+  | { type: 'goals'; goals: readonly GoalSpec[] }
+  /** Play at the current speed and pause at a cue: a moment, or the first moment a goal holds (within `withinMs`). */
+  | { type: 'play-to'; cue: PlayCue }
+  /** "Show me": apply a lesson step's solution from where the run stands, then run on until the goals hold. */
+  | { type: 'solve'; solution: readonly SolutionAction[]; goals: readonly GoalSpec[]; withinMs: number }
+  /** The run between two moments as Mermaid sequence-diagram text (src/export/mermaid.ts). */
+  | { type: 'mermaid'; fromMs: number; toMs: number };
+
+export type PlayCue = { readonly atMs: number } | { readonly goal: GoalSpec; readonly withinMs: number };
 
 /** A period when something was broken, to shade on the history's time axis. */
 export interface FaultPeriod {
@@ -390,8 +406,11 @@ export type LabReply =
   | { type: 'input'; config: LabConfig }
   /** An action at a moment before the frontier discarded the old future. */
   | { type: 'forked'; atMs: number; discardedActions: number; rerunMs: number; config: LabConfig }
-  /** The run paused itself: a violation, or the end of the run. */
-  | { type: 'stopped'; reason: 'violation' | 'end'; message: string }
+  /** The run paused itself: a violation, the end of the run, or a cue of `play-to` (met, or not within its time). */
+  | { type: 'stopped'; reason: 'violation' | 'end' | 'cue'; message: string }
+  /** The answer to `solve`: whether every goal holds now. */
+  | { type: 'solved'; met: boolean; message: string }
+  | { type: 'mermaid'; fromMs: number; toMs: number; text: string; arrows: number; truncated: boolean }
   | { type: 'error'; message: string; /** The command was refused; the run is unchanged. */ recoverable: boolean };
 
 export const SPEED_MIN = 0.001;

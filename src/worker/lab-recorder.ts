@@ -772,6 +772,7 @@ export class LabRecorder {
       recordNote: this.truncated,
       stats: this.statsAt(step),
       usedQuorums: this.paxos ? this.usedQuorumsUpTo(voteEnd, commitEnd) : null,
+      goals: [], // the session fills these in (a lesson step's goals, LabSession.setGoals)
     };
   }
 

@@ -7,6 +7,7 @@ import { parseArgs } from '../cli/args';
 import { scenarioFromArgs } from '../cli/main';
 import type { LabConfig } from './lab-protocol';
 import { defaultLabConfig, LabInputError, LabSession } from './lab-session';
+import { solve } from './lesson-driver';
 
 const SCENARIO_DIR = join(__dirname, '..', '..', 'scenarios');
 const BUNDLED = new Map(
@@ -444,5 +445,27 @@ describe('LabSession: Paxos', () => {
     expect(() => session({ protocol: 'raft', q1: 2 })).toThrow(/q1, q2\) are for Paxos/);
     expect(() => session({ protocol: 'multipaxos', q2: 7 })).toThrow(LabInputError);
     expect(() => session({ protocol: 'multipaxos', q2: 7 })).toThrow(/phase2Quorum/);
+  });
+});
+
+describe('LabSession: lesson goals and "show me"', () => {
+  it('goals are checked with every panels snapshot, and the solution reaches them from where the run stands', () => {
+    const s = session({ seed: 3 });
+    s.seek(1500);
+    s.setGoals([{ kind: 'new-leader-after-crash' }, { kind: 'leader-elected' }]);
+    expect(s.panels().goals.map((g) => g.met)).toEqual([false, true]);
+    const leader = leaderOf(s)!;
+    const result = solve(s, s.events, [{ type: 'crash', node: 'leader' }], [{ kind: 'new-leader-after-crash' }], 5000);
+    expect(result.met).toBe(true);
+    expect(result.applied).toEqual([{ type: 'crash', node: leader }]);
+    expect(s.config.actions.map((a) => a.type)).toEqual(['crash']);
+    const goals = s.panels().goals;
+    expect(goals[0]).toMatchObject({ met: true });
+    expect(goals[0]!.progress).toContain(`${leader} was crashed`);
+    // Scrubbing back before the crash: the goal no longer holds at that moment.
+    s.seek(1400);
+    expect(s.panels().goals[0]!.met).toBe(false);
+    s.setGoals([]);
+    expect(s.panels().goals).toEqual([]);
   });
 });

@@ -20,11 +20,15 @@ import {
 import type { History } from '../check/history';
 import { historyFromTrace } from '../check/run-history';
 import type { TraceEvent } from '../sim/trace';
+import type { GoalSpec } from '../lessons/goals';
 import { LabRecorder } from './lab-recorder';
+import { EventCache, goalStatuses } from './lesson-driver';
 import type { ClusterSnapshot, FaultPeriod, LabAction, LabConfig, LabTimedAction, PanelSnapshot, ProtocolName, RunInfo, TimelineMarker } from './lab-protocol';
 
 /** How long a lab run may go on when the scenario does not say (one hour of virtual time). */
 export const LAB_DEFAULT_END_MS = 3_600_000;
+/** Bound on goals checked at once (a lesson step has a few). */
+const GOALS_MAX = 20;
 /** Bound on operator actions in one session (the URL carries them). */
 export const LAB_ACTIONS_MAX = 500;
 
@@ -210,6 +214,9 @@ export class LabSession {
   readonly bundled: ReadonlyMap<string, string>;
   private cursorStep = 0;
   private cursorMs = 0;
+  private goals: GoalSpec[] = [];
+  /** The trace decoded once, for goals (lesson-driver.ts). */
+  readonly events: EventCache = new EventCache(this);
 
   constructor(config: LabConfig, bundled: ReadonlyMap<string, string>) {
     this.bundled = bundled;
@@ -354,7 +361,19 @@ export class LabSession {
   }
 
   panels(): PanelSnapshot {
-    return this.recorder.panels(this.cursorStep, this.cursorMs);
+    const panels = this.recorder.panels(this.cursorStep, this.cursorMs);
+    return this.goals.length === 0 ? panels : { ...panels, goals: goalStatuses(this.goals, this, this.events) };
+  }
+
+  /** A lesson step's goals, checked with every panels snapshot from now on (empty: none). */
+  setGoals(goals: readonly GoalSpec[]): void {
+    if (goals.length > GOALS_MAX) throw new LabInputError(`At most ${GOALS_MAX} goals at a time, got ${goals.length}.`);
+    this.goals = [...goals];
+  }
+
+  /** Whether every goal set holds at the moment shown (true when none is set). */
+  goalsMet(): boolean {
+    return goalStatuses(this.goals, this, this.events).every((g) => g.met);
   }
 
   markers(): readonly TimelineMarker[] {

@@ -14,15 +14,27 @@ import type { History, LinearizabilityResult } from '../check/history';
 import { parseHistory } from '../check/history-formats';
 import { checkLinearizability } from '../check/linearizability';
 import { LabInputError, LabSession } from './lab-session';
+import { evaluateGoal } from '../lessons/goals';
+import { sequenceDiagram } from '../export/mermaid';
+import { lessonScenarioName, solve } from './lesson-driver';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-/** scenarios/<name>.json, bundled as text. */
-const BUNDLED: ReadonlyMap<string, string> = new Map(
-  Object.entries(import.meta.glob('../../scenarios/*.json', { query: '?raw', import: 'default', eager: true }) as Record<string, string>).map(
-    ([path, text]) => [path.replace(/^.*\//, '').replace(/\.json$/, ''), text],
+/** scenarios/<name>.json, and each lesson's scenario files (lessons/<id>/<file>.json as lesson-<id>-<file>), bundled as text. */
+const BUNDLED: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(import.meta.glob('../../scenarios/*.json', { query: '?raw', import: 'default', eager: true }) as Record<string, string>).map(
+    ([path, text]) => [path.replace(/^.*\//, '').replace(/\.json$/, ''), text] as const,
   ),
-);
+  ...Object.entries(import.meta.glob('../../lessons/*/*.json', { query: '?raw', import: 'default', eager: true }) as Record<string, string>).map(
+    ([path, text]) => {
+      const [, id = '', file = ''] = /lessons\/([^/]+)\/([^/]+)$/.exec(path) ?? [];
+      return [lessonScenarioName(id, file), text] as const;
+    },
+  ),
+]);
+
+/** Bound on a Mermaid export's window (virtual ms): a diagram of more is unreadable anyway. */
+const MERMAID_WINDOW_MAX_MS = 60_000;
 
 const TICK_MS = 16;
 /** Wall time the simulator may take per tick before the frame goes out with what it has. */
@@ -43,6 +55,8 @@ let lastTickWallMs = 0;
 const PANELS_INTERVAL_MS = 250;
 let lastPanelsWallMs = -Infinity;
 let tickTimer: ReturnType<typeof setTimeout> | null = null;
+/** Where playback pauses by itself (a lesson's cue), or null. */
+let cue: { atMs: number } | { goal: import('../lessons/goals').GoalSpec; untilMs: number } | null = null;
 
 function reply(message: LabReply): void {
   scope.postMessage(message);
@@ -94,8 +108,9 @@ function startTicking(): void {
   tickTimer = setTimeout(tick, TICK_MS);
 }
 
-function pause(reason: 'violation' | 'end' | null, message = ''): void {
+function pause(reason: 'violation' | 'end' | 'cue' | null, message = ''): void {
   playing = false;
+  cue = null;
   stopTicking();
   if (reason !== null) reply({ type: 'stopped', reason, message });
 }
@@ -108,12 +123,20 @@ function tick(): void {
   lastTickWallMs = now;
   const before = session.cursor.step;
   const deadline = now + TICK_BUDGET_MS;
-  session.advanceTo(session.cursor.atMs + elapsedMs * speed, () => performance.now() < deadline);
+  let target = session.cursor.atMs + elapsedMs * speed;
+  if (cue !== null) target = Math.min(target, 'atMs' in cue ? cue.atMs : cue.untilMs);
+  session.advanceTo(target, () => performance.now() < deadline);
   const violation = session.recorder.firstViolationBetween(before, session.cursor.step);
   if (violation !== null) {
     // The moment a safety property breaks, playback stops there (issue 3, "Safety panel").
     session.seekStep(violation.step);
     pause('violation', `${violation.invariant} broke at ${violation.atMs} ms: ${violation.message}`);
+  } else if (cue !== null && 'atMs' in cue && session.cursor.atMs >= cue.atMs) {
+    pause('cue', `Paused at ${cue.atMs} ms.`);
+  } else if (cue !== null && 'goal' in cue && evaluateGoal(cue.goal, { events: session.events.upToCursor(), members: session.members, nowMs: Math.floor(session.cursor.atMs) }).met) {
+    pause('cue', 'Paused where it happened.');
+  } else if (cue !== null && 'goal' in cue && session.cursor.atMs >= cue.untilMs) {
+    pause('cue', 'It has not happened yet; press Play to go on.');
   } else if (session.atEnd()) {
     pause('end', session.halted ?? `The run ended at ${session.endMs} ms.`);
   }
@@ -129,6 +152,18 @@ const LINCHECK_BUDGET_MS = 10_000;
 function check(history: History): LinearizabilityResult {
   const deadline = performance.now() + LINCHECK_BUDGET_MS;
   return checkLinearizability(history, { shouldStop: () => performance.now() > deadline, clockMs: () => performance.now() });
+}
+
+/** The run's events up to `toMs` (the trace is in time order). */
+function eventsThrough(s: LabSession, toMs: number): import('../sim/trace').TraceEvent[] {
+  const out: import('../sim/trace').TraceEvent[] = [];
+  const trace = s.run.sim.trace;
+  for (let i = 0; i < trace.length; i++) {
+    const e = trace.at(i);
+    if (e.atMs > toMs) break;
+    out.push(e);
+  }
+  return out;
 }
 
 function requireSession(): LabSession {
@@ -212,6 +247,51 @@ function handle(command: LabCommand): void {
         throw new LabInputError(`${command.name} is not a history Faultline can read: ${lines.join('; ')}${parsed.errors.length > 5 ? ` (and ${parsed.errors.length - 5} more)` : ''}`);
       }
       reply({ type: 'history', source: 'file', name: command.name, history: parsed.history, result: check(parsed.history), faults: [] });
+      return;
+    }
+    case 'goals':
+      requireSession().setGoals(command.goals);
+      sendFrame();
+      return;
+    case 'play-to': {
+      const s = requireSession();
+      const c = command.cue;
+      if ('atMs' in c) {
+        if (!Number.isFinite(c.atMs)) throw new LabInputError('play-to: the cue time must be a number');
+        if (c.atMs <= s.cursor.atMs) {
+          s.seek(c.atMs);
+          pause(null);
+          sendFrame();
+          return;
+        }
+        cue = { atMs: Math.min(c.atMs, s.endMs) };
+      } else {
+        cue = { goal: c.goal, untilMs: Math.min(s.endMs, s.cursor.atMs + Math.max(0, c.withinMs)) };
+      }
+      playing = true;
+      startTicking();
+      sendFrame();
+      return;
+    }
+    case 'solve': {
+      const s = requireSession();
+      pause(null);
+      const result = solve(s, s.events, command.solution, command.goals, command.withinMs);
+      if (result.applied.length > 0) reply({ type: 'input', config: s.config });
+      reply({ type: 'solved', met: result.met, message: result.met ? 'Done: every goal of this step holds now.' : 'The solution did not reach every goal in time.' });
+      sendFrame();
+      return;
+    }
+    case 'mermaid': {
+      const s = requireSession();
+      const fromMs = Math.floor(command.fromMs);
+      const toMs = Math.floor(command.toMs);
+      if (!(Number.isFinite(fromMs) && Number.isFinite(toMs) && fromMs >= 0 && toMs >= fromMs)) throw new LabInputError('Export: the window must run forward from a time at or after 0.');
+      if (toMs - fromMs > MERMAID_WINDOW_MAX_MS) throw new LabInputError(`Export: at most ${MERMAID_WINDOW_MAX_MS / 1000} s at a time.`);
+      if (toMs > s.frontierMs) s.extendTo(toMs);
+      const events = eventsThrough(s, toMs);
+      const diagram = sequenceDiagram(events, { fromMs, toMs, members: s.members, protocol: s.scenario.protocol, title: `${s.info().protocol}, ${s.members.length} nodes, seed ${s.info().seed}, ${fromMs}ms..${toMs}ms` });
+      reply({ type: 'mermaid', fromMs, toMs, text: diagram.text, arrows: diagram.arrows, truncated: diagram.truncated });
       return;
     }
     case 'ack':

@@ -7,6 +7,7 @@
 import {
   assertNever, SPEED_DEFAULT,
   type ClusterSnapshot, type PanelSnapshot, type LabAction, type LabCommand, type LabConfig, type LabReply, type RunInfo, type TimelineMarker,
+  type GoalSpec, type PlayCue, type SolutionAction,
 } from '../../worker/lab-protocol';
 
 export interface Notice {
@@ -36,6 +37,12 @@ export class LabClient {
   checking = $state(false);
   /** Frames received: tests and the bench read it to know the page is live. */
   frames = $state(0);
+  /** The last time playback paused at a cue (`playTo`): its message; null while none. */
+  cueReached = $state.raw<{ message: string; atFrame: number } | null>(null);
+  /** The answer to the last "show me" (`solve`), or null while one is on its way or none was asked. */
+  solved = $state.raw<Extract<LabReply, { type: 'solved' }> | null>(null);
+  /** The last Mermaid export, or null. */
+  mermaid = $state.raw<Extract<LabReply, { type: 'mermaid' }> | null>(null);
 
 
   #worker: Worker | null = null;
@@ -81,6 +88,29 @@ export class LabClient {
 
   act(action: LabAction): void {
     this.#send({ type: 'act', action });
+  }
+
+  /** A lesson step's goals, checked with every panels snapshot (PanelSnapshot.goals). */
+  setGoals(goals: readonly GoalSpec[]): void {
+    this.#send({ type: 'goals', goals });
+  }
+
+  /** Plays until a cue (a moment, or a goal first holding) and pauses there. */
+  playTo(cue: PlayCue): void {
+    this.cueReached = null;
+    this.#send({ type: 'play-to', cue });
+  }
+
+  /** "Show me": applies a step's solution and runs on until its goals hold. */
+  solve(solution: readonly SolutionAction[], goals: readonly GoalSpec[], withinMs: number): void {
+    this.solved = null;
+    this.#send({ type: 'solve', solution, goals, withinMs });
+  }
+
+  /** Asks for the run between two moments as Mermaid sequence-diagram text (arrives in `mermaid`). */
+  exportMermaid(fromMs: number, toMs: number): void {
+    this.mermaid = null;
+    this.#send({ type: 'mermaid', fromMs, toMs });
   }
 
   checkHistory(): void {
@@ -162,6 +192,13 @@ export class LabClient {
       case 'stopped':
         this.playing = false;
         if (reply.reason === 'end') this.notice = { kind: 'info', text: reply.message };
+        if (reply.reason === 'cue') this.cueReached = { message: reply.message, atFrame: this.frames };
+        return;
+      case 'solved':
+        this.solved = reply;
+        return;
+      case 'mermaid':
+        this.mermaid = reply;
         return;
       case 'error':
         this.loading = false;
