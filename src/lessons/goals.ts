@@ -188,15 +188,8 @@ export function evaluateGoal(goal: GoalSpec, ctx: GoalContext): GoalStatus {
     case 'new-leader-after-crash': {
       let crashed: string | null = null;
       let winner: string | null = null;
-      trackLeaders(events, (i, leaders) => {
-        const e = events[i]!;
-        if (e.kind === 'role' && e.role === 'leader' && crashed !== null && e.node !== crashed && winner === null) winner = e.node;
-        // Read who led before this event: a crash action of a leader is what counts.
-        void leaders;
-      });
-      // A second pass with the leaders as they were just before each action.
+      // Who leads, as of each event: a crash action counts when its node was leading just before it.
       const before = new Set<string>();
-      winner = null;
       for (const e of events) {
         if (e.kind === 'action' && (e.action === 'crash' || e.action === 'power-loss') && before.has(e.detail)) crashed = e.detail;
         if (e.kind === 'role') {
