@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../sim/trace';
-import { evaluateGoal, leaderAtEnd, parseDurationMs, parseGoal, type GoalSpec } from './goals';
+import { actionNodes, evaluateGoal, leaderAtEnd, parseDurationMs, parseGoal, type GoalSpec } from './goals';
 
 const members = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const role = (atMs: number, node: string, r: string, term: number): TraceEvent => ({ kind: 'role', atMs, node, role: r, term });
@@ -34,6 +34,27 @@ describe('goals', () => {
     expect(leaderAtEnd([...elected, role(400, 'n1', 'follower', 2)])).toBeNull();
     // An old leader cut off in a minority still thinks it leads; the newer term is the leader.
     expect(leaderAtEnd([...elected, role(900, 'n3', 'leader', 2)])).toBe('n3');
+  });
+
+  it('a partition is about the nodes it cuts into a minority, whichever group they are listed in', () => {
+    expect(actionNodes('partition', 'n1,n2,n3,n5 | n4', members)).toEqual(['n4']);
+    expect(actionNodes('partition', 'n4,n5 | n1,n2,n3', members)).toEqual(['n4', 'n5']);
+    expect(actionNodes('partition', 'n2', members)).toEqual(['n2']); // the rest form the majority
+    expect(actionNodes('crash', 'n3', members)).toEqual(['n3']);
+    const cut = [...elected, action(400, 'partition', 'n2,n3,n4,n5 | n1')];
+    expect(met({ kind: 'action', type: 'partition', node: 'leader' }, cut)).toBe(true);
+    expect(met({ kind: 'action', type: 'partition', node: 'leader' }, [...elected, action(400, 'partition', 'n1,n2,n3 | n4,n5')])).toBe(false);
+    expect(met({ kind: 'new-leader-after-partition' }, cut)).toBe(false);
+    expect(met({ kind: 'new-leader-after-partition' }, [...cut, role(900, 'n3', 'leader', 2)])).toBe(true);
+    // A partition that leaves the leader with a majority does not count.
+    expect(met({ kind: 'new-leader-after-partition' }, [...elected, action(400, 'partition', 'n1,n2,n3 | n4,n5'), role(900, 'n3', 'leader', 2)])).toBe(false);
+  });
+
+  it('client-outcome counts operations that ended ok, fail or info', () => {
+    const info: TraceEvent = { kind: 'info', atMs: 1, client: 'c1', opId: 1, reason: 'timeout' };
+    expect(met({ kind: 'client-outcome', outcome: 'info', atLeast: 1 }, [info])).toBe(true);
+    expect(met({ kind: 'client-outcome', outcome: 'fail', atLeast: 1 }, [info])).toBe(false);
+    expect(parseGoal('client-outcome', new Map([['outcome', 'maybe']]))).toBe('needs outcome=ok, fail or info, got "maybe"');
   });
 
   it('split-vote: two candidates in a term nobody won, once a later term began', () => {

@@ -13,6 +13,10 @@ export type GoalSpec =
   | { readonly kind: 'leader-elected' }
   /** After an operator crashed (or power-cut) the node that was leading, another node became leader. */
   | { readonly kind: 'new-leader-after-crash' }
+  /** After an operator partition put the node that was leading in a minority group, another node became leader. */
+  | { readonly kind: 'new-leader-after-partition' }
+  /** At least this many client operations ended this way (info: the outcome is unknown, e.g. a timeout). */
+  | { readonly kind: 'client-outcome'; readonly outcome: 'ok' | 'fail' | 'info'; readonly atLeast: number }
   /** Some node reached this term (Raft) or ballot round (Paxos roles carry the ballot). */
   | { readonly kind: 'term-at-least'; readonly term: number }
   /** An election failed: two or more candidates in one term, and no leader in it. */
@@ -37,7 +41,7 @@ export type GoalSpec =
 export type GoalKind = GoalSpec['kind'];
 
 export const GOAL_KINDS: readonly GoalKind[] = [
-  'leader-elected', 'new-leader-after-crash', 'term-at-least', 'split-vote', 'committed', 'violation', 'no-violation', 'action',
+  'leader-elected', 'new-leader-after-crash', 'new-leader-after-partition', 'client-outcome', 'term-at-least', 'split-vote', 'committed', 'violation', 'no-violation', 'action',
   'ops-ok', 'p99-below', 'chosen', 'time-at-least',
 ];
 
@@ -49,6 +53,23 @@ export const ACTION_TYPES = [
 
 /** Node-level faults after which a node no longer leads. */
 const NODE_DOWN = new Set(['crash', 'power-loss', 'kill', 'pause']);
+
+/**
+ * The nodes an operator action is about: its node, or for a partition the nodes cut into a minority
+ * group (those that can no longer reach a majority), from the action's trace detail.
+ */
+export function actionNodes(action: string, detail: string, members: readonly string[]): string[] {
+  if (action === 'partition') {
+    const groups = detail.split('|').map((g) => g.trim().split(',').filter((x) => x !== ''));
+    const listed = new Set(groups.flat());
+    // Nodes in no group are with everyone else not listed: together one more group.
+    const rest = members.filter((m) => !listed.has(m));
+    if (rest.length > 0) groups.push(rest);
+    const majority = Math.floor(members.length / 2) + 1;
+    return groups.filter((g) => g.length < majority).flat();
+  }
+  return [detail.split(' ')[0]!];
+}
 
 /** Parses "2s", "1500ms", "1.5s", "250" (ms). Null when it is not a duration. */
 export function parseDurationMs(text: string): number | null {
@@ -82,6 +103,7 @@ export function parseGoal(name: string, args: ReadonlyMap<string, string>): Goal
   switch (name) {
     case 'leader-elected':
     case 'new-leader-after-crash':
+    case 'new-leader-after-partition':
     case 'split-vote':
     case 'no-violation':
       return allow() ?? { kind: name };
@@ -108,6 +130,12 @@ export function parseGoal(name: string, args: ReadonlyMap<string, string>): Goal
     case 'ops-ok': {
       const atLeast = wholeArg(args, 'at-least', 1);
       return allow('at-least') ?? (num(atLeast) ? { kind: name, atLeast } : atLeast);
+    }
+    case 'client-outcome': {
+      const outcome = args.get('outcome');
+      if (outcome !== 'ok' && outcome !== 'fail' && outcome !== 'info') return `needs outcome=ok, fail or info, got "${outcome ?? ''}"`;
+      const atLeast = args.has('at-least') ? wholeArg(args, 'at-least', 1) : 1;
+      return allow('outcome', 'at-least') ?? (num(atLeast) ? { kind: name, outcome, atLeast } : atLeast);
     }
     case 'p99-below': {
       const ms = durationArg(args, 'ms');
@@ -204,6 +232,29 @@ export function evaluateGoal(goal: GoalSpec, ctx: GoalContext): GoalStatus {
       if (winner !== null) return { met: true, progress: `${crashed} was crashed and ${winner} was elected` };
       return { met: false, progress: crashed === null ? 'the leader has not been crashed yet' : `${crashed} was crashed; no new leader yet` };
     }
+    case 'new-leader-after-partition': {
+      let cut: string | null = null;
+      const leading = new Set<string>();
+      for (const e of events) {
+        if (e.kind === 'action' && e.action === 'partition') {
+          const minority = actionNodes('partition', e.detail, ctx.members).find((n) => leading.has(n));
+          if (minority !== undefined) cut = minority;
+        }
+        if (e.kind === 'role') {
+          if (e.role === 'leader') {
+            if (cut !== null && e.node !== cut) return { met: true, progress: `${cut} was cut off and ${e.node} was elected` };
+            leading.add(e.node);
+          } else leading.delete(e.node);
+        } else if ((e.kind === 'fault' || e.kind === 'action') && NODE_DOWN.has(e.kind === 'fault' ? e.fault : e.action)) {
+          leading.delete(e.detail.split(' ')[0]!);
+        }
+      }
+      return { met: false, progress: cut === null ? 'the leader has not been cut off in a minority yet' : `${cut} was cut off; no new leader yet` };
+    }
+    case 'client-outcome': {
+      const n = events.reduce((k, e) => k + (e.kind === goal.outcome ? 1 : 0), 0);
+      return { met: n >= goal.atLeast, progress: `${n} operation${n === 1 ? '' : 's'} ended ${goal.outcome} (need ${goal.atLeast})` };
+    }
     case 'term-at-least': {
       let max = 0;
       for (const e of events) if ((e.kind === 'role' || e.kind === 'term') && e.term > max) max = e.term;
@@ -246,8 +297,8 @@ export function evaluateGoal(goal: GoalSpec, ctx: GoalContext): GoalStatus {
       const leaders = new Set<string>();
       for (const e of events) {
         if (e.kind === 'action' && e.action === goal.type) {
-          const node = e.detail.split(' ')[0]!;
-          const ok = goal.node === null || (goal.node === 'leader' ? leaders.has(node) : node === goal.node);
+          const nodes = actionNodes(e.action, e.detail, ctx.members);
+          const ok = goal.node === null || nodes.some((node) => (goal.node === 'leader' ? leaders.has(node) : node === goal.node));
           if (ok) return { met: true, progress: `you did: ${e.action} ${e.detail}`.trim() };
         }
         if (e.kind === 'role') {

@@ -42,7 +42,7 @@ export type SolutionAction =
   /** Cut the node (by role) off from every other node. */
   | { readonly type: 'isolate'; readonly node: NodeRef }
   | { readonly type: 'heal' }
-  | { readonly type: 'client-request'; readonly op: 'read' | 'write' | 'cas'; readonly key: string; readonly value?: string; readonly expected?: string }
+  | { readonly type: 'client-request'; readonly op: 'read' | 'write' | 'cas'; readonly key: string; readonly value?: string; readonly expected?: string; readonly node?: NodeRef }
   | { readonly type: 'slow-node'; readonly node: NodeRef; readonly factor: number }
   | { readonly type: 'clock-skew'; readonly node: NodeRef; readonly rate: number }
   /** Let the run go on this long (virtual time) before the next action. */
@@ -166,7 +166,12 @@ export function parseSolutionAction(name: string, args: ReadonlyMap<string, stri
       const value = args.get('value');
       if (op !== 'read' && (value === undefined || value.length === 0)) return `a ${op} needs value=...`;
       if (op === 'cas' && args.get('expected') === undefined) return 'a cas needs expected=...';
-      return { type: 'client-request', op, key, ...(value !== undefined ? { value } : {}), ...(args.has('expected') ? { expected: args.get('expected')! } : {}) };
+      const target = args.get('node');
+      if (target !== undefined && !isRef(target)) return `node must be n1 ... n9 or leader, got "${target}"`;
+      return {
+        type: 'client-request', op, key, ...(value !== undefined ? { value } : {}), ...(args.has('expected') ? { expected: args.get('expected')! } : {}),
+        ...(target !== undefined ? { node: target } : {}),
+      };
     }
     case 'slow-node':
     case 'clock-skew': {

@@ -105,8 +105,14 @@ export function labActionsFor(action: Exclude<SolutionAction, { type: 'wait' }>,
     }
     case 'heal':
       return [{ type: 'heal' }];
-    case 'client-request':
-      return [{ type: 'client-request', op: action.op, key: action.key, ...(action.value !== undefined ? { value: action.value } : {}), ...(action.expected !== undefined ? { expected: action.expected } : {}) }];
+    case 'client-request': {
+      const node = action.node === undefined ? undefined : resolve(action.node, events);
+      if (node === null) return null;
+      return [{
+        type: 'client-request', op: action.op, key: action.key, ...(action.value !== undefined ? { value: action.value } : {}),
+        ...(action.expected !== undefined ? { expected: action.expected } : {}), ...(node !== undefined ? { node } : {}),
+      }];
+    }
     default: {
       const never: never = action;
       throw new Error(`lesson: unknown solution action ${JSON.stringify(never)}`);
