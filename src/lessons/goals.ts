@@ -17,7 +17,7 @@ export type GoalSpec =
   | { readonly kind: 'new-leader-after-partition' }
   /** At least this many client operations ended this way (info: the outcome is unknown, e.g. a timeout). */
   | { readonly kind: 'client-outcome'; readonly outcome: 'ok' | 'fail' | 'info'; readonly atLeast: number }
-  /** Some node reached this term (Raft) or ballot round (Paxos roles carry the ballot). */
+  /** Some node reached this term (Raft). Paxos role events carry the raw ballot number (round * 16 + proposer), so compare with that. */
   | { readonly kind: 'term-at-least'; readonly term: number }
   /** An election failed: two or more candidates in one term, and no leader in it. */
   | { readonly kind: 'split-vote' }

@@ -86,6 +86,8 @@ Some prose.
       '2: front matter: "minutes" is required',
     ]);
     expect(parseLesson('no front matter', 'demo', []).ok).toBe(false);
+    const quoted = lesson('## S\ntext', FRONT.replace('title: A demo lesson', 'title: "Quoted: a title"'));
+    expect(quoted.ok && quoted.lesson.title).toBe('Quoted: a title');
   });
 
   it('refuses raw HTML, naming the line, and never lets a script through as markup', () => {

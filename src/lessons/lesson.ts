@@ -206,7 +206,10 @@ function parseFrontMatter(lines: readonly Line[], file: string, problems: Lesson
       continue;
     }
     if (out.has(key)) problems.push({ file, line: n, message: `front matter: "${key}" is given twice` });
-    out.set(key, { value: m[2]!.replace(/\s+#.*$/, '').trim(), line: n });
+    // A value may be quoted (YAML habit): the quotes are not part of it.
+    const value = m[2]!.replace(/\s+#.*$/, '').trim();
+    const unquoted = /^(["'])(.*)\1$/.exec(value);
+    out.set(key, { value: unquoted !== null ? unquoted[2]! : value, line: n });
   }
   return out;
 }
