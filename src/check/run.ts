@@ -9,6 +9,9 @@ import { Simulator } from '../sim/simulator';
 import type { NodeId } from '../sim/types';
 import { paxosQuorums } from '../sim/scenario';
 import type { StepObserver } from '../sim/simulator';
+import { REGIONS_ABOUT } from '../sim/regions';
+import { budgetModel, commitBudget, leaderPlacement, type LatencyBudget, type PlacementRow } from './latency-budget';
+import { percentilesOf, RunMetrics, type MetricsSeries, type Percentiles } from './metrics';
 import { PaxosInvariantChecker } from './paxos-invariants';
 import { RaftInvariantChecker, type Violation } from './raft-invariants';
 
@@ -48,6 +51,23 @@ export interface RunOptions {
   hashTrace?: boolean;
   /** Stop at the first violation (the lab pauses there); default false. */
   stopOnViolation?: boolean;
+  /** Keep metrics as time series in buckets of this many ms of virtual time (`run --metrics`). */
+  metricsBucketMs?: number;
+}
+
+/** Geo-replication figures of a run (the summary's `geo`, present when the scenario has regions). */
+export interface GeoSummary {
+  note: string;
+  nodeRegions: Record<NodeId, string>;
+  clientRegions: string[];
+  /** Invoke-to-ok latency of the clients of each region (ms). */
+  clientLatencyMs: Record<string, Percentiles>;
+  /** Leader append (propose) to commit (chosen), at the leader (ms). */
+  quorumAckMs: Percentiles;
+  /** The analytic budget per client region, for the last leader (null: no leader, or single-decree Paxos). */
+  budget: LatencyBudget[] | null;
+  /** For each region as the leader's: the expected commit latency per client region. */
+  leaderPlacement: PlacementRow[];
 }
 
 export interface LeaderChange {
@@ -74,6 +94,13 @@ export interface RunSummary {
   messages: { sent: number; delivered: number; dropped: number };
   /** Set when the run stopped early: a violation (with stopOnViolation) or a protocol assertion. */
   stoppedEarly: string | null;
+  /** With a regions section only. */
+  geo?: GeoSummary;
+  /**
+   * With an overload section or a retry policy only: admission rejections and queue drops
+   * (`rejected:overloaded`, `rejected:queue-full`), client `timeout`s, `retry`s, `retry-budget-exhausted`.
+   */
+  overload?: Record<string, number>;
 }
 
 /** Bound on leader changes listed in a summary (the count is exact). */
@@ -83,6 +110,8 @@ export class Run {
   readonly sim: Simulator;
   readonly checker: InvariantChecker;
   readonly leaders: LeaderChange[] = [];
+  /** Latencies and counters by region and over time (null unless regions, overload or metricsBucketMs). */
+  readonly metrics: RunMetrics | null;
   private leaderChangeCount = 0;
   private stopped: string | null = null;
 
@@ -107,7 +136,36 @@ export class Run {
         }
       },
     });
+    const wantMetrics = scenario.regions !== undefined || scenario.overload !== undefined || scenario.workload.retry !== undefined;
+    this.metrics = wantMetrics || options.metricsBucketMs !== undefined ? new RunMetrics(this.sim, options.metricsBucketMs ?? null) : null;
+    if (this.metrics !== null) this.sim.addObserver(this.metrics);
     this.guard(() => this.sim.start());
+  }
+
+  /** The metrics time series up to now (null unless the run was made with metricsBucketMs). */
+  metricsSeries(): MetricsSeries | null {
+    return this.metrics?.series(this.sim.nowMs) ?? null;
+  }
+
+  private geoSummary(): GeoSummary | undefined {
+    const s = this.scenario;
+    const r = s.regions;
+    if (r === undefined || this.metrics === null) return undefined;
+    const nodeRegions: Record<NodeId, string> = {};
+    this.sim.members.forEach((id, i) => (nodeRegions[id] = r.nodes[i]!));
+    const clientRegions = [...new Set(Array.from({ length: s.workload.clients }, (_, i) => this.sim.regionOf(`c${i + 1}`)!))];
+    const model = budgetModel(s);
+    const last = this.leaders[this.leaders.length - 1];
+    const leaderIndex = last === undefined ? -1 : this.sim.members.indexOf(last.node);
+    return {
+      note: REGIONS_ABOUT,
+      nodeRegions,
+      clientRegions,
+      clientLatencyMs: this.metrics.clientLatencyByRegion(),
+      quorumAckMs: percentilesOf(this.metrics.quorumAck),
+      budget: model === null || leaderIndex < 0 ? null : clientRegions.map((c) => commitBudget(model, leaderIndex, c)),
+      leaderPlacement: model === null ? [] : leaderPlacement(model, clientRegions),
+    };
   }
 
   get nowMs(): number {
@@ -199,6 +257,11 @@ export class Run {
       clientOps: { invoked: t.countOf('invoke'), ok: t.countOf('ok'), fail: t.countOf('fail'), info: t.countOf('info') },
       messages: { sent: t.countOf('sent'), delivered: t.countOf('delivered'), dropped: t.countOf('dropped') },
       stoppedEarly: this.stopped,
+      // Present only for scenarios that use them, so every other summary reads exactly as before.
+      ...(s.regions !== undefined ? { geo: this.geoSummary() } : {}),
+      ...(s.overload !== undefined || s.workload.retry !== undefined
+        ? { overload: Object.fromEntries(['rejected:overloaded', 'rejected:queue-full', 'timeout', 'retry', 'retry-budget-exhausted'].map((k) => [k, this.sim.counters.get(k) ?? 0])) }
+        : {}),
     };
   }
 }

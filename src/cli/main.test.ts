@@ -428,3 +428,52 @@ describe('faultline lincheck', () => {
     expect(code).toBe(3);
   });
 });
+
+describe('faultline run --regions and --metrics', () => {
+  it('places nodes round robin and reports per-region latency, quorum-ack latency and the budget in the JSON', async () => {
+    const { code, summary } = await runJson(['--regions', 'us-east,eu-west', '--nodes', '3', '--seed', '4', '--until', '6s', '--load', '20']);
+    expect(code).toBe(0);
+    const geo = summary.geo!;
+    expect(geo.nodeRegions).toEqual({ n1: 'us-east', n2: 'eu-west', n3: 'us-east' });
+    expect(geo.clientRegions).toEqual(['us-east', 'eu-west']);
+    expect(geo.note).toMatch(/pproximate/);
+    for (const region of ['us-east', 'eu-west']) {
+      expect(geo.clientLatencyMs[region]!.count).toBeGreaterThan(0);
+      expect(geo.clientLatencyMs[region]!.p99).toBeGreaterThanOrEqual(geo.clientLatencyMs[region]!.p50);
+    }
+    expect(geo.quorumAckMs.count).toBeGreaterThan(0);
+    expect(geo.budget!.map((b) => b.clientRegion)).toEqual(['us-east', 'eu-west']);
+    expect(geo.leaderPlacement.map((r) => r.leaderRegion)).toEqual(['us-east', 'eu-west']);
+  });
+
+  it('refuses unknown regions, naming them', async () => {
+    const r = await cli(['run', '--regions', 'us-east,mars,atlantis']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown regions "mars", "atlantis" \(known: us-east, /);
+  });
+
+  it('writes the metrics time series as CSV or JSON by the file extension', async () => {
+    const written = new Map<string, string>();
+    const io: FakeIo = Object.assign(fakeIo(), { writeFile: (path: string, text: string) => void written.set(path, text) });
+    const argv = ['run', '--regions', 'us-east,us-west,eu-west', '--seed', '2', '--until', '3s', '--load', '10'];
+    expect(await main([...argv, '--metrics', 'out.csv'], io)).toBe(0);
+    const csv = written.get('out.csv')!.trimEnd().split('\n');
+    expect(csv[0]).toMatch(/^start_s,leader,term,leader_changes_per_min,commit_index_n1,.*quorum_ack_p50_ms,quorum_ack_p99_ms,.*client_us-east_p99_ms.*rejected_overloaded,rejected_queue-full,retries,timeouts,in_flight_max$/);
+    expect(csv).toHaveLength(4);
+    expect(await main([...argv, '--metrics', 'out.json', '--metrics-bucket', '500ms'], io)).toBe(0);
+    const series = JSON.parse(written.get('out.json')!) as { bucketMs: number; regions: string[]; buckets: Array<{ startMs: number; leader: string | null }> };
+    expect(series.bucketMs).toBe(500);
+    expect(series.regions).toEqual(['us-east', 'us-west', 'eu-west']);
+    expect(series.buckets.map((b) => b.startMs)).toEqual([0, 500, 1000, 1500, 2000, 2500]);
+    expect(series.buckets[5]!.leader).toMatch(/^n[1-5]$/);
+  });
+
+  it('--metrics without regions works too, and the summary has no geo', async () => {
+    const written = new Map<string, string>();
+    const io: FakeIo = Object.assign(fakeIo(), { writeFile: (path: string, text: string) => void written.set(path, text) });
+    expect(await main(['run', '--until', '2s', '--metrics', 'm.json', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout)).not.toHaveProperty('geo');
+    expect(JSON.parse(written.get('m.json')!).buckets).toHaveLength(2);
+    expect((await cli(['run', '--metrics-bucket', '1s'])).err).toMatch(/--metrics-bucket: goes with --metrics FILE/);
+  });
+});

@@ -3,6 +3,7 @@
  *
  *   faultline run [--scenario FILE] [--protocol raft] [--nodes N] [--seed S] [--until DURATION]
  *                 [--nemesis LIST] [--nemesis-interval DURATION] [--load OPS_PER_S] [--bug NAME]
+ *                 [--regions LIST] [--metrics FILE] [--metrics-bucket DURATION]
  *                 [--json] [--trace] [--mermaid FROM..TO]
  *   faultline validate FILE | lessons/ID
  *   faultline lincheck FILE [--model register|kv] [--format json|jepsen-log|edn] [--no-partition] [--timeout S] [--json]
@@ -10,13 +11,15 @@
  *
  * Exit codes: 0 ok, 1 a safety violation was found, 2 bad input (message on stderr).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { lessonFolders, readLessonFolder, validateLessonFolder } from '../lessons/files';
 import { Run, type RunSummary } from '../check/run';
 import { parseScenario, parseScenarioText, defaultScenario, type ValidationError, type Scenario } from '../sim/scenario';
 import { sequenceDiagram } from '../export/mermaid';
 import { formatEvent, type TraceEvent } from '../sim/trace';
+import { REGION_IDS, isRegion } from '../sim/regions';
+import { metricsCsv } from '../check/metrics';
 import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, parseWindowMs, UsageError, type ParsedArgs } from './args';
 
 export const USAGE = `faultline: Raft under failure, headless and deterministic
@@ -43,6 +46,18 @@ Run options:
                            none (default)
   --nemesis-interval DUR   time between nemesis actions (default 5s)
   --load OPS_PER_S         client operations per second (default 5)
+  --regions LIST           geo-replication: place the nodes in these regions in order, round robin
+                           when fewer regions than nodes (us-east,eu-west,ap-tokyo); clients go round
+                           robin over the whole list. Latency per link = the pair's RTT/2 (approximate
+                           2017 averages) plus jitter; the JSON then has "geo": client latency per
+                           region and quorum-ack latency (p50, p99, ms), the analytic latency budget
+                           per client region and a leader-placement table. Regions: ${REGION_IDS.slice(0, 5).join(', ')},
+                           ${REGION_IDS.slice(5).join(', ')}
+  --metrics FILE           write the run's metrics as time series (per 1 s of virtual time): leader,
+                           term, leader changes per minute, commit index per node, quorum-ack and
+                           client latency p50/p99 by region, admission rejections by reason, retries,
+                           timeouts, messages in flight. CSV if FILE ends in .csv, else JSON
+  --metrics-bucket DUR     the time series' bucket (default 1s)
   --bug NAME               run a deliberately broken protocol (repeatable). Raft: commit-old-term,
                            vote-without-log-check, forget-vote-on-restart, skip-prev-log-check,
                            no-step-down. Paxos: acceptor-forgets-promise, ignore-accepted-value,
@@ -67,12 +82,15 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   readFile(path: string): string;
+  /** Writes a file (`run --metrics`); absent in fakes that never write. */
+  writeFile?(path: string, text: string): void;
 }
 
 const nodeIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   readFile: (p) => readFileSync(p, 'utf8'),
+  writeFile: (p, text) => writeFileSync(p, text),
 };
 
 function formatErrors(source: string, errors: readonly ValidationError[]): string {
@@ -135,9 +153,32 @@ export function scenarioFromArgs(args: ParsedArgs, io: CliIo): Scenario {
   if (q1 !== undefined) section('paxos').phase1Quorum = parseIntArg(q1, '--q1', 1, 9);
   const q2 = lastFlag(args, 'q2');
   if (q2 !== undefined) section('paxos').phase2Quorum = parseIntArg(q2, '--q2', 1, 9);
+  const regions = lastFlag(args, 'regions');
+  if (regions !== undefined) placeInRegions(raw, section, regions);
   const parsed = parseScenario(raw);
   if (!parsed.ok) throw new UsageError(formatErrors(file ?? 'options', parsed.errors).trimEnd());
   return parsed.scenario;
+}
+
+/**
+ * `--regions LIST`: node i in LIST[i mod len], client i likewise (so with more regions than nodes, the
+ * extra regions hold clients only). A scenario file's RTT overrides and jitter are kept.
+ */
+function placeInRegions(raw: Record<string, unknown>, section: (name: string) => Record<string, unknown>, text: string): void {
+  const list = parseList(text);
+  if (list.length === 0) throw new UsageError('--regions: expected a list of regions such as us-east,us-west,eu-west');
+  const unknown = list.filter((r) => !isRegion(r));
+  if (unknown.length > 0) {
+    throw new UsageError(`--regions: unknown region${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')} (known: ${REGION_IDS.join(', ')})`);
+  }
+  const nodes = (raw.cluster as { nodes?: unknown } | undefined)?.nodes;
+  const clients = (raw.workload as { clients?: unknown } | undefined)?.clients;
+  // Bad counts are reported by the schema; placing needs numbers.
+  if (typeof nodes !== 'number' || typeof clients !== 'number' || !Number.isInteger(nodes) || !Number.isInteger(clients)) return;
+  const roundRobin = (n: number): string[] => Array.from({ length: Math.max(0, Math.min(n, 64)) }, (_, i) => list[i % list.length]!);
+  const r = section('regions');
+  r.nodes = roundRobin(nodes);
+  r.clients = roundRobin(clients);
 }
 
 function humanSummary(s: RunSummary): string {
@@ -150,6 +191,16 @@ function humanSummary(s: RunSummary): string {
     `  client ops     ${s.clientOps.invoked} invoked: ${s.clientOps.ok} ok, ${s.clientOps.fail} fail, ${s.clientOps.info} info (unknown outcome)`,
     `  messages       ${s.messages.sent} sent, ${s.messages.delivered} delivered, ${s.messages.dropped} dropped`,
   ];
+  if (s.geo !== undefined) {
+    const g = s.geo;
+    lines.push(`  regions        ${Object.entries(g.nodeRegions).map(([n, r]) => `${n}=${r}`).join(' ')} (RTTs approximate)`);
+    lines.push(`  quorum ack     p50 ${g.quorumAckMs.p50} ms, p99 ${g.quorumAckMs.p99} ms (${g.quorumAckMs.count} entries)`);
+    for (const [region, p] of Object.entries(g.clientLatencyMs)) {
+      const budget = g.budget?.find((b) => b.clientRegion === region);
+      lines.push(`  clients ${region.padEnd(13)} p50 ${p.p50} ms, p99 ${p.p99} ms (${p.count} ok)${budget ? `; budget ${budget.expectedMs} ms via ${budget.leaderRegion}, floor ${budget.floorMs} ms` : ''}`);
+    }
+  }
+  if (s.overload !== undefined) lines.push(`  overload       ${Object.entries(s.overload).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   if (s.violations.length === 0) {
     lines.push('  safety         all invariants held after every event');
   } else {
@@ -181,15 +232,33 @@ export interface MermaidExport {
 }
 
 function commandRun(argv: readonly string[], io: CliIo): number {
-  const args = parseArgs(argv, ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'paxos-mode', 'q1', 'q2', 'mermaid'], ['json', 'trace']);
+  const args = parseArgs(
+    argv,
+    ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'paxos-mode', 'q1', 'q2', 'mermaid', 'regions', 'metrics', 'metrics-bucket'],
+    ['json', 'trace'],
+  );
   if (args.positional.length > 0) throw new UsageError(`run: unexpected argument "${args.positional[0]}"`);
   const scenario = scenarioFromArgs(args, io);
   const window = mermaidWindow(args, scenario);
   const trace = args.flags.has('trace');
+  const metricsFile = lastFlag(args, 'metrics');
+  const bucket = lastFlag(args, 'metrics-bucket');
+  const metricsBucketMs = bucket === undefined ? 1000 : parseDurationMs(bucket, '--metrics-bucket');
+  if (bucket !== undefined && metricsFile === undefined) throw new UsageError('--metrics-bucket: goes with --metrics FILE');
+  if (metricsFile !== undefined && io.writeFile === undefined) throw new UsageError('--metrics: this environment cannot write files');
   // The diagram is drawn from the stored trace, as --trace prints it.
-  const run = new Run(scenario, { keepTrace: trace || window !== null });
+  const run = new Run(scenario, { keepTrace: trace || window !== null, ...(metricsFile !== undefined ? { metricsBucketMs } : {}) });
   run.runUntil();
   const summary = run.summary();
+  if (metricsFile !== undefined) {
+    const series = run.metricsSeries()!;
+    const text = metricsFile.toLowerCase().endsWith('.csv') ? metricsCsv(series) : JSON.stringify(series, null, 2) + '\n';
+    try {
+      io.writeFile!(metricsFile, text);
+    } catch (err) {
+      throw new UsageError(`--metrics: cannot write ${metricsFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
   if (trace) {
     const lines: string[] = [];
     for (const e of run.sim.trace.slice()) lines.push(formatEvent(e));

@@ -8,7 +8,7 @@ import type { NodeId } from './types';
 const MEMBERS = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
 /** Runs a nemesis on a virtual clock for `untilMs` and returns what it did, one line per call. */
-function plan(faults: NemesisFault[], seed: number, untilMs: number, leader: NodeId | null = null, members = MEMBERS) {
+function plan(faults: NemesisFault[], seed: number, untilMs: number, leader: NodeId | null = null, members = MEMBERS, regions: string[] = []) {
   const clock = new VirtualClock();
   const calls: Array<{ atMs: number; call: string; arg: string }> = [];
   const log = (call: string, arg = ''): void => {
@@ -29,8 +29,9 @@ function plan(faults: NemesisFault[], seed: number, untilMs: number, leader: Nod
     slowNode: (node, factor) => log('slow', `${node} x${factor}`),
     clockSkew: (node, rate) => log('skew', `${node} x${rate}`),
     networkStorm: (dup, reorder) => log('storm', `dup=${dup} reorder=${reorder}`),
+    partitionRegions: (groups) => log('partition-regions', groups.map((g) => g.join(',')).join('|')),
   };
-  const nemesis = new Nemesis({ faults, intervalMs: 1_000 }, members, new Rng(seed), port);
+  const nemesis = new Nemesis({ faults, intervalMs: 1_000 }, members, new Rng(seed), port, regions);
   nemesis.start();
   while (clock.fireNext(untilMs)) {
     /* run */
@@ -39,6 +40,16 @@ function plan(faults: NemesisFault[], seed: number, untilMs: number, leader: Nod
 }
 
 describe('Nemesis', () => {
+  it('region: cuts off one region of the nodes, then heals; nothing without two regions', () => {
+    const regions = ['us-east', 'us-west', 'eu-west'];
+    const { calls } = plan(['region'], 3, 10_000, null, MEMBERS, regions);
+    const cuts = calls.filter((c) => c.call === 'partition-regions');
+    expect(cuts.length).toBeGreaterThanOrEqual(3);
+    for (const c of cuts) expect(regions).toContain(c.arg);
+    expect(calls.map((c) => c.call)).toEqual(calls.map((_, i) => (i % 2 === 0 ? 'partition-regions' : 'heal')));
+    expect(plan(['region'], 3, 10_000, null, MEMBERS, ['us-east']).calls).toEqual([]);
+  });
+
   it('does nothing (and sets no timer) with no faults enabled', () => {
     expect(plan([], 1, 100_000)).toEqual({ calls: [], pending: 0 });
   });

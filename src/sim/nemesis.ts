@@ -30,6 +30,8 @@ export interface NemesisPort {
   slowNode(node: NodeId, factor: number): void;
   clockSkew(node: NodeId, rate: number): void;
   networkStorm(duplicateProbability: number, reorderProbability: number): void;
+  /** A partition along region lines (regions in no group on one more side together). */
+  partitionRegions(groups: string[][]): void;
 }
 
 /** How much slower a slow node gets: a degraded disk or a starved process, not a dead one. */
@@ -63,6 +65,8 @@ export class Nemesis {
     private readonly members: readonly NodeId[],
     private readonly rng: Rng,
     private readonly port: NemesisPort,
+    /** The regions that hold nodes (geo-replication), for the region fault; empty otherwise. */
+    private readonly regions: readonly string[] = [],
   ) {}
 
   start(): void {
@@ -192,6 +196,13 @@ export class Nemesis {
       case 'reorder':
         this.port.networkStorm(0, this.rng.pick(STORM_PROBABILITIES));
         return { kind: 'storm' };
+      case 'region': {
+        // A whole region cut off (a cable cut, a regional outage of the backbone): its nodes and clients
+        // on one side, every other region on the other.
+        if (this.regions.length < 2) return null;
+        this.port.partitionRegions([[this.rng.pick(this.regions)]]);
+        return { kind: 'partition' };
+      }
       case 'power': {
         // Power loss: unlike a process crash, writes still waiting for their fsync are gone.
         const node = this.victim();

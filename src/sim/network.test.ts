@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { meanLatencyMs, Network, sampleLatencyMs, type NetworkConfig } from './network';
+import { GeoLatency, meanLatencyMs, Network, sampleLatencyMs, type NetworkConfig } from './network';
+import { RttTable } from './regions';
 import { Rng } from './rng';
 import type { LatencySpec } from './scenario';
 
@@ -231,5 +232,51 @@ describe('Network loss, latency overrides, duplication and reordering', () => {
   it('allocateId hands out 1, 2, 3, ...', () => {
     const n = new Network(config(), new Rng(1));
     expect([n.allocateId(), n.allocateId(), n.allocateId()]).toEqual([1, 2, 3]);
+  });
+});
+
+describe('geo-replication latency', () => {
+  const config: NetworkConfig = { latency: { kind: 'constant', ms: 5 }, lossProbability: 0, duplicateProbability: 0, reorderProbability: 0, links: [] };
+  const regionOf = new Map([['n1', 'us-east'], ['n2', 'eu-west'], ['n3', 'us-east'], ['c1', 'eu-west']]);
+  const geo = (jitter: import('./scenario').JitterSpec, seed = 1) => new GeoLatency(regionOf, new RttTable(), jitter, new Rng(seed));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+  it('a cross-region link takes RTT/2 on average (random rounding keeps the mean), intra-region under 1 ms', () => {
+    const net = new Network(config, new Rng(1), geo({ kind: 'none' }));
+    const cross = Array.from({ length: 4_000 }, () => net.latencyFor('n1', 'n2'));
+    expect(new Set(cross)).toEqual(new Set([40, 41]));
+    expect(mean(cross)).toBeCloseTo(40.25, 0);
+    const intra = Array.from({ length: 4_000 }, () => net.latencyFor('n1', 'n3'));
+    expect(new Set(intra)).toEqual(new Set([0, 1]));
+    expect(mean(intra)).toBeGreaterThan(0.45);
+    expect(mean(intra)).toBeLessThan(0.55);
+    // Addresses without a region (none here but the flat spec) and link overrides use the flat model.
+    expect(net.latencyFor('n1', 'x9')).toBe(5);
+    const overridden = new Network({ ...config, links: [{ from: 'n1', to: 'n2', latency: { kind: 'constant', ms: 3 } }] }, new Rng(1), geo({ kind: 'none' }));
+    expect(overridden.latencyFor('n1', 'n2')).toBe(3);
+  });
+
+  it('pareto jitter has a heavier tail than normal jitter of the same fraction', () => {
+    const p99 = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(0.99 * xs.length)]!;
+    const normal = geo({ kind: 'normal', fraction: 0.1 });
+    const pareto = geo({ kind: 'pareto', fraction: 0.1, alpha: 1.5 });
+    const n = Array.from({ length: 5_000 }, () => normal.sampleMs(40));
+    const p = Array.from({ length: 5_000 }, () => pareto.sampleMs(40));
+    expect(Math.abs(mean(n) - 40)).toBeLessThan(0.5);
+    expect(p99(p)).toBeGreaterThan(p99(n) + 10);
+    expect(Math.min(...p)).toBeGreaterThanOrEqual(40);
+  });
+
+  it('a region partition cuts clients off with their region; heal joins everyone again', () => {
+    const net = new Network(config, new Rng(1), geo({ kind: 'none' }));
+    net.partition([['n1', 'n3'], ['n2']], [[], ['c1']]);
+    expect(net.connected('c1', 'n1')).toBe('partition');
+    expect(net.connected('c1', 'n2')).toBe('ok');
+    expect(net.partitionGroups()).toEqual([['n1', 'n3'], ['n2']]);
+    net.partition([['n1'], ['n2', 'n3']]);
+    expect(net.connected('c1', 'n1')).toBe('ok'); // a node partition leaves clients outside
+    net.partition([['n1', 'n3'], ['n2']], [[], ['c1']]);
+    net.healAll();
+    expect(net.connected('c1', 'n1')).toBe('ok');
   });
 });

@@ -5,7 +5,8 @@
  * drops what is already on the wire (as a real partition does).
  */
 import type { Rng } from './rng';
-import type { LatencySpec, LinkOverride } from './scenario';
+import type { RttTable } from './regions';
+import type { JitterSpec, LatencySpec, LinkOverride } from './scenario';
 import type { Address, Message, NodeId } from './types';
 
 export interface InFlight {
@@ -63,6 +64,37 @@ export function meanLatencyMs(spec: LatencySpec): number {
 
 const linkKey = (from: Address, to: Address): string => `${from}>${to}`;
 
+/**
+ * Geo-replication: the latency of a link between two addresses (nodes or clients) placed in regions is
+ * the pair's mean one-way latency (RTT / 2; sub-millisecond inside a region) plus the jitter, drawn
+ * from its own stream. The clock counts whole milliseconds, so the sum is rounded at random (down or
+ * up in proportion to the fraction): the mean latency is exactly the table's, not biased by rounding.
+ */
+export class GeoLatency {
+  constructor(
+    readonly regionOf: ReadonlyMap<Address, string>,
+    readonly table: RttTable,
+    readonly jitter: JitterSpec,
+    private readonly rng: Rng,
+  ) {}
+
+  /** Mean one-way latency between two addresses, without jitter; null when either has no region. */
+  baseMs(from: Address, to: Address): number | null {
+    const a = this.regionOf.get(from);
+    const b = this.regionOf.get(to);
+    if (a === undefined || b === undefined) return null;
+    return this.table.oneWayMs(a, b);
+  }
+
+  sampleMs(baseMs: number): number {
+    const j = this.jitter;
+    let ms = baseMs;
+    if (j.kind === 'normal') ms = Math.max(0, baseMs + this.rng.normal() * j.fraction * baseMs);
+    else if (j.kind === 'pareto') ms = baseMs + j.fraction * baseMs * ((1 - this.rng.float()) ** (-1 / j.alpha) - 1);
+    return Math.floor(ms + this.rng.float());
+  }
+}
+
 /** The probability that either of two independent events happens (a storm on top of a configured rate). */
 function either(p: number, q: number): number {
   return q === 0 ? p : p + q - p * q;
@@ -80,9 +112,14 @@ export class Network {
   private stormDuplicate = 0;
   private stormReorder = 0;
 
+  /** Clients' partition groups (a region partition cuts clients off too); empty when healed. */
+  private clientGroupOf = new Map<Address, number>();
+
   constructor(
     private readonly config: NetworkConfig,
     private readonly rng: Rng,
+    /** Latencies by region (null: every link draws from `config.latency`). */
+    readonly geo: GeoLatency | null = null,
   ) {
     for (const link of config.links) this.overrides.set(linkKey(link.from, link.to), link);
   }
@@ -93,11 +130,14 @@ export class Network {
 
   /** Samples the one-way latency of a send, including reordering delay. */
   latencyFor(from: Address, to: Address): number {
-    const spec = this.overrides.get(linkKey(from, to))?.latency ?? this.config.latency;
-    let ms = sampleLatencyMs(spec, this.rng);
+    const override = this.overrides.get(linkKey(from, to))?.latency;
+    // A link override wins over the region table (it is the more specific statement).
+    const geoBaseMs = override === undefined && this.geo !== null ? this.geo.baseMs(from, to) : null;
+    const spec = override ?? this.config.latency;
+    let ms = geoBaseMs === null ? sampleLatencyMs(spec, this.rng) : this.geo!.sampleMs(geoBaseMs);
     if (this.rng.chance(either(this.config.reorderProbability, this.stormReorder))) {
       // Hold the message back long enough to be overtaken by later ones on the same link.
-      ms += 1 + this.rng.int(0, Math.max(1, Math.round(2 * meanLatencyMs(spec))));
+      ms += 1 + this.rng.int(0, Math.max(1, Math.round(2 * (geoBaseMs ?? meanLatencyMs(spec)))));
     }
     return ms;
   }
@@ -127,20 +167,27 @@ export class Network {
   /** Can a message from `from` reach `to` right now? Clients are outside partitions. */
   connected(from: Address, to: Address): 'ok' | 'partition' | 'link-cut' {
     if (this.cut.has(linkKey(from, to))) return 'link-cut';
-    const a = this.groupOf.get(from);
-    const b = this.groupOf.get(to);
+    const a = this.groupOf.get(from) ?? this.clientGroupOf.get(from);
+    const b = this.groupOf.get(to) ?? this.clientGroupOf.get(to);
     if (a !== undefined && b !== undefined && a !== b) return 'partition';
     return 'ok';
   }
 
-  partition(groups: readonly (readonly NodeId[])[]): void {
+  /**
+   * Partitions the nodes into groups; `clientGroups` (a region partition) puts clients in the same
+   * numbered groups, so they are cut off with their region. Without it clients are outside partitions.
+   */
+  partition(groups: readonly (readonly NodeId[])[], clientGroups: readonly (readonly Address[])[] = []): void {
     this.groupOf = new Map();
     groups.forEach((group, i) => group.forEach((id) => this.groupOf.set(id, i)));
+    this.clientGroupOf = new Map();
+    clientGroups.forEach((group, i) => group.forEach((id) => this.clientGroupOf.set(id, i)));
   }
 
   /** Heals the partition and every cut link. */
   healAll(): void {
     this.groupOf = new Map();
+    this.clientGroupOf = new Map();
     this.cut.clear();
   }
 

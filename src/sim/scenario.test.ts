@@ -421,3 +421,46 @@ describe('Paxos fields', () => {
     if (!parsed.ok) expect(parsed.errors.map((e) => e.path).sort()).toEqual(['paxos.mode', 'paxos.phase1Quorum', 'paxos.phase2Quorum']);
   });
 });
+
+describe('regions, overload and retry sections', () => {
+  const regions = { nodes: ['us-east', 'us-east', 'us-west', 'eu-west', 'eu-west'] };
+
+  it('are absent unless given (a scenario without them is exactly as before)', () => {
+    const s = ok(parseScenario({}));
+    expect('regions' in s).toBe(false);
+    expect('overload' in s).toBe(false);
+    expect('retry' in s.workload).toBe(false);
+  });
+
+  it('parse with their defaults, and round-trip', () => {
+    const s = ok(parseScenario({ regions, overload: { serviceMs: 2 }, workload: { retry: { policy: 'backoff' } } }));
+    expect(s.regions).toEqual({ nodes: regions.nodes, clients: null, rttMs: [], jitter: { kind: 'normal', fraction: 0.02 } });
+    expect(s.overload).toEqual({ serviceMs: 2, queueLimit: 10_000, admitLimit: null });
+    expect(s.workload.retry).toEqual({ policy: 'backoff', maxRetries: 3, baseMs: 50, maxMs: 2000, budget: null });
+    expect(ok(parseScenarioText(JSON.stringify(s)))).toEqual(s);
+  });
+
+  it('name the path of every bad field', () => {
+    const r = parseScenario({
+      regions: { nodes: ['us-east', 'mars'], clients: ['eu-west'], rttMs: [{ between: ['us-east'], ms: -1 }], jitter: { kind: 'pareto', fraction: 0.1 } },
+      overload: { serviceMs: 1, queueLimit: 5, admitLimit: 9 },
+      workload: { retry: { policy: 'sometimes' } },
+    });
+    expect(pathsOf(r)).toEqual(expect.arrayContaining([
+      'regions.nodes[1]', 'regions.clients', 'regions.rttMs[0].between', 'regions.rttMs[0].ms', 'regions.jitter.alpha', 'overload.admitLimit', 'workload.retry.policy',
+    ]));
+    expect(errorsOf(r).find((e) => e.path === 'regions.nodes[1]')!.message).toMatch(/mars/);
+    expect(errorsOf(parseScenario({ regions: { nodes: ['us-east'] } }))[0]).toEqual({ path: 'regions.nodes', message: 'must list one region per node (5), has 1' });
+  });
+
+  it('region partitions and the region fault need a regions section and name only its regions', () => {
+    expect(pathsOf(parseScenario({ actions: [{ atMs: 1, type: 'partition-regions', groups: [['us-east']] }] }))).toEqual(['actions[0].type']);
+    expect(pathsOf(parseScenario({ nemesis: { faults: ['region'] } }))).toEqual(['nemesis.faults[0]']);
+    expect(pathsOf(parseScenario({ regions, actions: [{ atMs: 1, type: 'partition-regions', groups: [['ap-tokyo'], ['us-east', 'us-east']] }] }))).toEqual([
+      'actions[0].groups[0][0]', 'actions[0].groups[1][1]',
+    ]);
+    const s = ok(parseScenario({ regions, nemesis: { faults: ['region', 'crash'] }, actions: [{ atMs: 1, type: 'partition-regions', groups: [['eu-west']] }] }));
+    expect(s.actions[0]).toEqual({ atMs: 1, type: 'partition-regions', groups: [['eu-west']] });
+    expect(s.nemesis.faults).toEqual(['region', 'crash']);
+  });
+});

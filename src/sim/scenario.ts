@@ -6,6 +6,7 @@
  * `parseScenario` validates untrusted JSON and names the path of every bad field
  * (`network.latency.meanMs: must be a number >= 0`), so a user never gets a crash or a silent default.
  */
+import { isRegion, REGION_IDS } from './regions';
 import type { NodeId } from './trace';
 
 export const PROTOCOLS = ['raft', 'paxos'] as const;
@@ -30,7 +31,61 @@ export type PaxosMode = (typeof PAXOS_MODES)[number];
 export const NEMESIS_FAULTS = [
   'partition', 'crash', 'pause', 'kill', 'asymmetric', 'bridge', 'flap', 'slow', 'skew', 'duplicate', 'reorder', 'power',
 ] as const;
-export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
+/**
+ * Faults that need a `regions` section (region: one region cut off from the others, nodes and clients).
+ * Kept out of NEMESIS_FAULTS so that the fuzzer's swarm draws (one coin per kind there) stay the same.
+ */
+export const GEO_NEMESIS_FAULTS = ['region'] as const;
+export type NemesisFault = (typeof NEMESIS_FAULTS)[number] | (typeof GEO_NEMESIS_FAULTS)[number];
+
+/**
+ * Extra one-way latency on a cross-region link, as a fraction of the pair's mean one-way latency:
+ * none; normal (standard deviation = fraction x mean, truncated so a message never beats the clock);
+ * pareto (a heavy tail: a Lomax-distributed extra delay of scale fraction x mean and shape alpha; the
+ * median extra is scale x (2^(1/alpha) - 1), the mean scale / (alpha - 1)).
+ */
+export type JitterSpec = { kind: 'none' } | { kind: 'normal'; fraction: number } | { kind: 'pareto'; fraction: number; alpha: number };
+
+/** Geo-replication: where nodes and clients are, and how far apart (src/sim/regions.ts). */
+export interface RegionsConfig {
+  /** The region of each node, n1 first (one per node). */
+  nodes: string[];
+  /** The region of each background client c1, c2, ...; null = client ci in the region of node n(i mod N). */
+  clients: string[] | null;
+  /** Average RTTs (ms) overriding the table's for some pairs; a region with itself sets its intra-region RTT. */
+  rttMs: Array<{ between: [string, string]; ms: number }>;
+  jitter: JitterSpec;
+}
+
+/**
+ * Overload (issue 6): every node serves client requests one at a time from a bounded queue, each taking
+ * `serviceMs` of its time before the protocol sees it. Past `queueLimit` waiting requests, new ones are
+ * dropped (the client times out); with admission control (`admitLimit`), past that many waiting a
+ * request is refused at once with "retry later" (a ClientReply with rejected and reason overloaded).
+ */
+export interface OverloadConfig {
+  serviceMs: number;
+  queueLimit: number;
+  admitLimit: number | null;
+}
+
+export const RETRY_POLICIES = ['none', 'immediate', 'backoff'] as const;
+export type RetryPolicyName = (typeof RETRY_POLICIES)[number];
+
+/**
+ * A client's retries of an operation whose attempt timed out or was refused (overloaded, no leader):
+ * the same operation (same opId) sent again, which the cluster's client sessions execute at most once.
+ * `maxRetries` per operation; `backoff` waits min(maxMs, baseMs x 2^k) x (a uniform draw in [0.5, 1));
+ * `budget` (a retry budget, as Finagle's) lets each client retry at most `budget` times per new
+ * operation on average (tokens: +budget per new operation, up to 10; -1 per retry); null = no budget.
+ */
+export interface RetryPolicy {
+  policy: RetryPolicyName;
+  maxRetries: number;
+  baseMs: number;
+  maxMs: number;
+  budget: number | null;
+}
 
 export type LatencySpec =
   | { kind: 'constant'; ms: number }
@@ -63,7 +118,12 @@ export type OperatorAction =
   /** Its clock runs at `rate` times real time (1 = in step again): a fast clock times out early. */
   | { atMs: number; type: 'clock-skew'; node: NodeId; rate: number }
   /** Extra duplication and reordering on every link, over the scenario's own (0 and 0 = back to it). */
-  | { atMs: number; type: 'network-storm'; duplicateProbability: number; reorderProbability: number };
+  | { atMs: number; type: 'network-storm'; duplicateProbability: number; reorderProbability: number }
+  /**
+   * A partition along region lines (needs a `regions` section): nodes and clients of regions in
+   * different groups cannot talk; regions in no group form one more group together. `heal` ends it.
+   */
+  | { atMs: number; type: 'partition-regions'; groups: string[][] };
 
 /** Bounds of the slow-node factor and the clock-skew rate an action may set. */
 export const SLOW_FACTOR_MAX = 1000;
@@ -105,6 +165,8 @@ export interface Scenario {
     timeoutMs: number;
     /** Retries of a request the cluster definitely did not execute (redirects). */
     maxRedirects: number;
+    /** Retries of timed-out or refused attempts (absent = none: a timeout is recorded as info). */
+    retry?: RetryPolicy;
   };
   nemesis: {
     faults: NemesisFault[];
@@ -119,6 +181,10 @@ export interface Scenario {
    * 2016), null for a majority. |Q1| + |Q2| <= N is allowed on purpose: the lab warns and runs it.
    */
   paxos: { mode: PaxosMode; phase1Quorum: number | null; phase2Quorum: number | null };
+  /** Geo-replication (absent = one flat network with `network.latency`, as before). */
+  regions?: RegionsConfig;
+  /** Request queues and admission control (absent = requests reach the protocol at once, unbounded). */
+  overload?: OverloadConfig;
 }
 
 /** Hard limits: a scenario outside them is refused, not run for hours. */
@@ -249,6 +315,7 @@ export function parseScenario(input: unknown): ParseResult {
   const d = defaultScenario();
   const root = v.object(input, '', [
     'version', 'name', 'protocol', 'seed', 'untilMs', 'cluster', 'timing', 'network', 'workload', 'nemesis', 'actions', 'bugs', 'paxos',
+    'regions', 'overload',
   ]);
   if (root === null) return { ok: false, errors: v.errors };
 
@@ -291,7 +358,7 @@ export function parseScenario(input: unknown): ParseResult {
     links: n?.links === undefined ? [] : v.array(n.links, 'network.links', 100, (item, p) => v.link(item, p, members)),
   };
 
-  const w = v.section(root.workload, 'workload', ['clients', 'opsPerSec', 'keys', 'readFraction', 'casFraction', 'timeoutMs', 'maxRedirects']);
+  const w = v.section(root.workload, 'workload', ['clients', 'opsPerSec', 'keys', 'readFraction', 'casFraction', 'timeoutMs', 'maxRedirects', 'retry']);
   const dw = d.workload;
   const workload = {
     clients: w?.clients === undefined ? dw.clients : v.int(w.clients, 'workload.clients', 1, LIMITS.clientsMax),
@@ -305,14 +372,27 @@ export function parseScenario(input: unknown): ParseResult {
   if (!v.hasErrorUnder('workload.') && workload.readFraction + workload.casFraction > 1 + 1e-9) {
     v.error('workload.casFraction', 'readFraction + casFraction must be at most 1');
   }
+  if (w?.retry !== undefined) (workload as Scenario['workload']).retry = v.retry(w.retry, 'workload.retry');
+
+  const regions = root.regions === undefined ? undefined : v.regions(root.regions, 'regions', nodes as number, workload.clients as number);
+  /** Regions that hold a node or a client: what region partitions may name. */
+  const usedRegions = new Set<string>(regions === undefined ? [] : [...regions.nodes, ...(regions.clients ?? [])]);
+  const overload = root.overload === undefined ? undefined : v.overload(root.overload, 'overload');
 
   const nm = v.section(root.nemesis, 'nemesis', ['faults', 'intervalMs']);
   const nemesis = {
-    faults: nm?.faults === undefined ? [] : v.array(nm.faults, 'nemesis.faults', NEMESIS_FAULTS.length, (f, p) => v.literal(f, p, NEMESIS_FAULTS)),
+    faults:
+      nm?.faults === undefined
+        ? []
+        : v.array(nm.faults, 'nemesis.faults', NEMESIS_FAULTS.length + GEO_NEMESIS_FAULTS.length, (f, p) => {
+            const fault = v.literal<NemesisFault>(f, p, [...NEMESIS_FAULTS, ...GEO_NEMESIS_FAULTS]);
+            if (fault === 'region' && regions === undefined) v.error(p, 'the region fault needs a regions section');
+            return fault;
+          }),
     intervalMs: nm?.intervalMs === undefined ? d.nemesis.intervalMs : v.int(nm.intervalMs, 'nemesis.intervalMs', 10, LIMITS.timeMsMax),
   };
 
-  const actions = root.actions === undefined ? [] : v.array(root.actions, 'actions', LIMITS.actionsMax, (a, p) => v.action(a, p, members, untilMs));
+  const actions = root.actions === undefined ? [] : v.array(root.actions, 'actions', LIMITS.actionsMax, (a, p) => v.action(a, p, members, untilMs, usedRegions));
   const bugList: readonly string[] = BUGS_BY_PROTOCOL[protocol as ProtocolName] ?? RAFT_BUGS;
   const bugs = root.bugs === undefined ? [] : v.array(root.bugs, 'bugs', bugList.length, (b, p) => v.literal(b, p, bugList));
   const px = v.section(root.paxos, 'paxos', ['mode', 'phase1Quorum', 'phase2Quorum']);
@@ -340,6 +420,9 @@ export function parseScenario(input: unknown): ParseResult {
     bugs: [...new Set(bugs as BugName[])],
     paxos: paxos as Scenario['paxos'],
   };
+  // Absent sections stay absent (not undefined-valued keys): a scenario without them is exactly as before.
+  if (regions !== undefined) scenario.regions = regions;
+  if (overload !== undefined) scenario.overload = overload;
   return { ok: true, scenario };
 }
 
@@ -451,6 +534,77 @@ class Validator {
     return { kind, meanMs: this.number(o.meanMs, `${path}.meanMs`, 0, LIMITS.timeMsMax), jitterMs: this.number(o.jitterMs, `${path}.jitterMs`, 0, LIMITS.timeMsMax) };
   }
 
+  regionId(value: unknown, path: string): string {
+    if (typeof value !== 'string' || !isRegion(value)) {
+      this.error(path, `must be a region (${REGION_IDS.join(', ')}), got ${JSON.stringify(value)}`);
+      return REGION_IDS[0]!;
+    }
+    return value;
+  }
+
+  regions(value: unknown, path: string, nodes: number, clients: number): RegionsConfig {
+    const o = this.object(value, path, ['nodes', 'clients', 'rttMs', 'jitter']);
+    const fallback: RegionsConfig = { nodes: [], clients: null, rttMs: [], jitter: { kind: 'none' } };
+    if (o === null) return fallback;
+    const list = (v: unknown, p: string, count: number, what: string): string[] => {
+      const items = this.array(v, p, LIMITS.clientsMax, (r, q) => this.regionId(r, q));
+      if (!this.hasErrorUnder(p) && items.length !== count) this.error(p, `must list one region per ${what} (${count}), has ${items.length}`);
+      return items;
+    };
+    const nodeRegions = list(o.nodes, `${path}.nodes`, nodes, 'node');
+    const clientRegions = o.clients === undefined || o.clients === null ? null : list(o.clients, `${path}.clients`, clients, 'client');
+    const rttMs =
+      o.rttMs === undefined
+        ? []
+        : this.array(o.rttMs, `${path}.rttMs`, 100, (item, p) => {
+            const r = this.object(item, p, ['between', 'ms']);
+            if (r === null) return { between: ['us-east', 'us-east'] as [string, string], ms: 1 };
+            const between = this.array(r.between, `${p}.between`, 2, (x, q) => this.regionId(x, q));
+            if (!this.hasErrorUnder(`${p}.between`) && between.length !== 2) this.error(`${p}.between`, 'must name two regions');
+            return { between: [between[0] ?? 'us-east', between[1] ?? 'us-east'] as [string, string], ms: this.number(r.ms, `${p}.ms`, 0, LIMITS.timeMsMax) };
+          });
+    return { nodes: nodeRegions, clients: clientRegions, rttMs, jitter: o.jitter === undefined ? { kind: 'normal', fraction: 0.02 } : this.jitter(o.jitter, `${path}.jitter`) };
+  }
+
+  jitter(value: unknown, path: string): JitterSpec {
+    const o = this.object(value, path, ['kind', 'fraction', 'alpha']);
+    if (o === null) return { kind: 'none' };
+    const kind = this.literal(o.kind, `${path}.kind`, ['none', 'normal', 'pareto'] as const);
+    if (kind === 'none') {
+      for (const k of ['fraction', 'alpha']) if (o[k] !== undefined) this.error(`${path}.${k}`, 'not a field of a none jitter');
+      return { kind };
+    }
+    const fraction = this.number(o.fraction, `${path}.fraction`, 0, 10);
+    if (kind === 'normal') {
+      if (o.alpha !== undefined) this.error(`${path}.alpha`, 'not a field of a normal jitter');
+      return { kind, fraction };
+    }
+    // alpha > 1: a finite mean (the tail is heavy, not infinite).
+    return { kind, fraction, alpha: this.number(o.alpha, `${path}.alpha`, 1.01, 10) };
+  }
+
+  overload(value: unknown, path: string): OverloadConfig {
+    const o = this.object(value, path, ['serviceMs', 'queueLimit', 'admitLimit']);
+    if (o === null) return { serviceMs: 0, queueLimit: 1, admitLimit: null };
+    const serviceMs = this.int(o.serviceMs, `${path}.serviceMs`, 0, 1000);
+    const queueLimit = o.queueLimit === undefined ? 10_000 : this.int(o.queueLimit, `${path}.queueLimit`, 1, 100_000);
+    const admitLimit = o.admitLimit === undefined || o.admitLimit === null ? null : this.int(o.admitLimit, `${path}.admitLimit`, 0, 100_000);
+    if (admitLimit !== null && !this.hasErrorUnder(path) && admitLimit > queueLimit) this.error(`${path}.admitLimit`, 'must be at most queueLimit');
+    return { serviceMs, queueLimit, admitLimit };
+  }
+
+  retry(value: unknown, path: string): RetryPolicy {
+    const o = this.object(value, path, ['policy', 'maxRetries', 'baseMs', 'maxMs', 'budget']);
+    if (o === null) return { policy: 'none', maxRetries: 0, baseMs: 0, maxMs: 0, budget: null };
+    const policy = this.literal(o.policy, `${path}.policy`, RETRY_POLICIES);
+    const maxRetries = o.maxRetries === undefined ? (policy === 'none' ? 0 : 3) : this.int(o.maxRetries, `${path}.maxRetries`, 0, 100);
+    const baseMs = o.baseMs === undefined ? 50 : this.int(o.baseMs, `${path}.baseMs`, 0, LIMITS.timeMsMax);
+    const maxMs = o.maxMs === undefined ? Math.max(baseMs, 2000) : this.int(o.maxMs, `${path}.maxMs`, 0, LIMITS.timeMsMax);
+    if (!this.hasErrorUnder(path) && maxMs < baseMs) this.error(`${path}.maxMs`, 'must be >= baseMs');
+    const budget = o.budget === undefined || o.budget === null ? null : this.number(o.budget, `${path}.budget`, 0, 100);
+    return { policy, maxRetries, baseMs, maxMs, budget };
+  }
+
   node(value: unknown, path: string, members: ReadonlySet<string>): NodeId {
     if (typeof value !== 'string' || !members.has(value)) {
       this.error(path, `must be a node id of this cluster (${[...members].join(', ')}), got ${JSON.stringify(value)}`);
@@ -468,7 +622,7 @@ class Validator {
     return link;
   }
 
-  action(value: unknown, path: string, members: ReadonlySet<string>, untilMs: number): OperatorAction {
+  action(value: unknown, path: string, members: ReadonlySet<string>, untilMs: number, regions: ReadonlySet<string>): OperatorAction {
     const placeholder: OperatorAction = { atMs: 0, type: 'heal' };
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       this.error(path, 'must be an object');
@@ -476,7 +630,7 @@ class Validator {
     }
     const type = this.literal((value as Obj).type, `${path}.type`, [
       'crash', 'restart', 'pause', 'resume', 'partition', 'heal', 'cut-link', 'heal-link', 'drop-message', 'duplicate-message', 'client-request',
-      'power-loss', 'slow-node', 'clock-skew', 'network-storm',
+      'power-loss', 'slow-node', 'clock-skew', 'network-storm', 'partition-regions',
     ] as const);
     const fieldsByType: Record<OperatorActionType, string[]> = {
       crash: ['node'], restart: ['node'], pause: ['node'], resume: ['node'],
@@ -486,6 +640,7 @@ class Validator {
       'client-request': ['op', 'key', 'value', 'expected', 'node'],
       'power-loss': ['node'], 'slow-node': ['node', 'factor'], 'clock-skew': ['node', 'rate'],
       'network-storm': ['duplicateProbability', 'reorderProbability'],
+      'partition-regions': ['groups'],
     };
     const o = this.object(value, path, ['atMs', 'type', ...fieldsByType[type]]);
     if (o === null) return placeholder;
@@ -526,6 +681,32 @@ class Validator {
       }
       case 'heal':
         return { atMs, type };
+      case 'partition-regions': {
+        if (regions.size === 0) {
+          this.error(`${path}.type`, 'a region partition needs a regions section');
+          return { atMs, type, groups: [] };
+        }
+        const groups = this.array(o.groups, `${path}.groups`, REGION_IDS.length, (g, p) =>
+          this.array(g, p, REGION_IDS.length, (r, q) => {
+            if (typeof r !== 'string' || !regions.has(r)) {
+              this.error(q, `must be a region of this scenario's nodes or clients (${[...regions].join(', ')}), got ${JSON.stringify(r)}`);
+              return '';
+            }
+            return r;
+          }),
+        );
+        const seen = new Set<string>();
+        groups.forEach((g, i) =>
+          g.forEach((r, j) => {
+            const at = `${path}.groups[${i}][${j}]`;
+            if (this.hasErrorUnder(at)) return;
+            if (seen.has(r)) this.error(at, `region ${r} is in more than one group`);
+            seen.add(r);
+          }),
+        );
+        if (groups.length < 1) this.error(`${path}.groups`, 'a region partition needs at least one group');
+        return { atMs, type, groups };
+      }
       case 'cut-link':
       case 'heal-link': {
         const from = this.node(o.from, `${path}.from`, members);

@@ -7,9 +7,12 @@
 import { VirtualClock } from './clock';
 import { Disk, type PendingWrite } from './disk';
 import { Nemesis } from './nemesis';
-import { IN_FLIGHT_LIMIT, Network, type InFlight } from './network';
+import { GeoLatency, IN_FLIGHT_LIMIT, Network, type InFlight } from './network';
+import { RttTable } from './regions';
 import { RngStreams } from './rng';
-import { CLOCK_RATE_MAX, CLOCK_RATE_MIN, nodeIds, paxosQuorums, SLOW_FACTOR_MAX, type OperatorAction, type Scenario } from './scenario';
+import {
+  CLOCK_RATE_MAX, CLOCK_RATE_MIN, nodeIds, paxosQuorums, SLOW_FACTOR_MAX, type OperatorAction, type OverloadConfig, type Scenario,
+} from './scenario';
 import { Trace, type TraceEvent } from './trace';
 import type {
   ActorClock, Address, ClientId, ClientMessage, Message, NodeEnv, NodeId, ProtocolFactory, ProtocolNode, WithoutTime, NodeTraceEvent,
@@ -43,6 +46,10 @@ interface NodeSlot {
   clockRate: number;
   anchorVirtualMs: number;
   anchorLocalMs: number;
+  /** Overload: client requests delivered and waiting for (or in) service, oldest first; lost on a crash. */
+  requestQueue: InFlight[];
+  /** The timer that finishes serving requestQueue[0], or null when idle. */
+  serviceTimer: number | null;
 }
 
 export interface StepObserver {
@@ -64,6 +71,8 @@ export interface SimulatorOptions {
 export const STEP_LIMIT = 200_000_000;
 /** Bound on messages buffered for a paused node (its socket buffer). */
 const PAUSED_BUFFER_LIMIT = 10_000;
+/** Operator clients (o1, o2, ...) the workload may create: placed in n1's region under geo-replication. */
+const OPERATOR_CLIENTS_PLACED = 64;
 
 export class Simulator {
   readonly clock = new VirtualClock();
@@ -81,6 +90,15 @@ export class Simulator {
   private started = false;
   /** Last node with a `role ... leader` event: what the nemesis may target. */
   private lastLeader: NodeId | null = null;
+  /** Geo-replication: the region of every node and client (empty without a regions section). */
+  private readonly regions = new Map<string, string>();
+  private readonly overload: OverloadConfig | null;
+  /**
+   * Counters of what the trace does not show on its own (admission rejections, queue drops, client
+   * timeouts and retries), for summaries and metrics; `onCount` hears each as it happens.
+   */
+  readonly counters = new Map<string, number>();
+  onCount: ((name: string, atMs: number) => void) | null = null;
 
   constructor(
     readonly scenario: Scenario,
@@ -90,7 +108,25 @@ export class Simulator {
     this.streams = new RngStreams(scenario.seed);
     this.trace = new Trace(options.keepTrace ?? true, options.hashTrace ?? true);
     this.members = nodeIds(scenario.cluster.nodes);
-    this.network = new Network(scenario.network, this.streams.stream('network'));
+    this.overload = scenario.overload ?? null;
+    let initialTargets: NodeId[] | null = null;
+    let geo: GeoLatency | null = null;
+    const r = scenario.regions;
+    if (r !== undefined) {
+      // New named streams ('regions', 'retries'): runs without these sections draw exactly as before.
+      this.members.forEach((id, i) => this.regions.set(id, r.nodes[i]!));
+      initialTargets = [];
+      for (let i = 0; i < scenario.workload.clients; i++) {
+        const home = r.clients?.[i] ?? r.nodes[i % r.nodes.length]!;
+        this.regions.set(`c${i + 1}`, home);
+        // A client starts at a node of its own region (redirected to the leader from there).
+        initialTargets.push(this.members.find((id) => this.regions.get(id) === home) ?? this.members[i % this.members.length]!);
+      }
+      for (let i = 1; i <= OPERATOR_CLIENTS_PLACED; i++) this.regions.set(`o${i}`, r.nodes[0]!);
+      geo = new GeoLatency(this.regions, new RttTable(r.rttMs), r.jitter, this.streams.stream('regions'));
+    }
+    this.network = new Network(scenario.network, this.streams.stream('network'), geo);
+    const retryRng = scenario.workload.retry !== undefined ? this.streams.stream('retries') : null;
     this.workload = new Workload(scenario.workload, this.members, this.streams.stream('clients'), {
       nowMs: () => this.clock.nowMs,
       send: (from, to, message) => this.transmit(from, to, message),
@@ -98,7 +134,9 @@ export class Simulator {
       clearTimer: (id) => this.clock.cancel(id),
       recordInvoke: (op) => this.recordInvoke(op),
       recordComplete: (op, reason) => this.recordComplete(op, reason),
-    });
+      count: (name) => this.count(name),
+    }, initialTargets, retryRng);
+    const nodeRegions = r === undefined ? [] : [...new Set(r.nodes)];
     this.nemesis = new Nemesis(scenario.nemesis, this.members, this.streams.stream('nemesis'), {
       setTimer: (fn, delayMs) => this.clock.schedule(fn, delayMs),
       lastLeader: () => this.lastLeader,
@@ -114,12 +152,13 @@ export class Simulator {
       slowNode: (node, factor) => this.slowNode(node, factor),
       clockSkew: (node, rate) => this.clockSkew(node, rate),
       networkStorm: (dup, reorder) => this.networkStorm(dup, reorder),
-    });
+      partitionRegions: (groups) => this.partitionRegions(groups),
+    }, nodeRegions);
     for (const id of this.members) {
       this.slots.set(id, {
         id, status: 'crashed', node: null, durable: factory.emptyDurable(), disk: new Disk(scenario.timing.fsyncMs),
         incarnation: 0, deferredTimers: new Map(), deferredDiskAcks: [], bufferedMessages: [], actorTimers: new Set(),
-        slowFactor: 1, clockRate: 1, anchorVirtualMs: 0, anchorLocalMs: 0,
+        slowFactor: 1, clockRate: 1, anchorVirtualMs: 0, anchorLocalMs: 0, requestQueue: [], serviceTimer: null,
       });
     }
   }
@@ -134,6 +173,21 @@ export class Simulator {
 
   get protocolName(): string {
     return this.factory.name;
+  }
+
+  /** The region of a node or client under geo-replication, else null. */
+  regionOf(address: Address): string | null {
+    return this.regions.get(address) ?? null;
+  }
+
+  /** The latency model by region (null without a regions section). */
+  get geo(): GeoLatency | null {
+    return this.network.geo;
+  }
+
+  private count(name: string): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + 1);
+    this.onCount?.(name, this.clock.nowMs);
   }
 
   addObserver(observer: StepObserver): void {
@@ -328,7 +382,7 @@ export class Simulator {
       }
       case 'ClientReply': {
         const m = message as ClientMessage & { type: 'ClientReply' };
-        return `op${m.opId} ${m.ok ? 'ok' : 'fail'} ${m.value}`;
+        return `op${m.opId} ${m.ok ? 'ok' : 'fail'} ${m.value}${m.reason !== undefined ? ` ${m.reason}` : ''}`;
       }
       case 'ClientRedirect': {
         const m = message as ClientMessage & { type: 'ClientRedirect' };
@@ -388,8 +442,60 @@ export class Simulator {
       }
       return;
     }
-    this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from, to, type: flight.message.type });
-    slot.node!.receive(from, flight.message);
+    this.deliver(slot, flight);
+  }
+
+  /** Hands an arrived message to an up node: a client request through its request queue under overload. */
+  private deliver(slot: NodeSlot, flight: InFlight): void {
+    this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, type: flight.message.type });
+    if (this.overload !== null && flight.message.type === 'ClientRequest') this.enqueueRequest(slot, flight, this.overload);
+    else slot.node!.receive(flight.from, flight.message);
+  }
+
+  // ---- overload: request queues and admission control --------------------------------------
+
+  /**
+   * A client request joins the node's queue (the one in service counts). Admission control refuses it
+   * at once past `admitLimit` ("retry later": it never reaches the protocol, so it certainly did not
+   * run); past `queueLimit` it is dropped unanswered, as a full accept queue drops connections.
+   */
+  private enqueueRequest(slot: NodeSlot, flight: InFlight, o: OverloadConfig): void {
+    const queued = slot.requestQueue.length;
+    if (o.admitLimit !== null && queued >= o.admitLimit) {
+      this.count('rejected:overloaded');
+      const m = flight.message as ClientMessage & { type: 'ClientRequest' };
+      this.transmit(slot.id, flight.from, { type: 'ClientReply', term: 0, opId: m.opId, ok: false, value: 'nil', rejected: true, reason: 'overloaded' } as Message);
+      return;
+    }
+    if (queued >= o.queueLimit) {
+      this.count('rejected:queue-full');
+      return;
+    }
+    slot.requestQueue.push(flight);
+    if (slot.serviceTimer === null) this.startService(slot, o);
+  }
+
+  private startService(slot: NodeSlot, o: OverloadConfig): void {
+    const incarnation = slot.incarnation;
+    // A slow node is slow at serving requests too.
+    const timer = this.clock.schedule(() => {
+      if (slot.incarnation !== incarnation) return;
+      if (slot.status === 'paused') slot.deferredTimers.set(timer, () => this.serviceDone(slot, o, incarnation));
+      else this.serviceDone(slot, o, incarnation);
+    }, Math.round(o.serviceMs * slot.slowFactor));
+    slot.serviceTimer = timer;
+  }
+
+  private serviceDone(slot: NodeSlot, o: OverloadConfig, incarnation: number): void {
+    slot.serviceTimer = null;
+    const flight = slot.requestQueue.shift()!;
+    slot.node!.receive(flight.from, flight.message);
+    if (slot.incarnation === incarnation && slot.status === 'up' && slot.requestQueue.length > 0 && slot.serviceTimer === null) this.startService(slot, o);
+  }
+
+  /** Requests waiting at (or in service by) a node, for metrics and views. */
+  queueLength(id: NodeId): number {
+    return this.slot(id).requestQueue.length;
   }
 
   // ---- clients -------------------------------------------------------------------------------
@@ -451,11 +557,37 @@ export class Simulator {
         return this.clockSkew(action.node, action.rate);
       case 'network-storm':
         return this.networkStorm(action.duplicateProbability, action.reorderProbability);
+      case 'partition-regions':
+        return this.partitionRegions(action.groups);
       default: {
         const never: never = action;
         throw new Error(`simulator: unknown action ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /**
+   * A partition along region lines: the nodes and the clients of each group of regions on their own
+   * side; regions in no group form one more side together. Recorded as a `partition` fault of the
+   * nodes (the format views and the shrinker read), the clients' side being implied by their regions.
+   */
+  partitionRegions(groups: readonly (readonly string[])[]): void {
+    if (this.regions.size === 0) throw new Error('simulator: a region partition needs a regions section');
+    const listed = new Set(groups.flat());
+    const sides: string[][] = groups.map((g) => [...g]);
+    const rest = [...new Set(this.regions.values())].filter((r) => !listed.has(r));
+    if (rest.length > 0) sides.push(rest);
+    const nodeGroups: NodeId[][] = sides.map(() => []);
+    const clientGroups: ClientId[][] = sides.map(() => []);
+    for (const [address, where] of this.regions) {
+      const side = sides.findIndex((g) => g.includes(where));
+      if (side < 0) continue;
+      if (this.slots.has(address)) nodeGroups[side]!.push(address);
+      else clientGroups[side]!.push(address);
+    }
+    const nonEmpty = nodeGroups.filter((g) => g.length > 0);
+    this.fault('partition', nonEmpty.map((g) => g.join(',')).join(' | '));
+    this.network.partition(nodeGroups, clientGroups);
   }
 
   /**
@@ -504,6 +636,10 @@ export class Simulator {
     slot.deferredTimers = new Map();
     slot.deferredDiskAcks = [];
     slot.bufferedMessages = [];
+    // Requests waiting in the process's queue die with it (their clients time out).
+    if (slot.serviceTimer !== null) this.clock.cancel(slot.serviceTimer);
+    slot.serviceTimer = null;
+    slot.requestQueue = [];
   }
 
   /** Slows a node's fsyncs and outgoing messages by `factor` (1 heals it). Applies to what starts from now. */
@@ -565,8 +701,7 @@ export class Simulator {
     slot.bufferedMessages = [];
     for (const flight of messages) {
       if (slot.incarnation !== incarnation || slot.status !== 'up') break;
-      this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, type: flight.message.type });
-      slot.node!.receive(flight.from, flight.message);
+      this.deliver(slot, flight);
     }
     // Iterate the live map: a buffered message or an earlier callback may cancel a later timer
     // (clearTimeout deletes it from this map, and Map iteration skips deleted entries).
@@ -626,6 +761,8 @@ export function describeAction(action: OperatorAction): string {
       return `${action.node} x${action.rate}`;
     case 'network-storm':
       return `dup=${action.duplicateProbability} reorder=${action.reorderProbability}`;
+    case 'partition-regions':
+      return action.groups.map((g) => g.join(',')).join(' | ');
     case 'partition':
       return action.groups.map((g) => g.join(',')).join(' | ');
     case 'heal':

@@ -51,6 +51,11 @@ export interface ClientReply extends Message {
    * that carries no information about the register.
    */
   readonly rejected?: boolean;
+  /**
+   * With rejected: why, when it is a "retry later" (the node's admission control: `overloaded`). The
+   * operation did not run here; the client may send it again (the same operation).
+   */
+  readonly reason?: 'overloaded';
 }
 
 /** "Not the leader; try this node": the request was not executed. */

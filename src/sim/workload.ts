@@ -6,10 +6,15 @@
  * Every operation is recorded as a history: an invoke, then ok (it happened, with this value), fail
  * (it definitely did not happen) or info (unknown: it may have happened, at any time after the invoke).
  * A request that timed out is never retried under the same operation, because it may have taken effect;
- * only a redirect (a definite "not executed here") is retried.
+ * only a redirect (a definite "not executed here") is retried. Unless the scenario sets a retry policy
+ * (`workload.retry`): then a timed-out or refused attempt (overloaded, no leader) is sent again as the
+ * SAME operation (same opId), which the cluster's client sessions execute at most once (Raft section
+ * 8), so the history keeps one operation: invoked at the first attempt, completed by the reply to any
+ * attempt. An operation that gives up after an attempt that timed out is `info` (that attempt may yet
+ * take effect), never `fail`, so the linearizability checker is not told it did not happen.
  */
 import type { Rng } from './rng';
-import type { Scenario } from './scenario';
+import type { RetryPolicy, Scenario } from './scenario';
 import type { ClientId, ClientMessage, ClientOpKind, ClientOperation, ClientRequest, Message, NodeId } from './types';
 
 export interface HistoryOp extends ClientOperation {
@@ -32,6 +37,8 @@ export interface ClientPort {
   clearTimer(id: number): void;
   recordInvoke(op: HistoryOp): void;
   recordComplete(op: HistoryOp, reason: string): void;
+  /** Counts a client-side happening for the metrics (timeout, retry, rejected:overloaded, ...). */
+  count?(name: string): void;
 }
 
 interface ClientState {
@@ -40,7 +47,17 @@ interface ClientState {
   target: NodeId;
   redirects: number;
   timeoutTimer: number | null;
+  /** Attempts of the current operation after the first (retry policy), and whether one may have run. */
+  retries: number;
+  maybeExecuted: boolean;
+  /** Bumped per attempt, so a redirect's resend from an earlier attempt does nothing. */
+  attempt: number;
+  /** Retry budget tokens (RetryPolicy.budget). */
+  tokens: number;
 }
+
+/** The most retry tokens a client can save up (RetryPolicy.budget). */
+const RETRY_TOKENS_MAX = 10;
 
 /** Values are drawn from a small set so that cas operations sometimes succeed, as in Jepsen's tests. */
 const VALUE_RANGE = 5;
@@ -56,19 +73,29 @@ export class Workload {
   private readonly operatorClients: ClientState[] = [];
   /** Where operator requests go by default: the last node that answered one. */
   private operatorTarget: NodeId;
+  private readonly retry: RetryPolicy | null;
 
   constructor(
     private readonly config: Scenario['workload'],
     private readonly members: readonly NodeId[],
     private readonly rng: Rng,
     private readonly port: ClientPort,
+    /** Geo-replication: each client's first node (one in its region); null = c(i) starts at n(i mod N). */
+    initialTargets: readonly NodeId[] | null = null,
+    /** Draws of the retry backoff's jitter (only used with a backoff retry policy). */
+    private readonly retryRng: Rng | null = null,
   ) {
+    this.retry = config.retry !== undefined && config.retry.policy !== 'none' ? config.retry : null;
     this.clients = Array.from({ length: config.clients }, (_, i) => ({
       id: `c${i + 1}`,
       current: null,
-      target: members[i % members.length]!,
+      target: initialTargets?.[i] ?? members[i % members.length]!,
       redirects: 0,
       timeoutTimer: null,
+      retries: 0,
+      maybeExecuted: false,
+      attempt: 0,
+      tokens: 0,
     }));
     for (const c of this.clients) this.byId.set(c.id, c);
     this.operatorTarget = members[0]!;
@@ -112,7 +139,10 @@ export class Workload {
     let c = this.operatorClients.find((o) => o.current === null);
     if (c === undefined) {
       if (this.operatorClients.length >= OPERATOR_CLIENT_LIMIT) return false;
-      c = { id: `o${this.operatorClients.length + 1}`, current: null, target: this.operatorTarget, redirects: 0, timeoutTimer: null };
+      c = {
+        id: `o${this.operatorClients.length + 1}`, current: null, target: this.operatorTarget, redirects: 0, timeoutTimer: null,
+        retries: 0, maybeExecuted: false, attempt: 0, tokens: 0,
+      };
       this.operatorClients.push(c);
       this.byId.set(c.id, c);
     }
@@ -133,9 +163,47 @@ export class Workload {
     this.history.push(entry);
     c.current = entry;
     c.redirects = 0;
+    c.retries = 0;
+    c.maybeExecuted = false;
+    if (this.retry?.budget !== undefined && this.retry.budget !== null) c.tokens = Math.min(RETRY_TOKENS_MAX, c.tokens + this.retry.budget);
     this.port.recordInvoke(entry);
     c.timeoutTimer = this.port.setTimer(() => this.timeout(c, entry), this.config.timeoutMs);
     this.sendCurrent(c);
+  }
+
+  /** Another attempt of the current operation: the same request, a fresh per-attempt timeout. */
+  private reattempt(c: ClientState, op: HistoryOp): void {
+    c.attempt++;
+    c.redirects = 0;
+    c.timeoutTimer = this.port.setTimer(() => this.timeout(c, op), this.config.timeoutMs);
+    this.sendCurrent(c);
+  }
+
+  /**
+   * Schedules a retry of the current operation if the policy, its per-operation limit and the retry
+   * budget allow one; returns false (the caller completes the operation) otherwise.
+   */
+  private retryLater(c: ClientState, op: HistoryOp): boolean {
+    const r = this.retry;
+    if (r === null || c.retries >= r.maxRetries) return false;
+    if (r.budget !== null) {
+      if (c.tokens < 1) {
+        this.port.count?.('retry-budget-exhausted');
+        return false;
+      }
+      c.tokens -= 1;
+    }
+    c.retries++;
+    this.port.count?.('retry');
+    if (c.timeoutTimer !== null) this.port.clearTimer(c.timeoutTimer);
+    c.timeoutTimer = null;
+    // Full-range jitter in [0.5, 1) of the exponential step, so clients that failed together spread out.
+    const delayMs = r.policy === 'immediate' ? 0 : Math.round(Math.min(r.maxMs, r.baseMs * 2 ** (c.retries - 1)) * (0.5 + 0.5 * this.retryRng!.float()));
+    const attempt = ++c.attempt;
+    this.port.setTimer(() => {
+      if (c.current === op && c.attempt === attempt) this.reattempt(c, op);
+    }, delayMs);
+    return true;
   }
 
   private sendCurrent(c: ClientState): void {
@@ -161,9 +229,13 @@ export class Workload {
   private timeout(c: ClientState, op: HistoryOp): void {
     if (c.current !== op) return;
     c.timeoutTimer = null;
-    this.complete(c, 'info', null, 'timeout');
+    this.port.count?.('timeout');
     // The node we tried may be down or cut off: try another next time.
     c.target = this.members[(this.members.indexOf(c.target) + 1) % this.members.length]!;
+    // The attempt may still take effect: from now on the operation can only end ok or info.
+    c.maybeExecuted = true;
+    if (this.retryLater(c, op)) return;
+    this.complete(c, 'info', null, 'timeout');
   }
 
   receive(clientId: ClientId, from: NodeId, message: ClientMessage): void {
@@ -176,12 +248,20 @@ export class Workload {
       case 'ClientReply':
         c.target = from;
         if (clientId.startsWith('o')) this.operatorTarget = from;
+        if (!message.ok && message.reason !== undefined) {
+          // Refused before execution ("retry later"): this attempt definitely did not run.
+          if (this.retryLater(c, op)) return;
+          this.complete(c, c.maybeExecuted ? 'info' : 'fail', null, message.reason);
+          return;
+        }
         this.complete(c, message.ok ? 'ok' : 'fail', op.op === 'read' ? message.value : null, message.ok ? '' : message.rejected === true ? 'rejected' : 'cas-mismatch');
         return;
       case 'ClientRedirect':
         if (c.redirects >= this.config.maxRedirects) {
-          // Every attempt was refused before execution: the operation definitely did not happen.
-          this.complete(c, 'fail', null, 'no-leader');
+          if (this.retryLater(c, op)) return;
+          // Every attempt was refused before execution: the operation definitely did not happen
+          // (unless an earlier attempt timed out: then it may have).
+          this.complete(c, c.maybeExecuted ? 'info' : 'fail', null, 'no-leader');
           return;
         }
         c.redirects++;
@@ -190,9 +270,12 @@ export class Workload {
             ? message.leaderHint
             : this.members[(this.members.indexOf(from) + 1) % this.members.length]!;
         // Back off a little: mid-election nobody knows the leader, and hammering helps no one.
-        this.port.setTimer(() => {
-          if (c.current === op) this.sendCurrent(c);
-        }, REDIRECT_BACKOFF_MS * c.redirects);
+        {
+          const attempt = c.attempt;
+          this.port.setTimer(() => {
+            if (c.current === op && c.attempt === attempt) this.sendCurrent(c);
+          }, REDIRECT_BACKOFF_MS * c.redirects);
+        }
         return;
       case 'ClientRequest':
         throw new Error('workload: a client received a request');
