@@ -1,12 +1,22 @@
-/** Entry point of the page: mounts the lab, or the side-by-side view. */
+/** Entry point of the page: mounts the lab, the side-by-side view, the course or a lesson (src/ui/lessons/route.ts). */
 import { mount } from 'svelte';
 import App from './App.svelte';
 import Compare from './Compare.svelte';
-import { isCompareUrl } from './compare/compare';
+import CoursePage from './lessons/CoursePage.svelte';
+import LessonPage from './lessons/LessonPage.svelte';
+import { routeOf } from './lessons/route';
 import './theme.css';
 
 const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element to mount Faultline into');
 
-// `?view=compare`: two protocols side by side (src/ui/compare/compare.ts); anything else is the lab.
-export default isCompareUrl(location.search) ? mount(Compare, { target }) : mount(App, { target });
+// `?view=compare`: two protocols side by side (src/ui/compare/compare.ts); `?view=course`: the
+// lessons; `?lesson=<id>&step=<n>`: a lesson beside the lab; anything else is the lab.
+const route = routeOf(location.search);
+export default route.view === 'compare'
+  ? mount(Compare, { target })
+  : route.view === 'course'
+    ? mount(CoursePage, { target })
+    : route.view === 'lesson'
+      ? mount(LessonPage, { target, props: { id: route.id, step: route.step } })
+      : mount(App, { target });

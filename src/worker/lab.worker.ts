@@ -259,8 +259,9 @@ function handle(command: LabCommand): void {
       if ('atMs' in c) {
         if (!Number.isFinite(c.atMs)) throw new LabInputError('play-to: the cue time must be a number');
         if (c.atMs <= s.cursor.atMs) {
+          // Already there (or past it): show the cue's moment and say the cue is reached.
           s.seek(c.atMs);
-          pause(null);
+          pause('cue', `Paused at ${c.atMs} ms.`);
           sendFrame();
           return;
         }
@@ -290,7 +291,7 @@ function handle(command: LabCommand): void {
       if (toMs - fromMs > MERMAID_WINDOW_MAX_MS) throw new LabInputError(`Export: at most ${MERMAID_WINDOW_MAX_MS / 1000} s at a time.`);
       if (toMs > s.frontierMs) s.extendTo(toMs);
       const events = eventsThrough(s, toMs);
-      const diagram = sequenceDiagram(events, { fromMs, toMs, members: s.members, protocol: s.scenario.protocol, title: `${s.info().protocol}, ${s.members.length} nodes, seed ${s.info().seed}, ${fromMs}ms..${toMs}ms` });
+      const diagram = sequenceDiagram(events, { fromMs, toMs, members: s.members, protocol: s.scenario.protocol, title: `${s.info().protocol}, ${s.members.length} nodes, seed ${s.info().seed}` });
       reply({ type: 'mermaid', fromMs, toMs, text: diagram.text, arrows: diagram.arrows, truncated: diagram.truncated });
       return;
     }
