@@ -291,14 +291,16 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
         const r = browser.report as {
           initialJsGzipKb: number;
           interactiveMs: number;
+          lessonInteractiveMs: number;
           smooth: { framesSampled: number; framesDropped: number; frameMsP50: number; frameMsP95: number; frameMsMax: number; messagesInFlight: number; nodes: number; idle: { frameMsP95: number } };
         };
         say(`  initial JavaScript ${r.initialJsGzipKb.toFixed(1)} KB gzipped (target: at most 250 KB); interactive ${r.interactiveMs.toFixed(0)} ms after navigation (target: at most 1500 ms)`);
+        say(`  a lesson page (leader-election, step 2) interactive ${r.lessonInteractiveMs.toFixed(0)} ms after navigation (target: at most 1500 ms)`);
         say(`  ${r.smooth.nodes} nodes, ${r.smooth.messagesInFlight} messages in flight: frame time p50 ${r.smooth.frameMsP50.toFixed(1)} ms, p95 ${r.smooth.frameMsP95.toFixed(1)} ms, max ${r.smooth.frameMsMax.toFixed(1)} ms, ${r.smooth.framesDropped} of ${r.smooth.framesSampled} frames dropped; the idle page's p95 in the same run ${r.smooth.idle.frameMsP95.toFixed(1)} ms (target: p95 at most 16.7 ms, one 60 Hz frame)`);
         report.browser = r;
         // requestAnimationFrame timestamps jitter around the 16.67 ms vsync (an idle page reads 16.7-16.8 ms
         // at p95), so one frame's worth is judged with that jitter: p95 within 0.5 ms of a vsync.
-        if (r.initialJsGzipKb > 250 || r.interactiveMs > 1500 || r.smooth.frameMsP95 > 16.7 + FRAME_JITTER_MS) failed = true;
+        if (r.initialJsGzipKb > 250 || r.interactiveMs > 1500 || r.lessonInteractiveMs > 1500 || r.smooth.frameMsP95 > 16.7 + FRAME_JITTER_MS) failed = true;
       } else {
         say(`  the browser bench failed: ${browser.error}`);
         failed = true;
