@@ -2,7 +2,7 @@
  * Page object for the Faultline lab: drives it by role and accessible name, as a person would, and
  * reads back what the screen says (the trace hash, the time, the nodes' accessible names).
  */
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 export class LabPage {
   readonly traceHash: Locator;
@@ -113,4 +113,20 @@ export class LabPage {
     if (m === null) throw new Error(`no commit index in ${id}'s text: ${text}`);
     return Number(m[1]);
   }
+}
+
+/**
+ * Registers hooks for the spec file that called it: before each test, `onPage` gets the test's page
+ * (to make its LabPage); after each, the test fails if the page threw an uncaught error.
+ */
+export function failOnPageErrors(onPage: (page: Page) => void = () => undefined): void {
+  const pageErrors: string[] = [];
+  test.beforeEach(async ({ page }) => {
+    pageErrors.length = 0;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    onPage(page);
+  });
+  test.afterEach(() => {
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
 }

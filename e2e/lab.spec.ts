@@ -9,7 +9,7 @@ import { expect, test } from '@playwright/test';
 import { runScenario } from '../src/check/run';
 import { parseArgs } from '../src/cli/args';
 import { scenarioFromArgs } from '../src/cli/main';
-import { LabPage } from './lab-page';
+import { failOnPageErrors, LabPage } from './lab-page';
 
 /** `faultline run <flags> --until <t>ms --json`'s traceHash, computed here in Node. */
 function cliHash(flags: string[], untilMs: number): string {
@@ -21,17 +21,7 @@ function cliHash(flags: string[], untilMs: number): string {
 const PORCUPINE = join(process.cwd(), '..', 'shared', 'testdata', 'porcupine');
 
 let lab: LabPage;
-const pageErrors: string[] = [];
-
-test.beforeEach(async ({ page }) => {
-  pageErrors.length = 0;
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  lab = new LabPage(page);
-});
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors((page) => (lab = new LabPage(page)));
 
 test('opens on a live 5-node cluster that elects a leader and replicates client writes', async ({ page }) => {
   await lab.open();

@@ -4,20 +4,10 @@
  * export of a window of the run. Driven by role and accessible name, as a student would.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { LabPage } from './lab-page';
+import { failOnPageErrors, LabPage } from './lab-page';
 
 let lab: LabPage;
-const pageErrors: string[] = [];
-
-test.beforeEach(async ({ page }) => {
-  pageErrors.length = 0;
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  lab = new LabPage(page);
-});
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors((page) => (lab = new LabPage(page)));
 
 function lessonColumn(page: Page) {
   return page.getByRole('complementary', { name: 'Lesson' });

@@ -12,7 +12,7 @@ import { PAXOS_INVARIANTS } from '../src/check/paxos-invariants';
 import { runScenario } from '../src/check/run';
 import { parseArgs } from '../src/cli/args';
 import { scenarioFromArgs } from '../src/cli/main';
-import { LabPage } from './lab-page';
+import { failOnPageErrors, LabPage } from './lab-page';
 
 /** `faultline run <flags> --until <t>ms --json`, computed here in Node. */
 function cliRun(flags: string[], untilMs: number): ReturnType<typeof runScenario> {
@@ -38,17 +38,7 @@ const AGREEMENT_AT_MS = 6922;
 const JUST_AFTER_MS = 6925;
 
 let lab: LabPage;
-const pageErrors: string[] = [];
-
-test.beforeEach(async ({ page }) => {
-  pageErrors.length = 0;
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  lab = new LabPage(page);
-});
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors((page) => (lab = new LabPage(page)));
 
 function settingsOf(page: Page): Locator {
   return page.getByRole('form', { name: 'Run settings' });

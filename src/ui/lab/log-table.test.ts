@@ -15,29 +15,10 @@ import {
   termColorVar,
 } from './log-table';
 
+import { nodeSnapshot } from './fixtures';
+
 function node(id: string, over: Partial<NodeSnapshot> = {}): NodeSnapshot {
-  return {
-    id,
-    status: 'up',
-    role: 'follower',
-    term: 1,
-    votedFor: null,
-    leaderId: null,
-    commitIndex: 0,
-    lastApplied: 0,
-    logLength: 0,
-    lastLogTerm: 0,
-    electionDeadlineMs: null,
-    electionArmedAtMs: null,
-    nextIndex: null,
-    matchIndex: null,
-    votesGranted: [],
-    kv: [],
-    slowFactor: 1,
-    clockRate: 1,
-    paxos: null,
-    ...over,
-  };
+  return nodeSnapshot(id, over);
 }
 
 function e(index: number, term: number, label = 'noop'): LogEntryView {

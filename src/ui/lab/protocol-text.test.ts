@@ -15,29 +15,10 @@ import {
   timerName,
 } from './protocol-text';
 
+import { nodeSnapshot } from './fixtures';
+
 function node(id: string, over: Partial<NodeSnapshot> = {}): NodeSnapshot {
-  return {
-    id,
-    status: 'up',
-    role: 'follower',
-    term: 3,
-    votedFor: null,
-    leaderId: null,
-    commitIndex: 7,
-    lastApplied: 7,
-    logLength: 9,
-    lastLogTerm: 0,
-    electionDeadlineMs: null,
-    electionArmedAtMs: null,
-    nextIndex: null,
-    matchIndex: null,
-    votesGranted: [],
-    kv: [],
-    slowFactor: 1,
-    clockRate: 1,
-    paxos: null,
-    ...over,
-  };
+  return nodeSnapshot(id, { term: 3, commitIndex: 7, lastApplied: 7, logLength: 9, ...over });
 }
 
 function paxos(over: Partial<PaxosNodeView> = {}): PaxosNodeView {
