@@ -10,6 +10,10 @@
  * - Smooth: the bundled 9-node scenario at a moment with at least 300 messages in flight, playing at
  *   1/20x (the default); every animation frame for 5 s is sampled with requestAnimationFrame. Reported: the interval
  *   between frames (p50/p95/max) and, side by side, the same page paused (the idle baseline).
+ * - Telemetry (`--telemetry-only` runs just this): the lab at 10x with the telemetry card open for 5 s:
+ *   chart updates per wall second and the frame interval.
+ * - Map: the same measurement on the world map (`layout=map`) with the bundled 9-node, 5-region
+ *   scenario (scenarios/geo-nine-nodes-five-regions.json) at a moment with 300+ messages in flight.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -99,6 +103,43 @@ async function sampleFrames(page, ms) {
   );
 }
 
+/**
+ * The telemetry panel (issue 6 target): the lab playing at 10x (the Speed slider at its end) with the
+ * telemetry card open for 5 s: chart updates per wall second (the panel's data-updates counter, telemetry
+ * frames drawn) and the frame interval, sampled as above. Target: at least 10 updates/s, p95 at most 16.7 ms.
+ */
+async function measureTelemetry(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/?load=20&nemesis=partition,crash`);
+  await page.getByTestId('trace-hash').waitFor({ state: 'visible' });
+  const card = page.getByRole('region', { name: 'Telemetry' });
+  await card.getByText('Telemetry', { exact: true }).click();
+  await page.getByTestId('telemetry-chart').first().waitFor();
+  const speed = page.getByRole('slider', { name: 'Speed' });
+  await speed.focus();
+  await speed.press('End');
+  const playback = page.getByRole('group', { name: 'Playback' });
+  await playback.getByRole('button', { name: 'Play', exact: true }).click();
+  await playback.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+  await card.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(500);
+  const body = page.getByTestId('telemetry');
+  const read = async () => ({
+    updates: Number(await body.getAttribute('data-updates')),
+    nowMs: Number(await page.getByTestId('sim-status').getAttribute('data-now-ms')),
+    wallMs: await page.evaluate(() => performance.now()),
+  });
+  const before = await read();
+  const frames = summarize(await sampleFrames(page, 5000));
+  const after = await read();
+  await context.close();
+  const wallMs = after.wallMs - before.wallMs;
+  const telemetry = { speed: '10x', updatesPerSecond: ((after.updates - before.updates) * 1000) / wallMs, virtualMsPerWallMs: (after.nowMs - before.nowMs) / wallMs, ...frames };
+  log(`telemetry at 10x: ${telemetry.updatesPerSecond.toFixed(1)} chart updates per wall second (virtual time ran ${telemetry.virtualMsPerWallMs.toFixed(1)}x), frame interval p50 ${frames.frameMsP50.toFixed(1)} ms, p95 ${frames.frameMsP95.toFixed(1)} ms, max ${frames.frameMsMax.toFixed(1)} ms over ${frames.framesSampled} frames, ${frames.framesDropped} dropped`);
+  return telemetry;
+}
+
 async function main() {
   if (!process.argv.includes('--no-build')) build();
   const initial = initialJavaScript();
@@ -112,6 +153,11 @@ async function main() {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     try {
+      if (process.argv.includes('--telemetry-only')) {
+        const telemetry = await measureTelemetry(browser);
+        if (json) console.log(JSON.stringify({ telemetry }));
+        return;
+      }
       const interactive = [];
       for (let i = 0; i < 5; i++) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -159,7 +205,25 @@ async function main() {
       await context.close();
       const smooth = { nodes: 9, messagesInFlight, speed: '1/20x (the default)', ...playing, idle };
       log(`smooth: ${messagesInFlight} in flight, frame interval p50 ${playing.frameMsP50.toFixed(1)} ms, p95 ${playing.frameMsP95.toFixed(1)} ms, max ${playing.frameMsMax.toFixed(1)} ms over ${playing.framesSampled} frames, ${playing.framesDropped} dropped (idle page: p95 ${idle.frameMsP95.toFixed(1)} ms)`);
-      const report = { initialJsGzipKb: initial.gzipKb, initialFiles: initial.files, interactiveMs, interactiveRunsMs: interactive, lessonInteractiveMs, lessonInteractiveRunsMs: lessonRuns, smooth };
+      // The map view (issue 6 target: p95 frame time at most 16.7 ms): 9 nodes in 5 regions, 300+ messages
+      // in flight on great circles, playing at the default speed.
+      const mapContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+      const mapPage = await mapContext.newPage();
+      await mapPage.goto(`${BASE}/?scenario=geo-nine-nodes-five-regions&layout=map&t=4000`);
+      const mapStatus = mapPage.getByTestId('in-flight');
+      await mapStatus.waitFor();
+      await mapPage.getByRole('group', { name: 'Cluster of 9 nodes on a world map' }).waitFor();
+      const mapMessagesInFlight = Number(await mapStatus.getAttribute('data-count'));
+      const mapIdle = summarize(await sampleFrames(mapPage, 3000));
+      await mapPage.locator('body').click({ position: { x: 5, y: 5 } });
+      await mapPage.keyboard.press('Space');
+      await mapPage.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Pause', exact: true }).waitFor();
+      const mapPlaying = summarize(await sampleFrames(mapPage, 5000));
+      await mapContext.close();
+      const map = { nodes: 9, regions: 5, messagesInFlight: mapMessagesInFlight, speed: '1/20x (the default)', ...mapPlaying, idle: mapIdle };
+      log(`map: ${mapMessagesInFlight} in flight, 9 nodes in 5 regions, frame interval p50 ${mapPlaying.frameMsP50.toFixed(1)} ms, p95 ${mapPlaying.frameMsP95.toFixed(1)} ms, max ${mapPlaying.frameMsMax.toFixed(1)} ms over ${mapPlaying.framesSampled} frames, ${mapPlaying.framesDropped} dropped (idle page: p95 ${mapIdle.frameMsP95.toFixed(1)} ms)`);
+      const telemetry = await measureTelemetry(browser);
+      const report = { initialJsGzipKb: initial.gzipKb, initialFiles: initial.files, interactiveMs, interactiveRunsMs: interactive, lessonInteractiveMs, lessonInteractiveRunsMs: lessonRuns, smooth, map, telemetry };
       if (json) console.log(JSON.stringify(report));
     } finally {
       await browser.close();

@@ -241,6 +241,22 @@ export class RunMetrics implements StepObserver {
     return out;
   }
 
+  /**
+   * The buckets closed so far, in time order (bucket i starts at i * bucketMs), without rolling or
+   * copying: the lab reads the prefix up to the moment it shows many times a second (src/worker/lab-telemetry.ts).
+   */
+  closedBuckets(): readonly MetricsBucket[] {
+    return this.buckets;
+  }
+
+  /**
+   * Closes the buckets that end at or before the simulator's now, as its next step would: what is
+   * still to happen at that millisecond belongs to the next bucket either way, so the series is the same.
+   */
+  closeElapsed(): void {
+    this.roll(this.sim.nowMs);
+  }
+
   /** The time series up to `endMs` (the last bucket may be partial). Null when built without buckets. */
   series(endMs: number): MetricsSeries | null {
     if (this.open === null || this.bucketMs === null) return null;

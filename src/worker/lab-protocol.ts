@@ -12,10 +12,12 @@
  */
 
 import type { History, LinearizabilityResult } from '../check/history';
+import type { LatencyBudget, PlacementRow } from '../check/latency-budget';
 import type { GoalSpec, GoalStatus } from '../lessons/goals';
 import type { SolutionAction } from '../lessons/lesson';
 
 export type { GoalSpec, GoalStatus, SolutionAction };
+export type { Hop, LatencyBudget, PlacementRow } from '../check/latency-budget';
 
 export type NodeStatus = 'up' | 'crashed' | 'paused';
 export type RoleName = 'follower' | 'candidate' | 'leader';
@@ -242,6 +244,8 @@ export interface PanelSnapshot {
   readonly usedQuorums: UsedQuorums | null;
   /** The goals set by the `goals` command (a lesson step's), each checked against the run up to this moment. */
   readonly goals: readonly GoalStatus[];
+  /** Geo-replication figures up to this moment (lab-geo.ts); null when the run has no regions. */
+  readonly geo: PanelGeo | null;
 }
 
 /**
@@ -298,6 +302,74 @@ export interface LabConfig {
   readonly q2: number | null;
   /** Operator actions added in the lab: the run's input, each at its virtual time. */
   readonly actions: readonly LabTimedAction[];
+  /**
+   * Geo-replication (CLI --regions): node i in regions[i mod len], client i likewise; null or absent = no
+   * regions (the scenario's own section, if it has one). URL `regions=us-east,us-west,eu-west`.
+   */
+  readonly regions?: readonly string[] | null;
+  /** RTT overrides of some region pairs (scenario regions.rttMs), URL `rtt=us-east~eu-west:70`; absent = none. */
+  readonly rtt?: readonly LabRttOverride[];
+}
+
+/** An average round-trip time (ms) between two regions, replacing the approximate table's. */
+export interface LabRttOverride {
+  readonly between: readonly [string, string];
+  readonly ms: number;
+}
+
+/** A region as the map places it (src/sim/regions.ts). */
+export interface RegionView {
+  readonly id: string;
+  readonly name: string;
+  readonly lat: number;
+  readonly lon: number;
+}
+
+/** Where a geo run's nodes and clients are: static, sent once per load (RunInfo.geo). */
+export interface RunGeo {
+  /** The regions holding a node or a client, in first-use order (nodes first). */
+  readonly regions: readonly RegionView[];
+  readonly nodeRegions: Readonly<Record<string, string>>;
+  readonly clientRegions: Readonly<Record<string, string>>;
+  /** The RTT table's attribution and the word approximate (REGIONS_ABOUT). */
+  readonly about: string;
+  /** Average RTT (ms) of every pair of the regions used, as the run uses them (overrides applied). */
+  readonly rttMs: readonly GeoPairRtt[];
+}
+
+export interface GeoPairRtt {
+  readonly between: readonly [string, string];
+  readonly ms: number;
+  /** True when the run overrides the table's figure for this pair. */
+  readonly overridden: boolean;
+  /** The physics floor of the round trip: 2 x great circle / 200 km per ms. */
+  readonly floorMs: number;
+}
+
+/** Latency percentiles (ms) over the samples up to a moment. */
+export interface GeoPercentiles {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** Geo figures at one moment (PanelSnapshot.geo): measured up to it, and the analytic budget for its leader. */
+export interface PanelGeo {
+  /** Invoke-to-ok latency of the clients of each region, up to the moment (src/check/metrics.ts). */
+  readonly clientLatencyMs: Readonly<Record<string, GeoPercentiles>>;
+  /** At the leader: append (propose) to commit (chosen), up to the moment. */
+  readonly quorumAckMs: GeoPercentiles;
+  /** The leader at this moment (the up leader of the highest term), or null. */
+  readonly leader: string | null;
+  readonly leaderRegion: string | null;
+  /** Replicas a commit needs, the leader included (Raft majority, Multi-Paxos |Q2|). */
+  readonly quorum: number;
+  /** The budget per client region for that leader (src/check/latency-budget.ts); empty without a leader or a model. */
+  readonly budget: readonly LatencyBudget[];
+  /** Expected commit latency per client region, for each region that could lead. */
+  readonly placement: readonly PlacementRow[];
+  /** Why there is no budget (single-decree Paxos has no stable leader), else null. */
+  readonly note: string | null;
 }
 
 /** An operator action as the page sends it (the worker stamps the time). */
@@ -346,6 +418,8 @@ export interface RunInfo {
   readonly endMs: number;
   /** The CLI command that computes the same run (the hash at `t` matches its `--until t`). */
   readonly cliCommand: string;
+  /** Where the nodes and clients are (a run with regions), else null. */
+  readonly geo: RunGeo | null;
 }
 
 export type LabCommand =
@@ -372,11 +446,82 @@ export type LabCommand =
   /** "Show me": apply a lesson step's solution from where the run stands, then run on until the goals hold. */
   | { type: 'solve'; solution: readonly SolutionAction[]; goals: readonly GoalSpec[]; withinMs: number }
   /** The run between two moments as Mermaid sequence-diagram text (src/export/mermaid.ts). */
-  | { type: 'mermaid'; fromMs: number; toMs: number };
+  | { type: 'mermaid'; fromMs: number; toMs: number }
+  /** The telemetry panel opened (`on`) or closed: frames carry `telemetry` only while it is open. */
+  | { type: 'telemetry'; on: boolean }
+  /** The run's metrics time series up to the moment shown, as CSV and JSON (replies `metrics`). */
+  | { type: 'metrics' };
 
 export type PlayCue = { readonly atMs: number } | { readonly goal: GoalSpec; readonly withinMs: number };
 
 /** A period when something was broken, to shade on the history's time axis. */
+/**
+ * One bucket of the operator's telemetry: src/check/metrics.ts's MetricsBucket as the run measured it
+ * (bucket `index` covers [index * bucketMs, (index + 1) * bucketMs) of virtual time), plus the lab's
+ * commit-index check for it.
+ */
+export interface TelemetryBucket {
+  readonly index: number;
+  readonly startMs: number;
+  /** The leader at the end of the bucket, or null. */
+  readonly leader: string | null;
+  /** The highest term (Paxos: ballot) seen so far. */
+  readonly term: number;
+  readonly leaderChanges: number;
+  readonly leaderChangesPerMin: number;
+  /** Each node's commit point at the end of the bucket (Raft commit index; Paxos highest chosen slot learned). */
+  readonly commitIndex: Readonly<Record<string, number>>;
+  readonly quorumAckMs: GeoPercentiles;
+  /** By the client's region ("all" without regions); only regions with an ok in the bucket. */
+  readonly clientLatencyMs: Readonly<Record<string, GeoPercentiles>>;
+  /** Requests refused by admission control or dropped by a full queue, by reason. */
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly retries: number;
+  readonly timeouts: number;
+  /** Most messages in flight at once during the bucket. */
+  readonly inFlightMax: number;
+  /** Nodes whose commit index went down during the bucket while they stayed up (CommitMonotonicity): always empty in a correct run. */
+  readonly commitDecreased: readonly string[];
+}
+
+/** A node's commit index going down while it stayed up (lab-telemetry.ts, CommitMonotonicity). */
+export interface CommitDecrease {
+  readonly node: string;
+  readonly atMs: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The telemetry panel's data with one frame (LabReply `frame`): the buckets up to the moment shown,
+ * sent as appends. `reset`: drop every bucket held first. Then keep only buckets with index >= fromIndex
+ * (a bounded window: the last TELEMETRY_WINDOW_BUCKETS before the moment shown).
+ */
+export interface TelemetryFrame {
+  readonly reset: boolean;
+  readonly bucketMs: number;
+  readonly fromIndex: number;
+  readonly buckets: readonly TelemetryBucket[];
+  /** Whole buckets up to the moment shown (the series' length; the buckets held are its tail). */
+  readonly bucketCount: number;
+  /** Fault periods up to the moment shown that reach into the window (open ones end at the moment). */
+  readonly faults: readonly FaultPeriod[];
+  readonly nodes: readonly string[];
+  /** The client latency series: one per client region, or ["all"] without regions. */
+  readonly clientRegions: readonly string[];
+  /** Rejection reasons with a series (the simulator's two, plus any other seen). */
+  readonly rejectReasons: readonly string[];
+  /** The cluster configuration's version: always 1 (the lab has no membership change yet). */
+  readonly configVersion: number;
+  /** Commit-index decreases up to the moment shown, in the whole run (not only the window); at most 20, oldest first. */
+  readonly commitDecreases: readonly CommitDecrease[];
+  readonly commitDecreaseCount: number;
+}
+
+export const TELEMETRY_BUCKET_MS = 500;
+/** 120 s of virtual time at 500 ms buckets. */
+export const TELEMETRY_WINDOW_BUCKETS = 240;
+
 export interface FaultPeriod {
   readonly fromMs: number;
   readonly toMs: number;
@@ -399,6 +544,8 @@ export type LabReply =
       /** Markers new since the previous frame; `resetMarkers` means drop all earlier ones first. */
       markers: readonly TimelineMarker[];
       resetMarkers: boolean;
+      /** The telemetry panel's data (lab-telemetry.ts), while the page asked for it (`telemetry` on), else null. */
+      telemetry?: TelemetryFrame | null;
     }
   /** A history and its linearizability verdict (the run's, or an imported file's). */
   | { type: 'history'; source: 'run' | 'file'; name: string; history: History; result: LinearizabilityResult; faults: readonly FaultPeriod[] }
@@ -411,6 +558,8 @@ export type LabReply =
   /** The answer to `solve`: whether every goal holds now. */
   | { type: 'solved'; met: boolean; message: string }
   | { type: 'mermaid'; fromMs: number; toMs: number; text: string; arrows: number; truncated: boolean }
+  /** The answer to `metrics`: the series up to `upToMs` (whole buckets), as `faultline run --metrics` writes it. */
+  | { type: 'metrics'; upToMs: number; buckets: number; csv: string; json: string }
   | { type: 'error'; message: string; /** The command was refused; the run is unchanged. */ recoverable: boolean };
 
 export const SPEED_MIN = 0.001;

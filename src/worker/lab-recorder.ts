@@ -773,6 +773,7 @@ export class LabRecorder {
       stats: this.statsAt(step),
       usedQuorums: this.paxos ? this.usedQuorumsUpTo(voteEnd, commitEnd) : null,
       goals: [], // the session fills these in (a lesson step's goals, LabSession.setGoals)
+      geo: null, // the session fills this in for a run with regions (lab-geo.ts)
     };
   }
 

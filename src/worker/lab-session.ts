@@ -14,7 +14,7 @@
  */
 import { Run } from '../check/run';
 import {
-  buildScenarioFrom, CLOCK_RATE_MAX, CLOCK_RATE_MIN, defaultScenario, parseScenarioText, paxosQuorums, SLOW_FACTOR_MAX,
+  buildScenarioFrom, CLOCK_RATE_MAX, CLOCK_RATE_MIN, defaultScenario, parseScenario, parseScenarioText, paxosQuorums, SLOW_FACTOR_MAX,
   type BuildOptions, type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import type { History } from '../check/history';
@@ -22,8 +22,14 @@ import { historyFromTrace } from '../check/run-history';
 import type { TraceEvent } from '../sim/trace';
 import type { GoalSpec } from '../lessons/goals';
 import { LabRecorder } from './lab-recorder';
+import { LabGeo } from './lab-geo';
+import { isRegion, REGION_IDS } from '../sim/regions';
 import { EventCache, goalStatuses } from './lesson-driver';
 import type { ClusterSnapshot, FaultPeriod, LabAction, LabConfig, LabTimedAction, PanelSnapshot, ProtocolName, RunInfo, TimelineMarker } from './lab-protocol';
+import { TELEMETRY_BUCKET_MS } from './lab-protocol';
+
+/** The lab's runs keep a metrics time series (the telemetry panel, lab-telemetry.ts); it never enters the trace. */
+const LAB_RUN_OPTIONS = { keepTrace: true, metricsBucketMs: TELEMETRY_BUCKET_MS } as const;
 
 /** How long a lab run may go on when the scenario does not say (one hour of virtual time). */
 export const LAB_DEFAULT_END_MS = 3_600_000;
@@ -151,8 +157,13 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
     }
     if (i > 0 && a.atMs < config.actions[i - 1]!.atMs) throw new LabInputError(`Action ${i + 1}: actions must be in time order.`);
   });
+  // Regions (CLI --regions) replace the file's placement but keep its RTT overrides and jitter, as the CLI does.
+  const placing = config.regions !== undefined && config.regions !== null;
+  const baseRegions = base.regions;
+  if (placing && baseRegions !== undefined) base = { ...base, regions: undefined } as Scenario;
   try {
-    const scenario = buildScenarioFrom(base, overrides);
+    let scenario = buildScenarioFrom(base, overrides);
+    if (placing || (config.rtt !== undefined && config.rtt.length > 0)) scenario = placeInRegions(scenario, config, baseRegions);
     if (scenario.protocol === 'raft' && (config.q1 !== null || config.q2 !== null)) {
       throw new LabInputError('Quorum sizes (q1, q2) are for Paxos: Raft always uses majorities. Pick paxos or multipaxos, or leave q1 and q2 out.');
     }
@@ -160,6 +171,37 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
   } catch (err) {
     throw new LabInputError((err as Error).message.replace(/\n/g, '; '));
   }
+}
+
+/**
+ * The lab's `regions` and `rtt` laid over a built scenario: node i in regions[i mod len], client i
+ * likewise (`faultline run --regions`), then the RTT overrides (the file's first, the lab's after).
+ */
+function placeInRegions(scenario: Scenario, config: LabConfig, baseRegions: Scenario['regions']): Scenario {
+  const list = config.regions ?? null;
+  if (list !== null) {
+    if (list.length === 0) throw new LabInputError('regions: expected a list of regions such as us-east,us-west,eu-west.');
+    const unknown = list.filter((r) => !isRegion(r));
+    if (unknown.length > 0) {
+      throw new LabInputError(`regions: unknown region${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')} (known: ${REGION_IDS.join(', ')}).`);
+    }
+  }
+  const current = list === null ? scenario.regions : undefined;
+  if (list === null && current === undefined) throw new LabInputError('rtt: RTT overrides need regions (add regions=..., or pick a scenario with regions).');
+  const roundRobin = (n: number): string[] => Array.from({ length: n }, (_, i) => list![i % list!.length]!);
+  const rttMs = [...(current ?? baseRegions)?.rttMs ?? [], ...(config.rtt ?? []).map((o) => ({ between: [o.between[0], o.between[1]], ms: o.ms }))];
+  const raw = {
+    ...scenario,
+    regions: {
+      nodes: list === null ? current!.nodes : roundRobin(scenario.cluster.nodes),
+      clients: list === null ? current!.clients : roundRobin(scenario.workload.clients),
+      ...(rttMs.length > 0 ? { rttMs } : {}),
+      ...((current ?? baseRegions) !== undefined ? { jitter: (current ?? baseRegions)!.jitter } : {}),
+    },
+  };
+  const parsed = parseScenario(raw);
+  if (!parsed.ok) throw new LabInputError(parsed.errors.map((e) => `${e.path || '(top level)'}: ${e.message}`).join('; '));
+  return parsed.scenario;
 }
 
 /** The protocol as the CLI and the lab name it. */
@@ -193,6 +235,7 @@ export function cliCommandFor(config: LabConfig, scenario: Scenario): string {
   if (config.bugs !== null) for (const b of config.bugs) parts.push(`--bug ${b}`);
   if (config.q1 !== null) parts.push(`--q1 ${config.q1}`);
   if (config.q2 !== null) parts.push(`--q2 ${config.q2}`);
+  if (config.regions !== undefined && config.regions !== null) parts.push(`--regions ${config.regions.join(',')}`);
   parts.push('--until <t>ms --json');
   return parts.join(' ');
 }
@@ -222,7 +265,7 @@ export class LabSession {
     this.bundled = bundled;
     this.config = config;
     this.scenario = scenarioForConfig(config, bundled);
-    this.run = new Run(this.scenario, { keepTrace: true });
+    this.run = new Run(this.scenario, LAB_RUN_OPTIONS);
     this.recorder = new LabRecorder(this.run);
     this.recorder.capture();
   }
@@ -274,6 +317,7 @@ export class LabSession {
       scenarioName: s.name,
       endMs: s.untilMs,
       cliCommand: cliCommandFor(this.config, s),
+      geo: this.geoOf().info,
     };
   }
 
@@ -361,8 +405,16 @@ export class LabSession {
   }
 
   panels(): PanelSnapshot {
-    const panels = this.recorder.panels(this.cursorStep, this.cursorMs);
+    let panels = this.recorder.panels(this.cursorStep, this.cursorMs);
+    if (this.scenario.regions !== undefined) panels = { ...panels, geo: this.geoOf().panel(this.recorder.eventsAfterStep(this.cursorStep), panels.nodes) };
     return this.goals.length === 0 ? panels : { ...panels, goals: goalStatuses(this.goals, this, this.events) };
+  }
+
+  /** The geo figures of the current run (a fork builds a new Run, and a new LabGeo with it). */
+  private geo: LabGeo | null = null;
+  private geoOf(): LabGeo {
+    if (this.geo === null || this.geo.run !== this.run) this.geo = new LabGeo(this.run);
+    return this.geo;
   }
 
   /** A lesson step's goals, checked with every panels snapshot from now on (empty: none). */
@@ -414,7 +466,7 @@ export class LabSession {
   /** Re-runs the inputs of `config` to exactly `step` steps (and time `atMs`): the fork point. */
   private rebuild(config: LabConfig, step: number, atMs: number): void {
     const scenario = scenarioForConfig(config, this.bundled);
-    const run = new Run(scenario, { keepTrace: true });
+    const run = new Run(scenario, LAB_RUN_OPTIONS);
     const recorder = new LabRecorder(run);
     recorder.capture();
     this.config = config;

@@ -17,6 +17,7 @@ import { LabInputError, LabSession } from './lab-session';
 import { evaluateGoal } from '../lessons/goals';
 import { sequenceDiagram } from '../export/mermaid';
 import { lessonScenarioName, solve } from './lesson-driver';
+import { LabTelemetry } from './lab-telemetry';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -43,6 +44,9 @@ const TICK_BUDGET_MS = 12;
 const MAX_TICK_GAP_MS = 100;
 
 let session: LabSession | null = null;
+/** The telemetry panel's data source for `session`; frames carry it only while the page's panel is open. */
+let telemetry: LabTelemetry | null = null;
+let telemetryOn = false;
 let playing = false;
 let speed = SPEED_DEFAULT;
 let frame = 0;
@@ -89,6 +93,8 @@ function sendFrame(): void {
     panels: withPanels ? session.panels() : null,
     markers,
     resetMarkers,
+    // Every frame, not only with panels: at 10x a bucket of 500 ms closes every 50 ms of wall time.
+    telemetry: telemetryOn && telemetry !== null ? telemetry.frame() : null,
   };
   markersSent = all.length;
   resetMarkers = false;
@@ -177,6 +183,7 @@ function handle(command: LabCommand): void {
       const next = new LabSession(command.config, BUNDLED);
       pause(null);
       session = next;
+      telemetry = new LabTelemetry(next);
       resetMarkers = true;
       markersSent = 0;
       if (command.atMs > 0) next.seek(command.atMs);
@@ -293,6 +300,16 @@ function handle(command: LabCommand): void {
       const events = eventsThrough(s, toMs);
       const diagram = sequenceDiagram(events, { fromMs, toMs, members: s.members, protocol: s.scenario.protocol, title: `${s.info().protocol}, ${s.members.length} nodes, seed ${s.info().seed}` });
       reply({ type: 'mermaid', fromMs, toMs, text: diagram.text, arrows: diagram.arrows, truncated: diagram.truncated });
+      return;
+    }
+    case 'telemetry':
+      telemetryOn = command.on === true;
+      telemetry?.forget();
+      if (telemetryOn) sendFrame();
+      return;
+    case 'metrics': {
+      requireSession();
+      reply({ type: 'metrics', ...telemetry!.export() });
       return;
     }
     case 'ack':

@@ -48,7 +48,7 @@ function panels(over: Partial<PanelSnapshot['stats']>, violations = 0, nowMs = 1
     violations: Array.from({ length: violations }, () => ({
       invariant: 'Agreement', explanation: '', message: '', atMs: 1, step: 1, eventIndex: 1, nodes: [], logIndex: null, cause: '',
     })),
-    recentEvents: [], recordNote: null, usedQuorums: null, goals: [],
+    recentEvents: [], recordNote: null, usedQuorums: null, goals: [], geo: null,
     stats: { okOps: 0, latencyP50Ms: null, latencyP99Ms: null, messagesSent: 0, messagesPerOk: null, ...over },
   };
 }

@@ -9,6 +9,7 @@ import {
   type ClusterSnapshot, type PanelSnapshot, type LabAction, type LabCommand, type LabConfig, type LabReply, type RunInfo, type TimelineMarker,
   type GoalSpec, type PlayCue, type SolutionAction,
 } from '../../worker/lab-protocol';
+import { mergeTelemetry, type TelemetryView } from './telemetry-chart';
 
 export interface Notice {
   kind: 'info' | 'warning' | 'error';
@@ -41,6 +42,10 @@ export class LabClient {
   cueReached = $state.raw<{ message: string; atFrame: number } | null>(null);
   /** The answer to the last "show me" (`solve`), or null while one is on its way or none was asked. */
   solved = $state.raw<Extract<LabReply, { type: 'solved' }> | null>(null);
+  /** The telemetry panel's data while it is open (`setTelemetry(true)`), else null. */
+  telemetry = $state.raw<TelemetryView | null>(null);
+  /** The last metrics export (`exportMetrics`), or null while one is on its way or none was asked. */
+  metricsExport = $state.raw<Extract<LabReply, { type: 'metrics' }> | null>(null);
   /** The last Mermaid export, or null. */
   mermaid = $state.raw<Extract<LabReply, { type: 'mermaid' }> | null>(null);
 
@@ -113,6 +118,18 @@ export class LabClient {
     this.#send({ type: 'mermaid', fromMs, toMs });
   }
 
+  /** Opens (frames then carry telemetry) or closes the telemetry panel's feed. */
+  setTelemetry(on: boolean): void {
+    this.telemetry = null;
+    this.#send({ type: 'telemetry', on });
+  }
+
+  /** Asks for the metrics series up to the moment shown, as CSV and JSON (arrives in `metricsExport`). */
+  exportMetrics(): void {
+    this.metricsExport = null;
+    this.#send({ type: 'metrics' });
+  }
+
   checkHistory(): void {
     this.checking = true;
     this.#send({ type: 'lincheck' });
@@ -165,6 +182,7 @@ export class LabClient {
         this.totalSteps = reply.totalSteps;
         if (reply.resetMarkers) this.markers = reply.markers;
         else if (reply.markers.length > 0) this.markers = [...this.markers, ...reply.markers];
+        if (reply.telemetry !== undefined && reply.telemetry !== null) this.telemetry = mergeTelemetry(this.telemetry, reply.telemetry);
         this.frames++;
         const frame = reply.frame;
         // Acknowledge once the browser has drawn (or would have drawn) this frame.
@@ -199,6 +217,9 @@ export class LabClient {
         return;
       case 'mermaid':
         this.mermaid = reply;
+        return;
+      case 'metrics':
+        this.metricsExport = reply;
         return;
       case 'error':
         this.loading = false;

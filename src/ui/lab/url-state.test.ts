@@ -35,7 +35,7 @@ describe('url state', () => {
     expect(config).toEqual(EMPTY);
     expect(atMs).toBe(0);
     expect(problems).toEqual([
-      'colour: not a parameter Faultline knows (known: protocol, nodes, seed, bug, scenario, t, load, nemesis, q1, q2, actions)',
+      'colour: not a parameter Faultline knows (known: protocol, nodes, seed, bug, scenario, t, load, nemesis, q1, q2, actions, regions, rtt, layout)',
       'scenario: "../x" is not a valid scenario name',
       'nodes: expected a whole number from 1 to 9, got "12"',
       'seed: expected a whole number from 0 to 4294967295, got "abc"',
@@ -84,5 +84,39 @@ describe('url state', () => {
     expect(decodeActions(good)).toEqual({ actions: [{ type: 'heal', atMs: 5 }] });
     expect(decodeActions(good.slice(0, good.length - 3))).toHaveProperty('problem');
     expect(decodeActions(encodeActions([{ atMs: 1 } as never]))).toEqual({ problem: 'actions[0]: expected an object with a type and an atMs' });
+  });
+
+  it('round-trips regions, RTT overrides and the map layout', () => {
+    const config: LabConfig = {
+      ...EMPTY, loadOpsPerSec: 20, regions: ['us-east', 'us-west', 'eu-west', 'eu-west', 'ap-tokyo'],
+      rtt: [{ between: ['us-east', 'eu-west'], ms: 70 }, { between: ['us-west', 'ap-tokyo'], ms: 95.5 }],
+    };
+    const search = formatUrlState(config, 5000, 'map');
+    expect(search).toContain('layout=map');
+    expect(parseUrlState(search)).toEqual({ config, atMs: 5000, problems: [], layout: 'map' });
+    expect(parseUrlState('?regions=us-east,us-west,eu-west&load=20&t=5000').config.regions).toEqual(['us-east', 'us-west', 'eu-west']);
+    expect(parseUrlState('?rtt=us-east~eu-west:70').config.rtt).toEqual([{ between: ['us-east', 'eu-west'], ms: 70 }]);
+  });
+
+  it('leaves every existing link unchanged when there are no regions', () => {
+    expect(formatUrlState({ ...EMPTY, protocol: 'raft', nodes: 5 }, 10)).toBe('?protocol=raft&nodes=5&t=10');
+    expect(formatUrlState({ ...EMPTY, regions: null, rtt: [] }, 10, 'ring')).toBe('?t=10');
+    expect(parseUrlState('?layout=ring')).toEqual({ config: EMPTY, atMs: 0, problems: [] });
+  });
+
+  it('names unknown regions and bad RTT overrides, and ignores them', () => {
+    const bad = parseUrlState('?regions=us-east,mars-north,moon&rtt=us-east~eu-west:abc&layout=globe');
+    expect(bad.config).toEqual(EMPTY);
+    expect(bad.layout).toBeUndefined();
+    expect(bad.problems).toEqual([
+      'regions: unknown regions "mars-north", "moon" (known: us-east, us-west-ca, us-west, eu-west, eu-central, ap-tokyo, ap-seoul, ap-singapore, ap-sydney, sa-saopaulo)',
+      'rtt: "us-east~eu-west:abc" is not region~region:ms (e.g. us-east~eu-west:70)',
+      'layout: expected ring or map, got "globe"',
+    ]);
+    expect(parseUrlState('?regions=').problems).toEqual(['regions: expected a list of regions such as us-east,us-west,eu-west']);
+    expect(parseUrlState('?rtt=us-east~pluto:70').problems[0]).toMatch(/^rtt: unknown region "pluto"/);
+    expect(parseUrlState('?rtt=us-east~us-east:70').problems).toEqual(['rtt: "us-east~us-east:70" names one region twice']);
+    expect(parseUrlState('?rtt=us-east~eu-west:0').problems).toEqual(['rtt: us-east~eu-west must be from 0.1 to 2000 ms, got 0']);
+    expect(parseUrlState('?rtt=us-east~eu-west:70,eu-west~us-east:71').problems).toEqual(['rtt: eu-west~us-east is given twice']);
   });
 });

@@ -7,13 +7,16 @@
  * Parsing never throws: every problem becomes a message naming the parameter, and the bad parameter
  * is ignored (the worker then validates the whole config again and names anything left).
  */
-import type { LabConfig, LabTimedAction } from '../../worker/lab-protocol';
+import type { LabConfig, LabRttOverride, LabTimedAction } from '../../worker/lab-protocol';
+import { REGION_IDS } from '../../sim/regions';
 
 export interface UrlState {
   config: LabConfig;
   atMs: number;
   /** One line per problem: "seed: expected a whole number from 0 to 4294967295, got "x"". */
   problems: string[];
+  /** `layout=map`: the cluster drawn on the world map (a run with regions); absent = the ring. */
+  layout?: 'map';
 }
 
 /** Bounds the page itself can check (the worker checks everything again). */
@@ -27,7 +30,65 @@ const LOAD_MAX = 10_000;
 const T_MAX_MS = 24 * 3600 * 1000;
 const ACTIONS_TEXT_MAX = 64 * 1024;
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const KNOWN = new Set(['protocol', 'nodes', 'seed', 'bug', 'scenario', 't', 'load', 'nemesis', 'q1', 'q2', 'actions']);
+const KNOWN = new Set(['protocol', 'nodes', 'seed', 'bug', 'scenario', 't', 'load', 'nemesis', 'q1', 'q2', 'actions', 'regions', 'rtt', 'layout']);
+/** RTT overrides: each 0.1 to 2000 ms, at most one per pair of the ten regions. */
+const RTT_MS_MAX = 2000;
+const RTT_PAIRS_MAX = 45;
+
+/** `regions=us-east,eu-west`: known region ids, in order (repeats allowed: two nodes in one region). */
+export function parseRegions(text: string, problems: string[]): string[] | null {
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length === 0) {
+    problems.push('regions: expected a list of regions such as us-east,us-west,eu-west');
+    return null;
+  }
+  const unknown = [...new Set(items.filter((r) => !REGION_IDS.includes(r)))];
+  if (unknown.length > 0) {
+    problems.push(`regions: unknown region${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r.slice(0, 40)}"`).join(', ')} (known: ${REGION_IDS.join(', ')})`);
+    return null;
+  }
+  return items;
+}
+
+/** `rtt=us-east~eu-west:70,us-west~ap-tokyo:95.5`: average RTTs (ms) of region pairs. */
+export function parseRtt(text: string, problems: string[]): LabRttOverride[] | null {
+  const out: LabRttOverride[] = [];
+  const seen = new Set<string>();
+  for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const m = /^([a-z0-9-]{1,40})~([a-z0-9-]{1,40}):(\d{1,4}(?:\.\d)?)$/.exec(item);
+    if (m === null) {
+      problems.push(`rtt: "${item.slice(0, 40)}" is not region~region:ms (e.g. us-east~eu-west:70)`);
+      return null;
+    }
+    const [, a, b, msText] = m as unknown as [string, string, string, string];
+    const unknown = [a, b].filter((r) => !REGION_IDS.includes(r));
+    if (unknown.length > 0) {
+      problems.push(`rtt: unknown region${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')} (known: ${REGION_IDS.join(', ')})`);
+      return null;
+    }
+    const ms = Number(msText);
+    if (a === b || ms < 0.1 || ms > RTT_MS_MAX) {
+      problems.push(a === b ? `rtt: "${item}" names one region twice` : `rtt: ${a}~${b} must be from 0.1 to ${RTT_MS_MAX} ms, got ${msText}`);
+      return null;
+    }
+    const key = [a, b].sort().join('~');
+    if (seen.has(key)) {
+      problems.push(`rtt: ${a}~${b} is given twice`);
+      return null;
+    }
+    seen.add(key);
+    out.push({ between: [a, b], ms });
+  }
+  if (out.length > RTT_PAIRS_MAX) {
+    problems.push(`rtt: at most ${RTT_PAIRS_MAX} pairs`);
+    return null;
+  }
+  return out;
+}
+
+export function formatRtt(rtt: readonly LabRttOverride[]): string {
+  return rtt.map((o) => `${o.between[0]}~${o.between[1]}:${o.ms}`).join(',');
+}
 
 function wholeNumber(text: string, name: string, min: number, max: number, problems: string[]): number | null {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
@@ -128,14 +189,30 @@ export function parseUrlState(search: string): UrlState {
     if ('problem' in decoded) problems.push(decoded.problem);
     else config.actions = decoded.actions;
   }
+  const regions = get('regions');
+  if (regions !== null) {
+    const list = parseRegions(regions, problems);
+    if (list !== null) config.regions = list;
+  }
+  const rtt = get('rtt');
+  if (rtt !== null && rtt !== '') {
+    const list = parseRtt(rtt, problems);
+    if (list !== null && list.length > 0) config.rtt = list;
+  }
+  let layout: 'map' | undefined;
+  const layoutText = get('layout');
+  if (layoutText !== null) {
+    if (layoutText === 'map') layout = 'map';
+    else if (layoutText !== 'ring') problems.push(`layout: expected ring or map, got "${layoutText.slice(0, 40)}"`);
+  }
   let atMs = 0;
   const t = get('t');
   if (t !== null) atMs = wholeNumber(t, 't', 0, T_MAX_MS, problems) ?? 0;
-  return { config, atMs, problems };
+  return layout === undefined ? { config, atMs, problems } : { config, atMs, problems, layout };
 }
 
 /** The query string for a config and a moment; parameters equal to "not given" are left out. */
-export function formatUrlState(config: LabConfig, atMs: number): string {
+export function formatUrlState(config: LabConfig, atMs: number, layout: 'ring' | 'map' = 'ring'): string {
   const params = new URLSearchParams();
   if (config.scenario !== null) params.set('scenario', config.scenario);
   if (config.protocol !== null) params.set('protocol', config.protocol);
@@ -147,6 +224,9 @@ export function formatUrlState(config: LabConfig, atMs: number): string {
   if (config.loadOpsPerSec !== null) params.set('load', String(config.loadOpsPerSec));
   if (config.nemesis !== null) params.set('nemesis', config.nemesis.length === 0 ? 'none' : config.nemesis.join(','));
   if (config.actions.length > 0) params.set('actions', encodeActions(config.actions));
+  if (config.regions !== undefined && config.regions !== null) params.set('regions', config.regions.join(','));
+  if (config.rtt !== undefined && config.rtt.length > 0) params.set('rtt', formatRtt(config.rtt));
+  if (layout === 'map') params.set('layout', 'map');
   params.set('t', String(Math.max(0, Math.floor(atMs))));
   return `?${params.toString()}`;
 }
