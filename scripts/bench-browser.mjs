@@ -193,7 +193,8 @@ async function main() {
 
       const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
       const page = await context.newPage();
-      await page.goto(`${BASE}/?scenario=nine-nodes-slow-links&t=2600`);
+      // t = 5 s: the load has built up past 300 messages in flight (the target's condition; 323 on 2026-11-26).
+      await page.goto(`${BASE}/?scenario=nine-nodes-slow-links&t=5000`);
       const status = page.getByTestId('in-flight');
       await status.waitFor();
       const messagesInFlight = Number(await status.getAttribute('data-count'));
