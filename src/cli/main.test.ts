@@ -2,6 +2,9 @@
  * The CLI end to end, in process: `main(argv, io)` with a fake io that collects stdout and stderr and
  * reads files from an in-memory map. Exit codes: 0 ok, 1 safety violation, 2 bad input.
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../check/run';
 import { defaultScenario } from '../sim/scenario';
@@ -312,6 +315,28 @@ describe('faultline run --protocol paxos', () => {
     const bug = await cli(['run', '--protocol', 'paxos', '--bug', 'no-step-down']);
     expect(bug.code).toBe(2);
     expect(bug.err).toMatch(/bugs\[0\]: must be one of "acceptor-forgets-promise"/);
+  });
+});
+
+describe('faultline validate lessons', () => {
+  it('checks one lesson, or every lesson of a folder, naming file, line and reason (exit 2)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'faultline-lessons-'));
+    try {
+      cpSync(join(process.cwd(), 'lessons', 'leader-election'), join(root, 'leader-election'), { recursive: true });
+      cpSync(join(process.cwd(), 'lessons', 'why-agree'), join(root, 'why-agree'), { recursive: true });
+      const ok = await cli(['validate', join(root, 'leader-election')]);
+      expect(ok.code).toBe(0);
+      expect(ok.out).toMatch(/leader-election: valid lesson "Leader election" \(raft, \d+ steps/);
+      expect((await cli(['validate', root])).code).toBe(0);
+      const file = join(root, 'why-agree', 'lesson.md');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^minutes: .*$/m, 'minutes: soon'));
+      const bad = await cli(['validate', root]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/lessons\/why-agree\/lesson.md:\d+: minutes must be a whole number from 1 to 120, got "soon"/);
+      expect(bad.out).toMatch(/leader-election: valid lesson/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -26,8 +26,8 @@ export const USAGE = `faultline: Raft under failure, headless and deterministic
 
 Usage:
   faultline run [options]        run a scenario and check every Raft safety property after every event
-  faultline validate FILE        check a scenario file, or a lesson folder (lessons/ID) with its
-                                 lesson.md and scenarios (exit 0 valid, 2 invalid)
+  faultline validate FILE        check a scenario file, a lesson folder (lessons/ID) with its
+                                 lesson.md and scenarios, or every lesson (lessons) (exit 0 valid, 2 invalid)
   faultline lincheck FILE        check a client history for linearizability (exit 0 yes, 1 no, 3 unknown)
   faultline bench [options]      measure simulator speed and memory (see BENCHMARKS.md)
   faultline fuzz [options]       seeds 1..N under a nemesis; the first violation shrunk to a file (--seeds N --bug NAME --until DUR --nemesis LIST|swarm|hunt --load OPS --workers K --all --json --out DIR)
@@ -287,10 +287,20 @@ function commandValidate(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(argv, [], []);
   if (args.positional.length !== 1) throw new UsageError('validate: expected exactly one FILE');
   const path = args.positional[0]!;
+  if (existsSync(path) && statSync(path).isDirectory() && !existsSync(`${path}/lesson.md`)) return validateCourse(path, io);
   if (path.endsWith('lesson.md') || (existsSync(path) && statSync(path).isDirectory())) return validateLesson(path, io);
   const raw = loadScenarioFile(path, io) as unknown as Scenario;
   io.out(`${path}: valid scenario "${raw.name}" (${raw.protocol}, ${raw.cluster.nodes} nodes, ${raw.untilMs} ms, ${raw.actions.length} actions)\n`);
   return 0;
+}
+
+/** `validate lessons`: every lesson folder in it; exit 2 if any is invalid (the build runs this). */
+function validateCourse(dir: string, io: CliIo): number {
+  const folders = lessonFolders(dir);
+  if (folders.length === 0) throw new UsageError(`validate: ${dir} holds no lesson folders (each with a lesson.md)`);
+  let status = 0;
+  for (const folder of folders) status = Math.max(status, validateLesson(folder, io));
+  return status;
 }
 
 /** `validate lessons/ID` (or its lesson.md): every problem with its file and line, exit 2; else a summary, exit 0. */
