@@ -39,3 +39,27 @@ export function watchCanvasColors(el: Element, set: (colors: Record<string, stri
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class', 'style'] });
   return () => observer.disconnect();
 }
+
+/**
+ * Paints one message glyph at the context's current transform: filled (a request) or hollow (a
+ * reply), outlined against the surface, with a ring when it is the selected message.
+ */
+export function paintGlyph(
+  ctx: CanvasRenderingContext2D,
+  path: Path2D,
+  style: { color: string; surface: string; text: string; hollow: boolean; selected: boolean },
+  size: { hollowLinePx: number; solidLinePx: number; selectedRadiusPx: number },
+): void {
+  ctx.fillStyle = style.hollow ? style.surface : style.color;
+  ctx.fill(path);
+  ctx.strokeStyle = style.hollow ? style.color : style.surface;
+  ctx.lineWidth = style.hollow ? size.hollowLinePx : size.solidLinePx;
+  ctx.stroke(path);
+  if (style.selected) {
+    ctx.beginPath();
+    ctx.arc(0, 0, size.selectedRadiusPx, 0, 2 * Math.PI);
+    ctx.strokeStyle = style.text;
+    ctx.lineWidth = 2.5;
+    ctx.stroke();
+  }
+}
