@@ -27,7 +27,7 @@ const GLOBAL_OBJECTS = ['globalThis', 'window', 'self', 'global'];
 const HOST_TIMERS = ['setTimeout', 'setInterval'];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', '.vite/', '.scratch/'] },
+  { ignores: ['dist/', 'dist-*/', 'node_modules/', 'test-results/', 'playwright-report/', '.vite/', '.scratch/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
  * Playwright's own browser download is not reachable); Playwright's own Chromium otherwise.
  */
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-const PORT = 4417;
+// Overridable so that several checkouts or helpers can run e2e side by side without sharing a server or a build.
+const PORT = Number(process.env.FAULTLINE_E2E_PORT ?? 4417);
+const OUT_DIR = process.env.FAULTLINE_E2E_OUT ?? 'dist';
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 const useSystemChromium = existsSync(SYSTEM_CHROMIUM);
@@ -49,7 +51,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite build --outDir ${OUT_DIR} && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: BASE_URL,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
