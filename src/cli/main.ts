@@ -20,6 +20,7 @@ import { sequenceDiagram } from '../export/mermaid';
 import { formatEvent, type TraceEvent } from '../sim/trace';
 import { REGION_IDS, isRegion } from '../sim/regions';
 import { metricsCsv } from '../check/metrics';
+import { installNativeTraceHasher } from './native-hash';
 import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, parseWindowMs, UsageError, type ParsedArgs } from './args';
 
 export const USAGE = `faultline: Raft under failure, headless and deterministic
@@ -321,6 +322,7 @@ function validateLesson(path: string, io: CliIo): number {
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise<number> {
+  installNativeTraceHasher();
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -6,7 +6,37 @@
  * an event costs about 10-20 bytes in a chunked byte store instead of a ~150-byte object, which is
  * what keeps a one-hour run well under the memory target (see BENCHMARKS.md).
  */
-import { Sha256 } from './sha256';
+import { Sha256, sha256Hex } from './sha256';
+
+/** An incremental SHA-256: what a trace hashes its events with. */
+export interface TraceHasher {
+  update(data: Uint8Array): unknown;
+  updateVarint(n: number): unknown;
+  /** An independent copy of the running state. */
+  clone(): TraceHasher;
+  hexDigest(): string;
+}
+
+let createHasher: () => TraceHasher = () => new Sha256();
+
+/**
+ * Swaps the SHA-256 implementation traces use from now on (the CLI installs node:crypto's, several
+ * times faster than the portable one that the browser worker keeps). Trace hashes are unchanged: it
+ * must be SHA-256, and is checked against the portable implementation before it is taken.
+ */
+export function useTraceHasher(factory: () => TraceHasher): void {
+  const probe = new TextEncoder().encode('faultline trace hasher probe: more than one 64-byte block of input, to cover a compress');
+  const candidate = factory();
+  candidate.update(probe);
+  candidate.updateVarint(300);
+  const twin = candidate.clone();
+  const reference = new Sha256().update(probe).updateVarint(300);
+  const expected = reference.clone().hexDigest();
+  if (candidate.hexDigest() !== expected || twin.hexDigest() !== expected || sha256Hex('') !== factory().hexDigest()) {
+    throw new Error('trace: the hasher given to useTraceHasher does not compute SHA-256');
+  }
+  createHasher = factory;
+}
 
 export type NodeId = string; // "n1" .. "n9"
 export type ClientId = string; // "c1" ..
@@ -70,6 +100,12 @@ const FIELDS: { [K in TraceEventKind]: ReadonlyArray<readonly [string, FieldType
 };
 
 export const TRACE_EVENT_KINDS = Object.keys(FIELDS) as TraceEventKind[];
+/**
+ * Each kind's fields in canonical order, with their wire type (`u` unsigned integer, `s` string): what
+ * a reader of exported traces (src/export/trace-jsonl.ts) validates against. Read-only: the encoding
+ * and every trace hash depend on this table.
+ */
+export const TRACE_EVENT_FIELDS: { readonly [K in TraceEventKind]: ReadonlyArray<readonly [string, 'u' | 's']> } = FIELDS;
 const KIND_CODE = new Map<TraceEventKind, number>(TRACE_EVENT_KINDS.map((k, i) => [k, i]));
 const CODE_SENT = KIND_CODE.get('sent')!;
 const CODE_DELIVERED = KIND_CODE.get('delivered')!;
@@ -217,7 +253,7 @@ export const TRACE_EVENT_LIMIT = 50_000_000;
  * canonical bytes in 1 MiB chunks with an offset index, so any event can be decoded again later.
  */
 export class Trace {
-  private readonly hash = new Sha256();
+  private readonly hash = createHasher();
   private readonly writer = new ByteWriter();
   private readonly stage = new ByteWriter();
   private readonly chunks: Uint8Array[] = [];
@@ -229,7 +265,7 @@ export class Trace {
   private readonly countByKind = new Float64Array(TRACE_EVENT_KINDS.length);
   private digest: string | null = null;
   /** Kept traces only: the hash state before event k * HASH_CHECKPOINT_EVENTS. */
-  private readonly hashCheckpoints: Sha256[] = [];
+  private readonly hashCheckpoints: TraceHasher[] = [];
 
   /**
    * `keep`: store every event's bytes. `hashed`: compute the trace hash (default). A trace that is
