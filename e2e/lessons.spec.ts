@@ -107,7 +107,8 @@ test('step 1 pauses at its cue with a question; keys and buttons move between st
   await column.getByRole('button', { name: /Next/ }).click();
   await expect(page).toHaveURL(/step=2$/);
   // Keys typed in a field are the field's, not the lesson's.
-  const panel = page.getByRole('region', { name: 'Export' });
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  const panel = page.getByRole('dialog', { name: 'Export and import' });
   await panel.getByText('Export as sequence diagram').click();
   await panel.getByRole('spinbutton', { name: /From/ }).press(']');
   await expect(page).toHaveURL(/step=2$/);
@@ -124,14 +125,15 @@ test('a bad lesson or step gets a message and a way back to the course', async (
 
 test('a window of the run exports as a Mermaid sequence diagram that renders', async ({ page }) => {
   await lab.open('?t=1000');
-  const panel = page.getByRole('region', { name: 'Export' });
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  const panel = page.getByRole('dialog', { name: 'Export and import' });
   await panel.getByText('Export as sequence diagram').click();
   const from = panel.getByRole('spinbutton', { name: /From/ });
   const to = panel.getByRole('spinbutton', { name: /To/ });
   await expect(from).toHaveValue('500');
   await expect(to).toHaveValue('1000');
   await from.fill('0');
-  await panel.getByRole('button', { name: 'Export', exact: true }).click();
+  await panel.getByRole('button', { name: 'Make diagram' }).click();
   const out = panel.getByTestId('mermaid-export');
   await expect(out.locator('svg').first()).toBeVisible({ timeout: 20_000 });
   await expect(out.getByRole('img', { name: /Sequence diagram of the run from 0 ms to 1000 ms/ })).toBeVisible();

@@ -14,8 +14,13 @@ import {
   parseJepsenEdn,
   parseJepsenLog,
   toHistoryJson,
+  toJepsenEdn,
   type HistoryParseResult,
 } from './history-formats';
+import { checkLinearizability } from './linearizability';
+import { Run } from './run';
+import { historyFromTrace } from './run-history';
+import { buildScenario } from '../sim/scenario';
 
 const PORCUPINE_DIR = fileURLToPath(new URL('../../../shared/testdata/porcupine/', import.meta.url));
 const ETCD_DIR = join(PORCUPINE_DIR, 'jepsen-etcd');
@@ -571,3 +576,160 @@ describe('detectFormat and parseHistory', () => {
     );
   });
 });
+
+/**
+ * What a history means, independent of how its positions are numbered: the operations in invocation
+ * order with their fields, and each one's invocation and completion as ranks on the one total order
+ * (an unknown outcome returns at infinity: null).
+ */
+function meaning(h: History): unknown {
+  const positions = h.operations.flatMap((op) => (op.completeAt === null ? [op.invokeAt] : [op.invokeAt, op.completeAt])).sort((a, b) => a - b);
+  const rank = new Map(positions.map((p, i) => [p, i]));
+  const ops = [...h.operations].sort((a, b) => a.invokeAt - b.invokeAt);
+  return {
+    model: h.model,
+    operations: ops.map((op) => ({
+      process: op.process, f: op.f, key: op.key, value: op.value, expected: op.expected, output: op.output, outcome: op.outcome,
+      invoke: rank.get(op.invokeAt), complete: op.completeAt === null ? null : rank.get(op.completeAt),
+    })),
+  };
+}
+
+describe('Jepsen EDN writer', () => {
+  it('round-trips every Porcupine etcd history: same operations, same real-time order, same verdict', () => {
+    const files = readdirSync(ETCD_DIR).filter((n) => n.endsWith('.log') && n !== 'etcd_095.log').sort();
+    expect(files.length).toBe(102);
+    for (const name of files) {
+      const h = historyOf(parseJepsenLog(read(ETCD_DIR, name)));
+      const edn = toJepsenEdn(h);
+      expect(detectFormat(edn), name).toBe('edn');
+      const back = historyOf(parseJepsenEdn(edn));
+      expect(meaning(back), name).toEqual(meaning(h));
+      // A second trip is byte-for-byte stable (line numbers are the only positions left).
+      expect(toJepsenEdn(back), name).toBe(edn);
+    }
+    // The verdicts Porcupine asserts survive the trip (a linearizable file and one that is not).
+    const expected = (JSON.parse(read(PORCUPINE_DIR, 'expected.json')) as { linearizable: Record<string, boolean> }).linearizable;
+    for (const name of ['etcd_000.log', 'etcd_002.log', 'etcd_006.log']) {
+      const back = historyOf(parseJepsenEdn(toJepsenEdn(historyOf(parseJepsenLog(read(ETCD_DIR, name))))));
+      const answer = expected[`jepsen-etcd/${name}`];
+      expect(typeof answer, name).toBe('boolean');
+      expect(checkLinearizability(back).verdict, name).toBe(answer);
+    }
+  });
+
+  it('writes the etcd register as Jepsen does: integer processes and values, [from to] for cas, :info for timeouts', () => {
+    const edn = toJepsenEdn(historyOf(parseJepsenLog(read(ETCD_DIR, 'etcd_000.log'))));
+    const lines = edn.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^\{:process \d+, :type :invoke, :f :(read|write|cas), :value (nil|\d+|\[\d+ \d+\]), :index 0\}$/);
+    expect(lines.some((l) => /:type :info, :f :\w+, :value (nil|\d+|\[\d+ \d+\])/.test(l))).toBe(true);
+    expect(lines.some((l) => /:type :fail, :f :cas, :value \[\d+ \d+\]/.test(l))).toBe(true);
+    lines.forEach((l, i) => expect(l).toContain(`:index ${i}}`));
+  });
+
+  it('round-trips the Porcupine kv histories (string keys and values)', () => {
+    for (const name of readdirSync(KV_DIR).sort()) {
+      const h = historyOf(parseJepsenEdn(read(KV_DIR, name)));
+      const back = historyOf(parseJepsenEdn(toJepsenEdn(h)));
+      expect(meaning(back), name).toEqual(meaning(h));
+    }
+  });
+
+  it('round-trips a simulated run\'s history: keyed registers, string values, timeouts of unknown outcome, :time from virtual ms', () => {
+    const scenario = buildScenario({ nodes: 3, seed: 5, untilMs: 6000, loadOpsPerSec: 40, nemesis: ['partition', 'crash'], nemesisIntervalMs: 700 });
+    const run = new Run(scenario, { keepTrace: true });
+    run.runUntil();
+    const h = historyFromTrace(run.sim.trace.slice());
+    const counts = { ok: 0, fail: 0, info: 0 };
+    for (const op of h.operations) counts[op.outcome]++;
+    // The run must exercise every outcome, or the round trip proves less than it claims.
+    expect(counts.ok).toBeGreaterThan(30);
+    expect(counts.fail).toBeGreaterThan(0);
+    expect(counts.info).toBeGreaterThan(0);
+    const edn = toJepsenEdn(h);
+    expect(edn).toMatch(/^\{:process "c\d+", :type :invoke, :f :\w+, :key "k\d+", :value [^,]+, :index 0, :time \d+\}$/m);
+    const back = historyOf(parseHistory(edn));
+    expect(meaning(back)).toEqual(meaning(h));
+    // :time never goes back (Jepsen's tools sort by it).
+    const times = [...edn.matchAll(/:time (\d+)\}/g)].map((m) => Number(m[1]));
+    expect(times.length).toBe(edn.trimEnd().split('\n').length);
+    for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThanOrEqual(times[i - 1]!);
+  });
+
+  it('escapes strings so that quotes, backslashes, newlines and control characters read back', () => {
+    const op = (over: Partial<HistoryOperation>): HistoryOperation => ({
+      id: 0, process: 'p "1"', f: 'put', key: 'a\\b', value: 'x\n"y"\t\u0001é😀', expected: null, output: null, outcome: 'ok',
+      invokeAt: 1, completeAt: 2, invokeMs: null, completeMs: null, invokeLine: null, completeLine: null, ...over,
+    });
+    const h: History = { model: 'kv', operations: [op({}), op({ id: 1, f: 'get', value: null, output: '007', invokeAt: 3, completeAt: 4 })] };
+    const edn = toJepsenEdn(h);
+    expect(edn).toContain(String.raw`:value "x\n\"y\"\t\u0001é😀"`);
+    // "007" is not a canonical integer: it stays a string, so it reads back as "007", not "7".
+    expect(edn).toContain(':value "007"');
+    expect(meaning(historyOf(parseJepsenEdn(edn)))).toEqual(meaning(h));
+  });
+
+  it('places an unknown outcome before its process invokes again, and refuses what Jepsen cannot say', () => {
+    const base = { key: 'k', expected: null, output: null, invokeMs: null, completeMs: null, invokeLine: null, completeLine: null } as const;
+    const h: History = {
+      model: 'register',
+      operations: [
+        { ...base, id: 0, process: 'c1', f: 'write', value: '1', outcome: 'info', invokeAt: 0, completeAt: null },
+        { ...base, id: 1, process: 'c2', f: 'read', value: null, outcome: 'ok', output: '1', invokeAt: 1, completeAt: 2 },
+        { ...base, id: 2, process: 'c1', f: 'write', value: '2', outcome: 'ok', invokeAt: 3, completeAt: 4 },
+        { ...base, id: 3, process: 'c2', f: 'read', value: null, outcome: 'info', invokeAt: 5, completeAt: null },
+      ],
+    };
+    const lines = toJepsenEdn(h).trimEnd().split('\n');
+    expect(lines.map((l) => /:process (\S+), :type :(\w+)/.exec(l)!.slice(1).join(' '))).toEqual([
+      '"c1" invoke', '"c2" invoke', '"c2" ok', '"c1" info', '"c1" invoke', '"c1" ok', '"c2" invoke', '"c2" info',
+    ]);
+    expect(meaning(historyOf(parseJepsenEdn(lines.join('\n'))))).toEqual(meaning(h));
+    // Two operations of one process open at once: Jepsen processes are single-threaded.
+    const overlapping: History = { model: 'register', operations: [{ ...h.operations[2]!, id: 0, invokeAt: 0, completeAt: 10 }, { ...h.operations[2]!, id: 1, invokeAt: 5, completeAt: 12 }] };
+    expect(() => toJepsenEdn(overlapping)).toThrow(/process c1 invokes operation 1 before operation 0 completes/);
+    expect(() => toJepsenEdn({ model: 'register', operations: [{ ...h.operations[2]!, f: 'cas', expected: null }] })).toThrow(/has no \[from to\]/);
+    expect(toJepsenEdn({ model: 'kv', operations: [] })).toBe('');
+  });
+
+  it('round-trips concurrent histories with every outcome (property)', () => {
+    const stepArb = fc.record({
+      process: fc.integer({ min: 0, max: 3 }),
+      f: fc.constantFrom<OpFunctionName>('read', 'write', 'cas'),
+      a: fc.integer({ min: 0, max: 3 }),
+      b: fc.integer({ min: 0, max: 3 }),
+      end: fc.constantFrom('ok', 'fail', 'info'),
+    });
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
+        // Each step invokes on an idle process or completes its open operation: real concurrency.
+        const ops: HistoryOperation[] = [];
+        const open = new Map<number, number>();
+        let at = 0;
+        for (const st of steps) {
+          const index = open.get(st.process);
+          if (index === undefined) {
+            const value = st.f === 'read' ? null : String(st.b);
+            ops.push({
+              id: ops.length, process: String(st.process), f: st.f, key: null, value, expected: st.f === 'cas' ? String(st.a) : null, output: null,
+              outcome: 'info', invokeAt: at++, completeAt: null, invokeMs: null, completeMs: null, invokeLine: null, completeLine: null,
+            });
+            open.set(st.process, ops.length - 1);
+          } else {
+            open.delete(st.process);
+            const op = ops[index]!;
+            // A failed read or write carries nothing and is not in a history; a failed cas is.
+            const outcome = st.end === 'fail' && op.f !== 'cas' ? 'ok' : (st.end as 'ok' | 'fail' | 'info');
+            ops[index] = { ...op, outcome, completeAt: outcome === 'info' ? null : at++, output: op.f === 'read' && outcome === 'ok' ? String(st.a) : null };
+          }
+        }
+        const h: History = { model: 'register', operations: ops };
+        const back = historyOf(parseJepsenEdn(toJepsenEdn(h)));
+        expect(meaning(back)).toEqual(meaning(h.operations.length === 0 ? { model: 'kv', operations: [] } : h));
+      }),
+      { seed: 11, numRuns: 400 },
+    );
+  });
+});
+
+type OpFunctionName = 'read' | 'write' | 'cas';

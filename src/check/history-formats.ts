@@ -869,6 +869,120 @@ export function toHistoryJson(history: History): string {
   return `{\n  "model": ${JSON.stringify(history.model)},\n  "operations": ${list}\n}\n`;
 }
 
+// ---- writing Jepsen EDN ---------------------------------------------------------------------------
+
+/** An EDN string literal: the escapes `parseJepsenEdn` reads, `\uXXXX` for other control characters. */
+function ednString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\f') out += '\\f';
+    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** Integers in canonical form are written as EDN integers (as Jepsen writes register values and processes). */
+const CANONICAL_INTEGER = /^-?(0|[1-9]\d{0,14})$/;
+
+/** A value or process as EDN: an integer when its text is one, else a string. Reading it back gives the same text. */
+function ednScalar(text: string): string {
+  return CANONICAL_INTEGER.test(text) ? text : ednString(text);
+}
+
+/** One line of the EDN history, before it is ordered. */
+interface EdnLine {
+  /** Position on the history's total order; ties keep `sub` order. */
+  readonly at: number;
+  readonly sub: number;
+  readonly op: HistoryOperation;
+  readonly type: LineType;
+  /** Display time (virtual ms) when the history has one, for Jepsen's :time. */
+  readonly ms: number | null;
+}
+
+/** The EDN `:value` of an operation's line of `type`. */
+function ednValue(op: HistoryOperation, type: LineType): string {
+  const shape = argumentShape(op.f);
+  if (shape === 'nil') return type === 'ok' && op.output !== null ? ednScalar(op.output) : 'nil';
+  if (shape === 'pair') {
+    if (op.expected === null || op.value === null) throw new Error(`EDN export: operation ${op.id} (a cas of process ${op.process}) has no [from to]`);
+    return `[${ednScalar(op.expected)} ${ednScalar(op.value)}]`;
+  }
+  if (op.value === null) throw new Error(`EDN export: operation ${op.id} (a ${op.f} of process ${op.process}) has no value`);
+  return ednScalar(op.value);
+}
+
+/**
+ * The history as Jepsen EDN, one map per line in real-time order (`{:process 0, :type :invoke, :f :cas,
+ * :key "k1", :value [1 2], :index 0, :time 3000000}`), which `parseJepsenEdn` reads back to the same
+ * operations in the same real-time order. `:time` (nanoseconds) is written when the history has
+ * virtual times (a run's), `:index` always.
+ *
+ * An operation of unknown outcome returns at infinity wherever its `:info` line stands, so that line
+ * goes where the file says it was (`completeLine`, for an imported file) or just before the process's
+ * next invocation, else at the end. A `fail` of anything but a cas observed nothing: it is written,
+ * and reading the file leaves it out, as Jepsen's semantics say. An empty history reads back as an
+ * empty key-value history (EDN has no header to say "register").
+ *
+ * Throws when the history cannot be written as Jepsen EDN: a process with two operations open at once
+ * (Jepsen processes are single-threaded), or a cas without its [from to].
+ */
+export function toJepsenEdn(history: History): string {
+  const ops = history.operations;
+  const byProcess = new Map<string, HistoryOperation[]>();
+  for (const op of ops) {
+    const list = byProcess.get(op.process);
+    if (list === undefined) byProcess.set(op.process, [op]);
+    else list.push(op);
+  }
+  const lines: EdnLine[] = [];
+  for (const list of byProcess.values()) {
+    list.sort((a, b) => a.invokeAt - b.invokeAt);
+    list.forEach((op, i) => {
+      const next = list[i + 1];
+      lines.push({ at: op.invokeAt, sub: 0, op, type: 'invoke', ms: op.invokeMs });
+      if (op.completeAt !== null) {
+        if (next !== undefined && op.completeAt > next.invokeAt) {
+          throw new Error(`EDN export: process ${op.process} invokes operation ${next.id} before operation ${op.id} completes; a Jepsen process runs one operation at a time`);
+        }
+        lines.push({ at: op.completeAt, sub: 0, op, type: op.outcome === 'ok' ? 'ok' : op.outcome === 'fail' ? 'fail' : 'info', ms: op.completeMs });
+        return;
+      }
+      // Unknown outcome: the info line where the file had it (line-numbered histories), else just
+      // before the process's next invocation (sub -1 sorts it there), else at the end.
+      const linePositioned = op.completeLine !== null && op.invokeLine !== null && op.invokeAt === op.invokeLine && (next === undefined || op.completeLine < next.invokeAt);
+      if (linePositioned) lines.push({ at: op.completeLine!, sub: 0, op, type: 'info', ms: null });
+      else if (next !== undefined) lines.push({ at: next.invokeAt, sub: -1, op, type: 'info', ms: next.invokeMs });
+      else lines.push({ at: Number.POSITIVE_INFINITY, sub: op.id, op, type: 'info', ms: null });
+    });
+  }
+  lines.sort((a, b) => a.at - b.at || a.sub - b.sub);
+  const timed = ops.length > 0 && ops.every((op) => op.invokeMs !== null);
+  let lastMs = 0;
+  const out: string[] = [];
+  lines.forEach((line, index) => {
+    const { op, type } = line;
+    const parts = [`:process ${ednScalar(op.process)}`, `:type :${type}`, `:f :${op.f}`];
+    if (op.key !== null) parts.push(`:key ${ednString(op.key)}`);
+    parts.push(`:value ${ednValue(op, type)}`, `:index ${index}`);
+    if (timed) {
+      // Jepsen's :time is monotonic nanoseconds; an info line with no time of its own takes the last one.
+      lastMs = Math.max(lastMs, line.ms ?? lastMs);
+      parts.push(`:time ${Math.round(lastMs * 1_000_000)}`);
+    }
+    out.push(`{${parts.join(', ')}}`);
+  });
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
 // ---- which format ----------------------------------------------------------------------------------
 
 const EXTENSION_FORMATS: ReadonlyArray<readonly [string, HistoryFormat]> = [

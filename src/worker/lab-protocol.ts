@@ -15,8 +15,9 @@ import type { History, LinearizabilityResult } from '../check/history';
 import type { LatencyBudget, PlacementRow } from '../check/latency-budget';
 import type { GoalSpec, GoalStatus } from '../lessons/goals';
 import type { SolutionAction } from '../lessons/lesson';
+import type { TraceSummary } from '../export/trace-jsonl';
 
-export type { GoalSpec, GoalStatus, SolutionAction };
+export type { GoalSpec, GoalStatus, SolutionAction, TraceSummary };
 export type { Hop, LatencyBudget, PlacementRow } from '../check/latency-budget';
 
 export type NodeStatus = 'up' | 'crashed' | 'paused';
@@ -309,7 +310,22 @@ export interface LabConfig {
   readonly regions?: readonly string[] | null;
   /** RTT overrides of some region pairs (scenario regions.rttMs), URL `rtt=us-east~eu-west:70`; absent = none. */
   readonly rtt?: readonly LabRttOverride[];
+  /**
+   * A scenario file the user imported (its name and JSON text), in place of a bundled `scenario`: the
+   * CLI's `--scenario FILE`. The lab runs it past its `untilMs` (that moment is shown on import), so
+   * the run can go on. A link cannot carry a file: the page says so (App.svelte, imported-url.ts).
+   */
+  readonly scenarioFile?: ScenarioFileInput | null;
 }
+
+/** A scenario file's name and text, as the page read it. */
+export interface ScenarioFileInput {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** What the worker exports of a run (the page exports the view itself: svg/png). */
+export type ExportKind = 'scenario' | 'trace' | 'history-edn' | 'history-json';
 
 /** An average round-trip time (ms) between two regions, replacing the approximate table's. */
 export interface LabRttOverride {
@@ -450,7 +466,16 @@ export type LabCommand =
   /** The telemetry panel opened (`on`) or closed: frames carry `telemetry` only while it is open. */
   | { type: 'telemetry'; on: boolean }
   /** The run's metrics time series up to the moment shown, as CSV and JSON (replies `metrics`). */
-  | { type: 'metrics' };
+  | { type: 'metrics' }
+  /** A file of the run up to the moment shown (replies `exported`, or `error` with this id). */
+  | { type: 'export'; id: number; what: ExportKind }
+  /**
+   * A file the user dropped or picked: a scenario (loaded as the run), a trace (validated and
+   * summarised: `trace-file`) or a client history (checked: `history`). The worker reads the Blob itself.
+   */
+  | { type: 'import-file'; name: string; file: Blob }
+  /** Replay an imported trace's scenario and compare the run with the file's events (their count and hash). */
+  | { type: 'replay-trace'; name: string; scenarioText: string; events: number; traceHash: string };
 
 export type PlayCue = { readonly atMs: number } | { readonly goal: GoalSpec; readonly withinMs: number };
 
@@ -560,7 +585,23 @@ export type LabReply =
   | { type: 'mermaid'; fromMs: number; toMs: number; text: string; arrows: number; truncated: boolean }
   /** The answer to `metrics`: the series up to `upToMs` (whole buckets), as `faultline run --metrics` writes it. */
   | { type: 'metrics'; upToMs: number; buckets: number; csv: string; json: string }
-  | { type: 'error'; message: string; /** The command was refused; the run is unchanged. */ recoverable: boolean };
+  /**
+   * The answer to `export`: the file (a Blob made in the worker, so a large file never passes through
+   * the page as one string), its suggested name, and a sentence saying what it holds.
+   */
+  | { type: 'exported'; id: number; what: ExportKind; fileName: string; mimeType: string; data: Blob; note: string }
+  /** An imported trace file, validated and summarised (src/export/trace-jsonl.ts). */
+  | { type: 'trace-file'; summary: TraceSummary }
+  /** An import or a replay did something the user should read (a scenario loaded, a replay compared). */
+  | { type: 'imported'; kind: 'scenario' | 'replay'; name: string; ok: boolean; message: string }
+  | {
+      type: 'error';
+      message: string;
+      /** The command was refused; the run is unchanged. */
+      recoverable: boolean;
+      /** The `export` command this answers, when it answers one. */
+      id?: number;
+    };
 
 export const SPEED_MIN = 0.001;
 export const SPEED_MAX = 10;

@@ -25,6 +25,8 @@ import { LabRecorder } from './lab-recorder';
 import { LabGeo } from './lab-geo';
 import { isRegion, REGION_IDS } from '../sim/regions';
 import { EventCache, goalStatuses } from './lesson-driver';
+import { formatScenarioJson, parseScenarioFile, scenarioUpTo } from '../export/scenario-file';
+import { TRACE_EXPORT_EVENTS_MAX, TRACE_FORMAT, TRACE_FORMAT_VERSION, traceJsonlChunks, type TraceHeader } from '../export/trace-jsonl';
 import type { ClusterSnapshot, FaultPeriod, LabAction, LabConfig, LabTimedAction, PanelSnapshot, ProtocolName, RunInfo, TimelineMarker } from './lab-protocol';
 import { TELEMETRY_BUCKET_MS } from './lab-protocol';
 
@@ -116,7 +118,16 @@ export function checkAction(action: LabAction, members: readonly string[]): stri
 /** The scenario a config describes: the bundled file (or the defaults) with the config's fields laid over it. */
 export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string, string>): Scenario {
   let base: Scenario;
-  if (config.scenario !== null) {
+  const file = config.scenarioFile ?? null;
+  if (file !== null && config.scenario !== null) throw new LabInputError('A run comes from a bundled scenario or from a file, not both.');
+  if (file !== null) {
+    const parsed = parseScenarioFile(file.name, file.text);
+    if (!parsed.ok) throw new LabInputError(parsed.message);
+    // The file's end is where it was exported (or where its author stopped): the lab shows that moment
+    // and lets the run go on past it. Nothing in a run depends on its end but where it stops, so every
+    // moment up to the file's end is the file's run (`faultline run --scenario FILE --until t`).
+    base = { ...parsed.scenario, untilMs: Math.max(parsed.scenario.untilMs, LAB_DEFAULT_END_MS) };
+  } else if (config.scenario !== null) {
     const text = bundled.get(config.scenario);
     if (text === undefined) {
       throw new LabInputError(`There is no scenario named "${config.scenario}". Known scenarios: ${[...bundled.keys()].join(', ') || 'none'}.`);
@@ -226,10 +237,13 @@ export function quorumWarningOf(scenario: Scenario): string | null {
 /** The CLI command that computes the same run (without live actions, which only a scenario file can carry). */
 export function cliCommandFor(config: LabConfig, scenario: Scenario): string {
   const parts = ['npm run -s faultline -- run'];
+  const file = config.scenarioFile ?? null;
   if (config.scenario !== null) parts.push(`--scenario scenarios/${config.scenario}.json`);
-  if (config.protocol !== null || config.scenario === null) parts.push(`--protocol ${protocolNameOf(scenario)}`);
-  if (config.nodes !== null || config.scenario === null) parts.push(`--nodes ${scenario.cluster.nodes}`);
-  if (config.seed !== null || config.scenario === null) parts.push(`--seed ${scenario.seed}`);
+  if (file !== null) parts.push(`--scenario ${shellWord(file.name)}`);
+  const fromFile = config.scenario !== null || file !== null;
+  if (config.protocol !== null || !fromFile) parts.push(`--protocol ${protocolNameOf(scenario)}`);
+  if (config.nodes !== null || !fromFile) parts.push(`--nodes ${scenario.cluster.nodes}`);
+  if (config.seed !== null || !fromFile) parts.push(`--seed ${scenario.seed}`);
   if (config.loadOpsPerSec !== null) parts.push(`--load ${config.loadOpsPerSec}`);
   if (config.nemesis !== null && config.nemesis.length > 0) parts.push(`--nemesis ${config.nemesis.join(',')}`);
   if (config.bugs !== null) for (const b of config.bugs) parts.push(`--bug ${b}`);
@@ -238,6 +252,29 @@ export function cliCommandFor(config: LabConfig, scenario: Scenario): string {
   if (config.regions !== undefined && config.regions !== null) parts.push(`--regions ${config.regions.join(',')}`);
   parts.push('--until <t>ms --json');
   return parts.join(' ');
+}
+
+/** A file name as one shell word (quoted when it holds anything but safe characters). */
+function shellWord(name: string): string {
+  return /^[A-Za-z0-9._/-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The run as a scenario file (LabSession.exportScenario). */
+export interface ScenarioExport {
+  readonly scenario: Scenario;
+  readonly text: string;
+  /** The file's end: the moment shown, in whole ms. */
+  readonly untilMs: number;
+  /** Events of the file's run, and their trace hash (what `faultline run --scenario FILE --json` prints). */
+  readonly events: number;
+  readonly traceHash: string;
+}
+
+/** The trace up to the moment shown (LabSession.exportTrace). */
+export interface TraceExport {
+  readonly header: TraceHeader;
+  /** The JSON Lines text in pieces of about 1 MB. */
+  readonly chunks: Iterable<string>;
 }
 
 export interface Cursor {
@@ -479,6 +516,68 @@ export class LabSession {
     if (this.frontierStep !== step) throw new Error(`lab: the fork replayed to step ${this.frontierStep}, expected ${step}`);
     this.cursorStep = step;
     this.cursorMs = atMs;
+  }
+
+  /**
+   * The run as a scenario file that reproduces it through the moment shown: its inputs (seed,
+   * protocol, bugs, quorums, regions, the operator actions taken up to then) ending at that whole
+   * millisecond. Its trace hash is the lab's at that millisecond (every event of it: a cursor moved
+   * step by step may show fewer), computed here so the page can say what the CLI will print.
+   */
+  exportScenario(): ScenarioExport {
+    const scenario = scenarioUpTo(this.scenario, Math.floor(this.cursorMs));
+    const untilMs = scenario.untilMs;
+    if (untilMs > this.frontierMs) this.extendTo(untilMs);
+    const step = this.recorder.stepAt(untilMs);
+    return { scenario, text: formatScenarioJson(scenario), untilMs, events: this.recorder.eventsAfterStep(step), traceHash: this.recorder.traceHashAt(step) };
+  }
+
+  /**
+   * The trace up to the moment shown (exactly the events whose hash the page shows), as JSON Lines
+   * after a header that records their count and hash and the scenario that replays them.
+   */
+  exportTrace(): TraceExport {
+    const events = this.recorder.eventsAfterStep(this.cursorStep);
+    if (events > TRACE_EXPORT_EVENTS_MAX) {
+      throw new LabInputError(`The trace up to this moment has ${events} events; an export holds at most ${TRACE_EXPORT_EVENTS_MAX}. Export an earlier moment, or the scenario file (it replays the whole run).`);
+    }
+    const info = this.info();
+    const atMs = Math.floor(this.cursorMs);
+    const header: TraceHeader = {
+      format: TRACE_FORMAT,
+      version: TRACE_FORMAT_VERSION,
+      name: this.scenario.name,
+      protocol: info.protocol,
+      nodes: info.nodes,
+      seed: info.seed,
+      atMs,
+      events,
+      traceHash: this.recorder.traceHashAt(this.cursorStep),
+      scenario: scenarioUpTo(this.scenario, atMs),
+    };
+    return { header, chunks: traceJsonlChunks(header, this.run.sim.trace.slice(0, events)) };
+  }
+
+  /**
+   * Shows the moment right after the run's first `count` events (computing up to them if needed): the
+   * step after which the trace holds exactly that many. False (and the cursor unchanged) when no step
+   * ends there, which means this run is not the one that produced them.
+   */
+  seekEvents(count: number): boolean {
+    if (!Number.isSafeInteger(count) || count < 0) throw new LabInputError(`event count must be a whole number >= 0, got ${count}`);
+    while (this.run.sim.trace.length < count && this.liveStep(this.endMs)) {
+      /* each live step is bounded by the simulator's step limit */
+    }
+    let lo = 0;
+    let hi = this.frontierStep;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.recorder.eventsAfterStep(mid) < count) lo = mid + 1;
+      else hi = mid;
+    }
+    if (this.recorder.eventsAfterStep(lo) !== count) return false;
+    this.seekStep(lo);
+    return true;
   }
 
   /** The clients' history up to the moment shown, and the periods when faults were in force. */

@@ -9,11 +9,14 @@
  * previous one, so a busy page never builds up a backlog. Wall time here only paces playback: it never
  * enters the run (the simulator sees virtual time only).
  */
-import { assertNever, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN, type LabCommand, type LabReply } from './lab-protocol';
+import { assertNever, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN, type ExportKind, type LabCommand, type LabConfig, type LabReply } from './lab-protocol';
 import type { History, LinearizabilityResult } from '../check/history';
-import { parseHistory } from '../check/history-formats';
+import { parseHistory, toHistoryJson, toJepsenEdn } from '../check/history-formats';
+import { fileName, momentStem, secondsText } from '../export/file-names';
+import { parseScenarioFile, SCENARIO_FILE_MAX_CHARS } from '../export/scenario-file';
+import { looksLikeTrace, TRACE_FILE_MAX_BYTES, TraceFileReader } from '../export/trace-jsonl';
 import { checkLinearizability } from '../check/linearizability';
-import { LabInputError, LabSession } from './lab-session';
+import { defaultLabConfig, LabInputError, LabSession } from './lab-session';
 import { evaluateGoal } from '../lessons/goals';
 import { sequenceDiagram } from '../export/mermaid';
 import { lessonScenarioName, solve } from './lesson-driver';
@@ -177,20 +180,177 @@ function requireSession(): LabSession {
   return session;
 }
 
-function handle(command: LabCommand): void {
-  switch (command.type) {
-    case 'load': {
-      const next = new LabSession(command.config, BUNDLED);
-      pause(null);
-      session = next;
-      telemetry = new LabTelemetry(next);
-      resetMarkers = true;
-      markersSent = 0;
-      if (command.atMs > 0) next.seek(command.atMs);
-      reply({ type: 'loaded', info: next.info() });
-      sendFrame();
+/** Makes `next` the run shown, at `atMs` (the URL's t, an imported file's end). */
+function start(next: LabSession, atMs: number): void {
+  pause(null);
+  session = next;
+  telemetry = new LabTelemetry(next);
+  resetMarkers = true;
+  markersSent = 0;
+  if (atMs > 0) next.seek(atMs);
+  reply({ type: 'loaded', info: next.info() });
+  sendFrame();
+}
+
+/** The history file `name` parsed and checked, or a LabInputError naming the file, line and reason. */
+function importHistoryText(name: string, text: string): void {
+  if (typeof text !== 'string' || text.length > IMPORT_TEXT_MAX) {
+    throw new LabInputError(`A history file must be text of at most ${IMPORT_TEXT_MAX / 1024 / 1024} MB.`);
+  }
+  const parsed = parseHistory(text, undefined, name);
+  if (!parsed.ok) {
+    const lines = parsed.errors.slice(0, 5).map((e) => (e.line > 0 ? `line ${e.line}: ${e.message}` : e.message));
+    throw new LabInputError(`${name} is not a history Faultline can read: ${lines.join('; ')}${parsed.errors.length > 5 ? ` (and ${parsed.errors.length - 5} more)` : ''}`);
+  }
+  reply({ type: 'history', source: 'file', name, history: parsed.history, result: check(parsed.history), faults: [] });
+}
+
+/** A file of the run up to the moment shown: made here, so the page only downloads a Blob. */
+function exportFile(id: number, what: ExportKind): void {
+  const s = requireSession();
+  const info = s.info();
+  const atMs = Math.floor(s.cursor.atMs);
+  const stem = momentStem(info, atMs);
+  const send = (name: string, mimeType: string, parts: BlobPart[], note: string): void => {
+    reply({ type: 'exported', id, what, fileName: name, mimeType, data: new Blob(parts, { type: mimeType }), note });
+  };
+  switch (what) {
+    case 'scenario': {
+      const file = s.exportScenario();
+      const actions = file.scenario.actions.length;
+      send(fileName(stem, 'json'), 'application/json', [file.text],
+        `The run's inputs to ${secondsText(file.untilMs)} (seed ${info.seed}, ${actions} operator action${actions === 1 ? '' : 's'}): ` +
+        `"faultline run --scenario FILE --json" and importing the file both give trace hash ${file.traceHash} (${file.events} events).`);
       return;
     }
+    case 'trace': {
+      const file = s.exportTrace();
+      send(fileName(stem, 'jsonl'), 'application/x-ndjson', [...file.chunks],
+        `${file.header.events} events to ${secondsText(atMs)}, one per line after a header with their trace hash ${file.header.traceHash} and the scenario that replays them.`);
+      return;
+    }
+    case 'history-edn':
+    case 'history-json': {
+      const { history } = s.historyNow();
+      const edn = what === 'history-edn';
+      let text: string;
+      try {
+        text = edn ? toJepsenEdn(history) : toHistoryJson(history);
+      } catch (error) {
+        throw new LabInputError(`The history cannot be written as Jepsen EDN: ${errorMessage(error)}`);
+      }
+      send(fileName(stem, edn ? 'edn' : 'json', 'history'), edn ? 'application/edn' : 'application/json', [text],
+        `${history.operations.length} client operations to ${secondsText(atMs)}${edn ? ', one Jepsen map per line (:process, :type, :f, :key, :value, :index, :time in ns)' : ''}.`);
+      return;
+    }
+    default:
+      assertNever(what, 'export kind');
+  }
+}
+
+/** Loads a scenario file as the run and shows its end; says what was loaded. */
+function loadScenarioFile(name: string, text: string): void {
+  const parsed = parseScenarioFile(name, text);
+  if (!parsed.ok) throw new LabInputError(parsed.message);
+  const config: LabConfig = { ...defaultLabConfig(), scenarioFile: { name, text } };
+  const next = new LabSession(config, BUNDLED);
+  const endMs = parsed.scenario.untilMs;
+  start(next, endMs);
+  const info = next.info();
+  reply({
+    type: 'imported',
+    kind: 'scenario',
+    name,
+    ok: true,
+    message: `Loaded ${name}: ${info.protocol}, ${info.nodes} nodes, seed ${info.seed}, ${parsed.scenario.actions.length} operator actions. ` +
+      `Shown at its end, ${secondsText(endMs)} (trace hash ${next.panels().traceHash.slice(0, 12)}…, as "faultline run --scenario ${name} --json" prints); press Play to go on past it.`,
+  });
+}
+
+/** Largest file of any kind the lab reads (a trace; scenarios and histories have smaller bounds). */
+const IMPORT_FILE_MAX_BYTES = TRACE_FILE_MAX_BYTES;
+
+/**
+ * A dropped or picked file: a trace (JSON Lines), a scenario (a JSON object that is not a history) or
+ * a client history (Jepsen log lines, Jepsen EDN, the lab's JSON). Each is validated; a problem is
+ * one message naming the file, the line or field, and the reason.
+ */
+async function importFile(name: string, file: Blob): Promise<void> {
+  if (!(file instanceof Blob)) throw new LabInputError('Import: expected a file.');
+  if (file.size > IMPORT_FILE_MAX_BYTES) throw new LabInputError(`${name} is ${(file.size / 1024 / 1024).toFixed(0)} MB; the lab reads files of at most ${IMPORT_FILE_MAX_BYTES / 1024 / 1024} MB.`);
+  const head = await file.slice(0, 4096).text();
+  if (looksLikeTrace(head) || /\.(jsonl|ndjson)$/i.test(name)) {
+    const reader = new TraceFileReader(name);
+    const stream = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+    for (;;) {
+      const { done, value } = await stream.read();
+      if (done) break;
+      reader.push(value);
+      if (reader.failed) {
+        await stream.cancel();
+        break;
+      }
+    }
+    const result = reader.finish();
+    if (!result.ok) throw new LabInputError(result.message);
+    reply({ type: 'trace-file', summary: result.summary });
+    return;
+  }
+  const trimmed = head.trimStart();
+  // A JSON object that is not a history ({"model", "operations"}) is a scenario; EDN maps start "{:".
+  if (trimmed.startsWith('{') && !/^\{\s*:/.test(trimmed)) {
+    if (file.size > IMPORT_TEXT_MAX) throw new LabInputError(`${name} is larger than ${IMPORT_TEXT_MAX / 1024 / 1024} MB.`);
+    const text = await file.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Broken JSON: a history if it says so, else reported as a scenario (with the line and column).
+      if (/"operations"\s*:/.test(head)) {
+        importHistoryText(name, text);
+        return;
+      }
+    }
+    const record = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+    if (record !== null && ('operations' in record || 'model' in record)) {
+      importHistoryText(name, text);
+      return;
+    }
+    if (text.length > SCENARIO_FILE_MAX_CHARS) throw new LabInputError(`${name}: larger than ${SCENARIO_FILE_MAX_CHARS / 1024 / 1024} MB; a scenario file is far smaller.`);
+    loadScenarioFile(name, text);
+    return;
+  }
+  if (file.size > IMPORT_TEXT_MAX) throw new LabInputError(`${name} is larger than ${IMPORT_TEXT_MAX / 1024 / 1024} MB; a history file must be smaller.`);
+  importHistoryText(name, await file.text());
+}
+
+/** Replays an imported trace's scenario and says whether the run's first events are the file's. */
+function replayTrace(name: string, scenarioText: string, events: number, traceHash: string): void {
+  const scenarioName = `${name.replace(/\.(jsonl|ndjson)$/i, '')} (its scenario)`;
+  const next = new LabSession({ ...defaultLabConfig(), scenarioFile: { name: scenarioName, text: scenarioText } }, BUNDLED);
+  start(next, 0);
+  const found = next.seekEvents(events);
+  const replayedHash = found ? next.recorder.traceHashAt(next.cursor.step) : null;
+  const ok = replayedHash === traceHash;
+  reply({
+    type: 'imported',
+    kind: 'replay',
+    name,
+    ok,
+    message: ok
+      ? `Replayed ${name}: the run's first ${events} events are the file's, event for event (trace hash ${traceHash.slice(0, 12)}…). Shown right after the last of them, at ${secondsText(next.cursor.atMs)}.`
+      : found
+        ? `Replayed ${name}, but the run differs from the file: its first ${events} events hash to ${replayedHash!.slice(0, 12)}…, the file's to ${traceHash.slice(0, 12)}…. The file's events were not made by this scenario (or were changed).`
+        : `Replayed ${name}, but the run differs from the file: no step of it ends after exactly ${events} events, so its events are not the file's.`,
+  });
+  sendFrame();
+}
+
+function handle(command: LabCommand): void {
+  switch (command.type) {
+    case 'load':
+      start(new LabSession(command.config, BUNDLED), command.atMs);
+      return;
     case 'play': {
       const s = requireSession();
       if (s.atEnd()) s.seek(0);
@@ -244,18 +404,22 @@ function handle(command: LabCommand): void {
       reply({ type: 'history', source: 'run', name: `the run up to ${Math.floor(s.cursor.atMs)} ms`, history, result: check(history), faults });
       return;
     }
-    case 'import-history': {
-      if (typeof command.text !== 'string' || command.text.length > IMPORT_TEXT_MAX) {
-        throw new LabInputError(`A history file must be text of at most ${IMPORT_TEXT_MAX / 1024 / 1024} MB.`);
-      }
-      const parsed = parseHistory(command.text);
-      if (!parsed.ok) {
-        const lines = parsed.errors.slice(0, 5).map((e) => (e.line > 0 ? `line ${e.line}: ${e.message}` : e.message));
-        throw new LabInputError(`${command.name} is not a history Faultline can read: ${lines.join('; ')}${parsed.errors.length > 5 ? ` (and ${parsed.errors.length - 5} more)` : ''}`);
-      }
-      reply({ type: 'history', source: 'file', name: command.name, history: parsed.history, result: check(parsed.history), faults: [] });
+    case 'import-history':
+      importHistoryText(command.name, command.text);
       return;
-    }
+    case 'import-file':
+      // Reading the file is asynchronous: its errors are reported here, not by the listener below.
+      importFile(command.name, command.file).catch((error: unknown) => {
+        const recoverable = error instanceof LabInputError;
+        reply({ type: 'error', message: recoverable ? errorMessage(error) : `Import of ${command.name} failed: ${errorMessage(error)}`, recoverable: true });
+      });
+      return;
+    case 'export':
+      exportFile(command.id, command.what);
+      return;
+    case 'replay-trace':
+      replayTrace(command.name, command.scenarioText, command.events, command.traceHash);
+      return;
     case 'goals':
       requireSession().setGoals(command.goals);
       sendFrame();
@@ -329,8 +493,13 @@ scope.addEventListener('message', (event: MessageEvent<LabCommand>) => {
     handle(command);
   } catch (error) {
     const recoverable = error instanceof LabInputError;
-    reply({ type: 'error', message: recoverable ? errorMessage(error) : `The lab hit an internal error: ${errorMessage(error)}`, recoverable: command?.type !== 'load' && recoverable });
-    if (command?.type === 'lincheck' || command?.type === 'import-history') return;
+    reply({
+      type: 'error',
+      message: recoverable ? errorMessage(error) : `The lab hit an internal error: ${errorMessage(error)}`,
+      recoverable: command?.type !== 'load' && recoverable,
+      ...(command?.type === 'export' ? { id: command.id } : {}),
+    });
+    if (command?.type === 'lincheck' || command?.type === 'import-history' || command?.type === 'export') return;
     // The page must never wait forever for a frame that an error swallowed.
     awaitingAck = false;
     if (session !== null && command?.type !== 'load') sendFrame();

@@ -7,7 +7,7 @@
 import {
   assertNever, SPEED_DEFAULT,
   type ClusterSnapshot, type PanelSnapshot, type LabAction, type LabCommand, type LabConfig, type LabReply, type RunInfo, type TimelineMarker,
-  type GoalSpec, type PlayCue, type SolutionAction,
+  type GoalSpec, type PlayCue, type SolutionAction, type ExportKind, type TraceSummary,
 } from '../../worker/lab-protocol';
 import { mergeTelemetry, type TelemetryView } from './telemetry-chart';
 
@@ -48,10 +48,18 @@ export class LabClient {
   metricsExport = $state.raw<Extract<LabReply, { type: 'metrics' }> | null>(null);
   /** The last Mermaid export, or null. */
   mermaid = $state.raw<Extract<LabReply, { type: 'mermaid' }> | null>(null);
+  /** An imported file is being read and checked by the worker. */
+  importing = $state(false);
+  /** The last trace file imported, validated and summarised, until dismissed (set to null). */
+  traceFile = $state.raw<TraceSummary | null>(null);
+  /** Where the last trace replay left off (its verdict), or null. */
+  replay = $state.raw<Extract<LabReply, { type: 'imported' }> | null>(null);
 
 
   #worker: Worker | null = null;
   #onLoadError: ((message: string) => void) | null = null;
+  #nextExportId = 1;
+  readonly #exports = new Map<number, { resolve: (file: ExportedFile) => void; reject: (error: Error) => void }>();
 
   constructor(private readonly createWorker: () => Worker = defaultWorker) {}
 
@@ -130,6 +138,41 @@ export class LabClient {
     this.#send({ type: 'metrics' });
   }
 
+  /**
+   * A file of the run up to the moment shown, made by the worker (the scenario that reproduces it, its
+   * trace as JSON Lines, its client history as Jepsen EDN or the lab's JSON). Rejects with the
+   * worker's reason when it refuses (a trace too long, a history Jepsen cannot say).
+   */
+  exportRun(what: ExportKind): Promise<ExportedFile> {
+    const id = this.#nextExportId++;
+    return new Promise<ExportedFile>((resolve, reject) => {
+      this.#exports.set(id, { resolve, reject });
+      this.#send({ type: 'export', id, what });
+    });
+  }
+
+  /**
+   * A file dropped or picked: the worker tells a scenario (loaded as the run), a trace (summarised in
+   * `traceFile`) and a client history (checked, in `history`) apart, and names what is wrong with a bad one.
+   */
+  importFile(file: File): void {
+    if (file.size > IMPORT_FILE_MAX_BYTES) {
+      this.notice = { kind: 'warning', text: `${file.name} is ${Math.round(file.size / 1024 / 1024)} MB; the lab reads files of at most ${IMPORT_FILE_MAX_BYTES / 1024 / 1024} MB.` };
+      return;
+    }
+    this.importing = true;
+    this.notice = null;
+    this.#send({ type: 'import-file', name: file.name, file });
+  }
+
+  /** Replays an imported trace's scenario in the lab and compares the run with the file's events. */
+  replayTrace(summary: TraceSummary): void {
+    if (summary.scenarioText === null) return;
+    this.replay = null;
+    this.loading = true;
+    this.#send({ type: 'replay-trace', name: summary.name, scenarioText: summary.scenarioText, events: summary.events, traceHash: summary.computedHash });
+  }
+
   checkHistory(): void {
     this.checking = true;
     this.#send({ type: 'lincheck' });
@@ -143,6 +186,8 @@ export class LabClient {
   dispose(): void {
     this.#worker?.terminate();
     this.#worker = null;
+    for (const pending of this.#exports.values()) pending.reject(new Error('The lab worker stopped.'));
+    this.#exports.clear();
   }
 
   #send(command: LabCommand): void {
@@ -197,6 +242,22 @@ export class LabClient {
       case 'history':
         this.history = reply;
         this.checking = false;
+        this.importing = false;
+        return;
+      case 'exported': {
+        const pending = this.#exports.get(reply.id);
+        this.#exports.delete(reply.id);
+        pending?.resolve({ what: reply.what, fileName: reply.fileName, mimeType: reply.mimeType, data: reply.data, note: reply.note });
+        return;
+      }
+      case 'trace-file':
+        this.traceFile = reply.summary;
+        this.importing = false;
+        return;
+      case 'imported':
+        this.importing = false;
+        if (reply.kind === 'replay') this.replay = reply;
+        this.notice = { kind: reply.ok ? 'info' : 'warning', text: reply.message };
         return;
       case 'forked':
         this.config = reply.config;
@@ -221,9 +282,16 @@ export class LabClient {
       case 'metrics':
         this.metricsExport = reply;
         return;
-      case 'error':
+      case 'error': {
         this.loading = false;
         this.checking = false;
+        this.importing = false;
+        const pending = reply.id === undefined ? undefined : this.#exports.get(reply.id);
+        if (pending !== undefined) {
+          this.#exports.delete(reply.id!);
+          pending.reject(new Error(reply.message));
+          return;
+        }
         if (!reply.recoverable && this.#onLoadError !== null) {
           const onLoadError = this.#onLoadError;
           this.#onLoadError = null;
@@ -232,11 +300,25 @@ export class LabClient {
         }
         this.notice = { kind: reply.recoverable ? 'warning' : 'error', text: reply.message };
         return;
+      }
       default:
         assertNever(reply, 'lab reply');
     }
   }
 }
+
+/** A file the worker made (`exportRun`), ready to download. */
+export interface ExportedFile {
+  readonly what: ExportKind;
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly data: Blob;
+  /** What the file holds, in a sentence. */
+  readonly note: string;
+}
+
+/** Larger files are refused before the worker reads them (the worker bounds each kind again). */
+export const IMPORT_FILE_MAX_BYTES = 256 * 1024 * 1024;
 
 function defaultWorker(): Worker {
   return new Worker(new URL('../../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'faultline-lab' });
