@@ -1,4 +1,7 @@
-/** Entry point of the page: mounts the lab, the side-by-side view, the course or a lesson (src/ui/lessons/route.ts). */
+/**
+ * Entry point of the page: mounts the lab, the side-by-side view, the course, a lesson, or presenter
+ * mode and its notes window (src/ui/lessons/route.ts).
+ */
 import { mount } from 'svelte';
 import App from './App.svelte';
 import Compare from './Compare.svelte';
@@ -11,12 +14,18 @@ const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element to mount Faultline into');
 
 // `?view=compare`: two protocols side by side (src/ui/compare/compare.ts); `?view=course`: the
-// lessons; `?lesson=<id>&step=<n>`: a lesson beside the lab; anything else is the lab.
+// lessons; `?lesson=<id>&step=<n>`: a lesson beside the lab; `?view=present&deck=<id>&scene=<n>` and
+// `?view=notes&deck=<id>`: presenter mode (src/ui/present, its own chunk with the bundled decks, loaded
+// only here); anything else is the lab.
 const route = routeOf(location.search);
-export default route.view === 'compare'
-  ? mount(Compare, { target })
-  : route.view === 'course'
-    ? mount(CoursePage, { target })
-    : route.view === 'lesson'
-      ? mount(LessonPage, { target, props: { id: route.id, step: route.step } })
-      : mount(App, { target });
+export default route.view === 'present' || route.view === 'notes'
+  ? import('./present/PresentPage.svelte').then(({ default: PresentPage }) =>
+      mount(PresentPage, { target, props: { view: route.view === 'notes' ? 'notes' : 'present', deck: route.deck, scene: route.view === 'present' ? route.scene : null } }),
+    )
+  : route.view === 'compare'
+    ? mount(Compare, { target })
+    : route.view === 'course'
+      ? mount(CoursePage, { target })
+      : route.view === 'lesson'
+        ? mount(LessonPage, { target, props: { id: route.id, step: route.step } })
+        : mount(App, { target });

@@ -13,6 +13,17 @@ describe('routes', () => {
     expect(routeOf('?lesson=leader-election&step=2')).toEqual({ view: 'lesson', id: 'leader-election', step: '2' });
     expect(routeOf('?lesson=x')).toEqual({ view: 'lesson', id: 'x', step: null });
   });
+  it('reads presenter mode and its notes window', () => {
+    expect(routeOf('?view=present&deck=raft-under-failure&scene=3')).toEqual({ view: 'present', deck: 'raft-under-failure', scene: '3' });
+    expect(routeOf('?view=present&deck=raft-under-failure')).toEqual({ view: 'present', deck: 'raft-under-failure', scene: null });
+    expect(routeOf('?view=present')).toEqual({ view: 'present', deck: null, scene: null });
+    expect(routeOf('?view=present&deck=')).toEqual({ view: 'present', deck: null, scene: null });
+    expect(routeOf('?view=notes&deck=local')).toEqual({ view: 'notes', deck: 'local' });
+    expect(routeOf('?view=notes')).toEqual({ view: 'notes', deck: null });
+    // A lesson link still wins, and other views are unchanged.
+    expect(routeOf('?lesson=partitions&view=present&deck=x')).toEqual({ view: 'lesson', id: 'partitions', step: null });
+    expect(routeOf('?view=presenter')).toEqual({ view: 'lab' });
+  });
   it('links to a step', () => {
     expect(lessonUrl('leader-election', 2)).toBe('?lesson=leader-election&step=2');
     expect(routeOf(lessonUrl('a b', 3))).toEqual({ view: 'lesson', id: 'a b', step: '3' });

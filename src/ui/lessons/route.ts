@@ -1,6 +1,8 @@
 /**
- * Which page a URL asks for: the lab (default), `?view=compare`, the course index `?view=course`, or
- * a lesson step `?lesson=<id>&step=<n>`. Pure: main.ts mounts what this says.
+ * Which page a URL asks for: the lab (default), `?view=compare`, the course index `?view=course`, a
+ * lesson step `?lesson=<id>&step=<n>`, presenter mode `?view=present&deck=<id>&scene=<n>` (without a
+ * deck: the list of decks) or its speaker-notes window `?view=notes&deck=<id>`. Pure: main.ts mounts
+ * what this says.
  */
 import type { Lesson } from '../../lessons/lesson';
 
@@ -8,7 +10,10 @@ export type Route =
   | { readonly view: 'lab' }
   | { readonly view: 'compare' }
   | { readonly view: 'course' }
-  | { readonly view: 'lesson'; readonly id: string; readonly step: string | null };
+  | { readonly view: 'lesson'; readonly id: string; readonly step: string | null }
+  /** `deck` null: the list of decks. `scene` is 1-based, as the URL has it (src/present/navigation.ts resolves it). */
+  | { readonly view: 'present'; readonly deck: string | null; readonly scene: string | null }
+  | { readonly view: 'notes'; readonly deck: string | null };
 
 export const COURSE_URL = '?view=course';
 
@@ -19,7 +24,13 @@ export function routeOf(search: string): Route {
   const view = params.get('view');
   if (view === 'compare') return { view: 'compare' };
   if (view === 'course') return { view: 'course' };
+  if (view === 'present') return { view: 'present', deck: nonEmpty(params.get('deck')), scene: params.get('scene') };
+  if (view === 'notes') return { view: 'notes', deck: nonEmpty(params.get('deck')) };
   return { view: 'lab' };
+}
+
+function nonEmpty(value: string | null): string | null {
+  return value === null || value === '' ? null : value;
 }
 
 /** The link to a lesson's step (1-based). */
