@@ -51,7 +51,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite build --outDir ${OUT_DIR} && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
+    // The lab, then the embeddable element beside it (<out>/embed) and the embed examples (<out>/examples).
+    command: `npx vite build --outDir ${OUT_DIR} && npx vite build -c vite.embed.config.ts --outDir ${OUT_DIR}/embed && node examples/build.mjs --out ${OUT_DIR}/examples && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: BASE_URL,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -27,7 +28,11 @@ export default defineConfig({
   // Module workers: the run worker imports the simulator as ES modules, which the default
   // 'iife' worker format cannot code-split.
   worker: { format: 'es' },
-  build: { target: 'es2022' },
+  build: {
+    target: 'es2022',
+    // Two pages: the lab, and the embeddable lab for iframes (embed.html, src/embed/embed-page.ts).
+    rolldownOptions: { input: { index: resolve(import.meta.dirname, 'index.html'), embed: resolve(import.meta.dirname, 'embed.html') } },
+  },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
