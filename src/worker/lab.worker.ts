@@ -10,6 +10,7 @@
  * enters the run (the simulator sees virtual time only).
  */
 import { assertNever, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN, type ExportKind, type LabCommand, type LabConfig, type LabReply } from './lab-protocol';
+import { MessageDeltaWriter } from './message-delta';
 import type { History, LinearizabilityResult } from '../check/history';
 import { parseHistory, toHistoryJson, toJepsenEdn } from '../check/history-formats';
 import { fileName, momentStem, secondsText } from '../export/file-names';
@@ -85,6 +86,7 @@ function sendFrame(): void {
   if (withPanels) lastPanelsWallMs = nowWallMs;
   const all = session.markers();
   const markers = resetMarkers ? all.slice() : all.slice(markersSent);
+  const { messages: inFlight, ...snapshot } = session.snapshot();
   const message: LabReply = {
     type: 'frame',
     frame: ++frame,
@@ -92,7 +94,8 @@ function sendFrame(): void {
     speed,
     frontierMs: session.frontierMs,
     totalSteps: session.recorder.steps,
-    snapshot: session.snapshot(),
+    snapshot,
+    messages: messageDeltas.next(session.recorder, inFlight),
     panels: withPanels ? session.panels() : null,
     markers,
     resetMarkers,
@@ -105,6 +108,9 @@ function sendFrame(): void {
   dirty = false;
   reply(message);
 }
+
+/** What the page holds of the messages in flight (each is sent once: MessageDelta). */
+const messageDeltas = new MessageDeltaWriter();
 
 function stopTicking(): void {
   if (tickTimer !== null) clearTimeout(tickTimer);
@@ -186,6 +192,7 @@ function start(next: LabSession, atMs: number): void {
   session = next;
   telemetry = new LabTelemetry(next);
   resetMarkers = true;
+  messageDeltas.reset();
   markersSent = 0;
   if (atMs > 0) next.seek(atMs);
   reply({ type: 'loaded', info: next.info() });
@@ -391,6 +398,7 @@ function handle(command: LabCommand): void {
       const { forked } = s.act(command.action);
       if (forked !== null) {
         resetMarkers = true;
+        messageDeltas.reset();
         const rerunMs = Math.round(performance.now() - startedMs);
         reply({ type: 'forked', atMs: forked.atMs, discardedActions: forked.discardedActions, rerunMs, config: s.config });
       }

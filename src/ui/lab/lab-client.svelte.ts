@@ -6,10 +6,11 @@
  */
 import {
   assertNever, SPEED_DEFAULT,
-  type ClusterSnapshot, type PanelSnapshot, type LabAction, type LabCommand, type LabConfig, type LabReply, type RunInfo, type TimelineMarker,
+  type ClusterSnapshot, type MessageDelta, type MessageView, type PanelSnapshot, type LabAction, type LabCommand, type LabConfig, type LabReply, type RunInfo, type TimelineMarker,
   type GoalSpec, type PlayCue, type SolutionAction, type ExportKind, type TraceSummary,
 } from '../../worker/lab-protocol';
 import { mergeTelemetry, type TelemetryView } from './telemetry-chart';
+import { MessageDeltaReader } from '../../worker/message-delta';
 
 export interface Notice {
   kind: 'info' | 'warning' | 'error';
@@ -210,6 +211,19 @@ export class LabClient {
     return worker;
   }
 
+  /** The messages of the last frame (the worker sends each once: MessageDelta). */
+  #messages = new MessageDeltaReader();
+
+  #messagesInFlight(delta: MessageDelta): MessageView[] {
+    const { messages, missing } = this.#messages.apply(delta);
+    // The worker sends every message the page does not hold: a gap is a bug there. Say so, and draw
+    // the rest rather than stop the lab (a throw here would leave the frame unacknowledged).
+    if (missing.length > 0) {
+      this.notice = { kind: 'error', text: `The lab worker named message #${missing[0]} without sending it; the drawing may miss messages. Reload to start again.` };
+    }
+    return messages;
+  }
+
   #receive(reply: LabReply): void {
     switch (reply.type) {
       case 'loaded':
@@ -219,7 +233,7 @@ export class LabClient {
         this.#onLoadError = null;
         return;
       case 'frame': {
-        this.snapshot = reply.snapshot;
+        this.snapshot = { ...reply.snapshot, messages: this.#messagesInFlight(reply.messages) };
         if (reply.panels !== null) this.panels = reply.panels;
         this.playing = reply.playing;
         this.speed = reply.speed;

@@ -42,8 +42,8 @@ const SCENE: DeckScene = {
 };
 
 function frame(nowMs: number, n = 1): LabReply {
-  const snapshot = { nowMs, step: n, nodes: [], messages: [], messagesInFlight: 0, partition: [], cutLinks: [], storm: { duplicateProbability: 0, reorderProbability: 0 }, clientOps: { invoked: 0, ok: 0, fail: 0, info: 0 }, violationCount: 0 } as unknown as ClusterSnapshot;
-  return { type: 'frame', frame: n, playing: false, speed: 0.05, frontierMs: nowMs, totalSteps: n, snapshot, panels: null, markers: [], resetMarkers: false };
+  const snapshot = { nowMs, step: n, nodes: [], messagesInFlight: 0, partition: [], cutLinks: [], storm: { duplicateProbability: 0, reorderProbability: 0 }, clientOps: { invoked: 0, ok: 0, fail: 0, info: 0 }, violationCount: 0 } as unknown as Omit<ClusterSnapshot, 'messages'>;
+  return { type: 'frame', frame: n, playing: false, speed: 0.05, frontierMs: nowMs, totalSteps: n, snapshot, messages: { reset: true, added: [], inFlight: new Float64Array(0) }, panels: null, markers: [], resetMarkers: false };
 }
 const LOADED: LabReply = { type: 'loaded', info: { config: CONFIG, members: ['n1', 'n2', 'n3'] } as unknown as RunInfo };
 
