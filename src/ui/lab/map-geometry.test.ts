@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REGIONS } from '../../sim/regions';
 import type { RegionView } from '../../worker/lab-protocol';
-import { fanOut, greatCirclePosition, MAP_HEIGHT, MAP_WIDTH, mapProjection, placeNodes, project, route, routePath } from './map-geometry';
+import { fanOut, greatCirclePosition, MAP_HEIGHT, MAP_WIDTH, mapFrame, mapProjection, placeNodes, project, route, routePath } from './map-geometry';
 
 const byId = (id: string): RegionView => REGIONS.find((r) => r.id === id)!;
 const close = (a: number, b: number, eps = 1e-6): boolean => Math.abs(a - b) < eps;
@@ -83,5 +83,31 @@ describe('map geometry', () => {
 
   it('draws a route as an SVG path', () => {
     expect(routePath(projection, byId('us-east'), byId('eu-central'))).toMatch(/^M[\d.]+,[\d.]+/);
+  });
+});
+
+describe('the map frame', () => {
+  const regions = ['us-east', 'us-west', 'eu-west', 'eu-central', 'ap-tokyo'].map(byId);
+  it('crops to the latitudes a cluster needs, keeps every region inside, and is never thinner than the minimum band', () => {
+    const whole = mapFrame([]);
+    const north = mapFrame(regions.map((r) => r.lat));
+    expect(whole.height).toBeGreaterThan(400);
+    // Virginia to Tokyo (35-53 N) needs about half the height of the whole band.
+    expect(north.height).toBeLessThan(whole.height * 0.6);
+    for (const r of regions) {
+      const p = project(north.projection, r.lon, r.lat);
+      expect(p.x, r.id).toBeGreaterThan(0);
+      expect(p.x, r.id).toBeLessThan(north.width);
+      expect(p.y, r.id).toBeGreaterThan(40);
+      expect(p.y, r.id).toBeLessThan(north.height - 40);
+    }
+    const one = mapFrame([50]);
+    const ratio = one.height / one.width;
+    expect(ratio).toBeGreaterThan(0.2);
+    expect(project(one.projection, 8, 50).y).toBeGreaterThan(0);
+    // Far south: the band stops at 60 S.
+    const south = mapFrame([-34, -33]);
+    expect(project(south.projection, 151, -33.9).y).toBeLessThan(south.height);
+    expect(south.height).toBeLessThanOrEqual(whole.height + 1);
   });
 });

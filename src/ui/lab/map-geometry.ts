@@ -20,11 +20,58 @@ const MAP_PADDING = 8;
  */
 export function mapProjection(width = MAP_WIDTH, height = MAP_HEIGHT): GeoProjection {
   const p = geoNaturalEarth1();
-  // Fit the band from 60 S to 84 N, all longitudes, into the view (its edge sampled every 10 and 12 degrees).
+  return p.fitExtent([[MAP_PADDING, MAP_PADDING], [width - MAP_PADDING, height - MAP_PADDING]], bandOutline(-60, 84));
+}
+
+/** The band between two latitudes, all longitudes, as points along its edge (every 10 and 12 degrees). */
+function bandOutline(south: number, north: number): { type: 'MultiPoint'; coordinates: Array<[number, number]> } {
   const samples: Array<[number, number]> = [];
-  for (let lon = -180; lon <= 180; lon += 10) samples.push([lon, -60], [lon, 84]);
-  for (let lat = -60; lat <= 84; lat += 12) samples.push([-180, lat], [180, lat]);
-  return p.fitExtent([[MAP_PADDING, MAP_PADDING], [width - MAP_PADDING, height - MAP_PADDING]], { type: 'MultiPoint', coordinates: samples });
+  for (let lon = -180; lon <= 180; lon += 10) samples.push([lon, south], [lon, north]);
+  const step = (north - south) / 12;
+  for (let i = 0; i <= 12; i++) samples.push([-180, south + i * step], [180, south + i * step]);
+  return { type: 'MultiPoint', coordinates: samples };
+}
+
+/** Margins around the regions' latitudes: room for labels, fanned-out nodes and routes bowing poleward. */
+const BAND_MARGIN_SOUTH_DEG = 22;
+const BAND_MARGIN_NORTH_DEG = 18;
+/** The band is never thinner than this (one region's cluster still shows its continent). */
+const BAND_MIN_DEG = 70;
+
+export interface MapFrame {
+  readonly projection: GeoProjection;
+  /** The view's user space: `width` wide, as tall as the band needs. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The map for a cluster: every longitude (routes cross oceans), but only the band of latitudes its
+ * regions need, so a cluster in the northern mid-latitudes fills the view instead of a third of it.
+ * Always within 60 S to 84 N; `lats` empty gives that whole band.
+ */
+export function mapFrame(lats: readonly number[], width = MAP_WIDTH): MapFrame {
+  let south = -60;
+  let north = 84;
+  if (lats.length > 0) {
+    south = Math.max(-60, Math.min(...lats) - BAND_MARGIN_SOUTH_DEG);
+    north = Math.min(84, Math.max(...lats) + BAND_MARGIN_NORTH_DEG);
+    // Widen a thin band about its middle, then keep it within the outer limits.
+    const missing = BAND_MIN_DEG - (north - south);
+    if (missing > 0) {
+      south -= missing / 2;
+      north += missing / 2;
+      if (south < -60) [south, north] = [-60, Math.min(84, north + (-60 - south))];
+      if (north > 84) [south, north] = [Math.max(-60, south - (north - 84)), 84];
+    }
+  }
+  const band = bandOutline(south, north);
+  const projection = geoNaturalEarth1().fitWidth(width - 2 * MAP_PADDING, band);
+  const [[x0, y0], [x1, y1]] = geoPath(projection).bounds(band);
+  const [tx, ty] = projection.translate();
+  projection.translate([tx + MAP_PADDING - x0, ty + MAP_PADDING - y0]);
+  if (!(x1 - x0 <= width)) throw new Error('map: the band does not fit the width it was fitted to');
+  return { projection, width, height: Math.ceil(y1 - y0 + 2 * MAP_PADDING) };
 }
 
 export function project(projection: GeoProjection, lon: number, lat: number): Point {
