@@ -20,8 +20,22 @@ describe('timeline domain and scale', () => {
   it('shows at least MIN_WINDOW_MS, and the whole recording beyond it', () => {
     expect(domainEndMs(0)).toBe(MIN_WINDOW_MS);
     expect(domainEndMs(500)).toBe(MIN_WINDOW_MS);
-    expect(domainEndMs(12_345)).toBe(12_345);
+    // Beyond it, the recording rounded up to a tick step of about an eighth of it (here 2 s).
+    expect(domainEndMs(12_345)).toBe(14_000);
+    expect(domainEndMs(14_000)).toBe(14_000);
+    expect(domainEndMs(3_600_000)).toBe(3_600_000);
     expect(() => domainEndMs(-1)).toThrow(RangeError);
+  });
+
+  it('moves the end a few times while a run records, not with every frame, and always past the frontier', () => {
+    const ends = new Set<number>();
+    for (let frontier = 10_000; frontier <= 20_000; frontier += 16) {
+      const end = domainEndMs(frontier);
+      expect(end).toBeGreaterThanOrEqual(frontier);
+      expect(end).toBeLessThan(frontier * 1.26);
+      ends.add(end);
+    }
+    expect(ends.size).toBeLessThanOrEqual(6);
   });
 
   it('maps ms to x inside the insets and back', () => {

@@ -17,10 +17,21 @@ export const TICK_STEPS_MS: readonly number[] = [
   3_600_000, 7_200_000,
 ];
 
-/** The end of the track's domain, which starts at 0. */
+/** The track's end moves in steps of about this fraction of the recorded run (see domainEndMs). */
+const DOMAIN_STEP_FRACTION = 1 / 8;
+
+/**
+ * The end of the track's domain, which starts at 0: the recorded run rounded up to a whole tick
+ * step of about an eighth of its length. While a run records, the axis then rescales a few times a
+ * second instead of crawling every frame (at 10x every tick, label and marker moved 60 times a second,
+ * and the page missed frames redrawing them); the track past the frontier is shown as not yet recorded.
+ */
 export function domainEndMs(frontierMs: number): number {
   if (!Number.isFinite(frontierMs) || frontierMs < 0) throw new RangeError(`frontierMs must be >= 0, got ${frontierMs}`);
-  return Math.max(frontierMs, MIN_WINDOW_MS);
+  if (frontierMs <= MIN_WINDOW_MS) return MIN_WINDOW_MS;
+  const wanted = frontierMs * DOMAIN_STEP_FRACTION;
+  const step = TICK_STEPS_MS.find((s) => s >= wanted) ?? TICK_STEPS_MS[TICK_STEPS_MS.length - 1]!;
+  return Math.ceil(frontierMs / step) * step;
 }
 
 /** A moment the user can seek to: [0, frontierMs] (the future past the frontier is not recorded yet). */
