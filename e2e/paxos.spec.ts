@@ -67,7 +67,7 @@ test('Multi-Paxos: nodes show their ballots, slots get chosen, and every Paxos i
   }
   const leaders = page.getByRole('button', { name: /^n\d+, leader, phase 2, promised (\d+\.n\d), own ballot \1/ });
   await expect(leaders).toHaveCount(1);
-  await expect(page.getByRole('banner').getByLabel('Run')).toContainText('multipaxos');
+  await expect(page.getByRole('banner').getByLabel('Run', { exact: true })).toContainText('multipaxos');
 
   // The slots table: every acceptor has learned slots chosen.
   const slots = page.getByRole('table', { name: /^Slots \d+ to \d+/ });

@@ -15,16 +15,15 @@
  * - Map: the same measurement on the world map (`layout=map`) with the bundled 9-node, 5-region
  *   scenario (scenarios/geo-nine-nodes-five-regions.json) at a moment with 300+ messages in flight.
  */
+import { launchChromium, waitForServer, summarize, sampleFrames } from './bench-common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
 
 const ROOT = join(import.meta.dirname, '..');
 const PORT = 4419;
 const BASE = `http://127.0.0.1:${PORT}`;
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const json = process.argv.includes('--json');
 const log = (text) => {
   if (!json) console.log(text);
@@ -51,56 +50,6 @@ function initialJavaScript() {
   const unique = [...new Set(entries)];
   const sizes = unique.map((file) => ({ file: file.slice(dist.length + 1), bytes: readFileSync(file).length, gzipBytes: gzipSync(readFileSync(file), { level: 9 }).length }));
   return { files: sizes, gzipKb: sizes.reduce((s, f) => s + f.gzipBytes, 0) / 1024 };
-}
-
-async function waitForServer(url, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the preview server did not answer at ${url}`);
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
-}
-
-/** A frame interval over 1.5 vsyncs (25 ms at 60 Hz) means at least one frame was dropped. */
-const DROPPED_FRAME_MS = 25;
-
-function summarize(intervals) {
-  const sorted = [...intervals].sort((a, b) => a - b);
-  return {
-    framesSampled: sorted.length,
-    frameMsP50: percentile(sorted, 0.5),
-    frameMsP95: percentile(sorted, 0.95),
-    frameMsMax: sorted[sorted.length - 1],
-    framesDropped: sorted.filter((ms) => ms > DROPPED_FRAME_MS).length,
-  };
-}
-
-/** Samples requestAnimationFrame intervals for `ms` of wall time. */
-async function sampleFrames(page, ms) {
-  return page.evaluate(
-    (durationMs) =>
-      new Promise((resolve) => {
-        const stamps = [];
-        const start = performance.now();
-        const frame = (t) => {
-          stamps.push(t);
-          if (t - start < durationMs) requestAnimationFrame(frame);
-          else resolve(stamps.slice(1).map((s, i) => s - stamps[i]));
-        };
-        requestAnimationFrame(frame);
-      }),
-    ms,
-  );
 }
 
 /**
@@ -148,10 +97,7 @@ async function main() {
   const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
   try {
     await waitForServer(BASE, 30_000);
-    const browser = await chromium.launch({
-      ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       if (process.argv.includes('--telemetry-only')) {
         const telemetry = await measureTelemetry(browser);

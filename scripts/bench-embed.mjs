@@ -18,16 +18,15 @@
  * Builds the lab and the embed into DIR (default dist) unless --no-build, and serves DIR on its own
  * port (4431), so it can run beside the lab's bench and the e2e tests.
  */
+import { launchChromium, waitForServer, summarize, sampleFrames } from './bench-common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
 
 const ROOT = join(import.meta.dirname, '..');
 const PORT = 4431;
 const BASE = `http://127.0.0.1:${PORT}`;
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const SAMPLE_MS = 5000;
 const IDLE_MS = 3000;
 const TARGET_GZIP_KB = 200;
@@ -37,9 +36,6 @@ const TARGET_FRAME_P95_MS = 16.7;
  * as scripts/bench-browser.mjs (BENCHMARKS.md, "Smooth") judges it, p95 within 0.5 ms of one vsync is one frame.
  */
 const VSYNC_JITTER_MS = 0.5;
-/** A frame interval over 1.5 vsyncs (25 ms at 60 Hz) means at least one frame was dropped. */
-const DROPPED_FRAME_MS = 25;
-
 const json = process.argv.includes('--json');
 const log = (text) => {
   if (!json) console.log(text);
@@ -70,52 +66,6 @@ function embedSize(out) {
     return { file: `embed/${file}`, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
   });
   return { files: sizes, gzipKb: sizes.reduce((s, f) => s + f.gzipBytes, 0) / 1024 };
-}
-
-async function waitForServer(url, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the preview server did not answer at ${url}`);
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
-}
-
-function summarize(intervals) {
-  const sorted = [...intervals].sort((a, b) => a - b);
-  return {
-    framesSampled: sorted.length,
-    frameMsP50: percentile(sorted, 0.5),
-    frameMsP95: percentile(sorted, 0.95),
-    frameMsMax: sorted[sorted.length - 1],
-    framesDropped: sorted.filter((ms) => ms > DROPPED_FRAME_MS).length,
-  };
-}
-
-async function sampleFrames(page, ms) {
-  return page.evaluate(
-    (durationMs) =>
-      new Promise((done) => {
-        const stamps = [];
-        const start = performance.now();
-        const frame = (t) => {
-          stamps.push(t);
-          if (t - start < durationMs) requestAnimationFrame(frame);
-          else done(stamps.slice(1).map((s, i) => s - stamps[i]));
-        };
-        requestAnimationFrame(frame);
-      }),
-    ms,
-  );
 }
 
 /** A docs-like page: a 700 px column holding two embeds. */
@@ -195,10 +145,7 @@ async function main() {
   const server = spawn('npx', ['vite', 'preview', '--outDir', out, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
   try {
     await waitForServer(`${BASE}/embed/faultline-lab.js`, 30_000);
-    const browser = await chromium.launch({
-      ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const docs = await measure(browser, 'docs', [
         'scenario="lesson-leader-election-scenario" seed="3" load="20" autoplay',

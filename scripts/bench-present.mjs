@@ -16,16 +16,15 @@
  *
  * Reported: every advance's time, the median and the max, per viewport (1920x1080, and 1280x720).
  */
+import { launchChromium, waitForServer, percentile } from './bench-common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
 
 const ROOT = join(import.meta.dirname, '..');
 const PORT = 4435;
 const BASE = `http://127.0.0.1:${PORT}`;
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const DECK = 'raft-under-failure';
 const TARGET_MS = 100;
 const args = process.argv.slice(2);
@@ -43,24 +42,6 @@ const log = (text) => {
 function build() {
   const r = spawnSync('npx', ['vite', 'build', '--outDir', OUT_DIR], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr || r.stdout}`);
-}
-
-async function waitForServer(url, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the preview server did not answer at ${url}`);
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
 /** The presenter's position and state, from its root element's data attributes. */
@@ -173,10 +154,7 @@ async function main() {
   const server = spawn('npx', ['vite', 'preview', '--outDir', OUT_DIR, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
   try {
     await waitForServer(BASE, 30_000);
-    const browser = await chromium.launch({
-      ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const loadBefore = loadavg()[0];
       const runs = [];

@@ -94,14 +94,19 @@ export function benchScrub(minutes: number, seeks: number): ScrubFigures {
   };
 }
 
-/** Runs the browser benchmark script; returns its JSON report, or an error message. */
-export function benchBrowser(): { ok: true; report: Record<string, unknown> } | { ok: false; error: string } {
-  const result = spawnSync(process.execPath, [join(process.cwd(), 'scripts', 'bench-browser.mjs'), '--json'], { encoding: 'utf8', timeout: 600_000 });
+/** Runs a browser benchmark script (scripts/<name>) with --json; returns its JSON report, or an error message. */
+export function benchScript(name: string, args: readonly string[] = []): { ok: true; report: Record<string, unknown> } | { ok: false; error: string } {
+  const result = spawnSync(process.execPath, [join(process.cwd(), 'scripts', name), '--json', ...args], { encoding: 'utf8', timeout: 900_000 });
   if (result.status !== 0) return { ok: false, error: (result.stderr || result.stdout || `exit ${result.status}`).trim().slice(-2000) };
   const lastLine = result.stdout.trim().split('\n').pop() ?? '';
   try {
     return { ok: true, report: JSON.parse(lastLine) as Record<string, unknown> };
   } catch {
-    return { ok: false, error: `bench-browser printed no JSON: ${result.stdout.slice(-500)}` };
+    return { ok: false, error: `${name} printed no JSON: ${result.stdout.slice(-500)}` };
   }
+}
+
+/** The lab's page in Chromium (scripts/bench-browser.mjs). */
+export function benchBrowser(): ReturnType<typeof benchScript> {
+  return benchScript('bench-browser.mjs');
 }

@@ -17,7 +17,7 @@ import { buildScenario, RAFT_BUGS, type NemesisFault, type Scenario } from '../s
 import { Simulator } from '../sim/simulator';
 import type { NodeEnv, ProtocolFactory, ProtocolNode } from '../sim/types';
 import { lastFlag, parseArgs, parseIntArg, type ParsedArgs } from './args';
-import { benchBrowser, benchScrub } from './bench-lab';
+import { benchBrowser, benchScript, benchScrub } from './bench-lab';
 import { benchLincheck } from './bench-lincheck';
 import { compareProtocols } from './bench-protocols';
 import { runOnWorkers } from './worker-pool';
@@ -205,6 +205,52 @@ function flagInt(args: ParsedArgs, name: string, fallback: number, min: number, 
 /** Jitter allowed on requestAnimationFrame intervals when judging "one 60 Hz frame" (see BENCHMARKS.md). */
 const FRAME_JITTER_MS = 0.5;
 
+interface FrameFigures {
+  frameMsP50: number;
+  frameMsP95: number;
+  frameMsMax: number;
+  framesSampled: number;
+  framesDropped: number;
+}
+
+function frameText(f: FrameFigures): string {
+  return `p50 ${f.frameMsP50.toFixed(1)} ms, p95 ${f.frameMsP95.toFixed(1)} ms, max ${f.frameMsMax.toFixed(1)} ms, ${f.framesDropped} of ${f.framesSampled} frames dropped`;
+}
+
+/**
+ * Issue 8's targets: the embed bundle's size and two embeds playing (scripts/bench-embed.mjs, which
+ * builds the lab and the element), then presenter mode's scene advance on that build
+ * (scripts/bench-present.mjs). Returns whether a target was missed.
+ */
+function benchEmbedsAndPresenter(say: (t: string) => void, report: Record<string, unknown>): boolean {
+  let missed = false;
+  say('Embeds in Chromium: the <faultline-lab> bundle and two embeds playing on one page (scripts/bench-embed.mjs)');
+  const embed = benchScript('bench-embed.mjs');
+  if (embed.ok) {
+    const r = embed.report as { embedGzipKb: number; twoEmbeds: FrameFigures; twoEmbedsHeavy: FrameFigures };
+    say(`  element + worker ${r.embedGzipKb.toFixed(1)} KB gzipped (target: at most 200 KB)`);
+    say(`  two embeds as a docs page has them: ${frameText(r.twoEmbeds)} (target: p95 at most 16.7 ms)`);
+    say(`  two embeds, one with 300+ messages in flight (a stress case, no target): ${frameText(r.twoEmbedsHeavy)}`);
+    report.embed = r;
+    if (r.embedGzipKb > 200 || r.twoEmbeds.frameMsP95 > 16.7 + FRAME_JITTER_MS) missed = true;
+  } else {
+    say(`  the embed bench failed: ${embed.error}`);
+    missed = true;
+  }
+  say('Presenter mode in Chromium: keypress to the next scene drawn at its cue (scripts/bench-present.mjs)');
+  const present = benchScript('bench-present.mjs', ['--no-build']);
+  if (present.ok) {
+    const r = present.report as { medianMs: number; maxMs: number; targetMs: number };
+    say(`  advancing a scene: median ${r.medianMs.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms (target: under ${r.targetMs} ms)`);
+    report.presenter = r;
+    if (r.maxMs >= r.targetMs) missed = true;
+  } else {
+    say(`  the presenter bench failed: ${present.error}`);
+    missed = true;
+  }
+  return missed;
+}
+
 export async function commandBench(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, ['seeds', 'bug-seeds', 'minutes', 'workers'], ['quick', 'json', 'skip-speed', 'skip-correctness', 'skip-lab', 'skip-browser', 'skip-lincheck', 'skip-compare']);
   const quick = args.flags.has('quick');
@@ -305,6 +351,7 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
         say(`  the browser bench failed: ${browser.error}`);
         failed = true;
       }
+      failed = benchEmbedsAndPresenter(say, report) || failed;
     }
   }
   if (args.flags.has('json')) say(JSON.stringify(report, null, 2));

@@ -232,7 +232,10 @@ export function serializeView(source: ViewExportSource, options: SvgExportOption
   for (const layer of Array.from(source.stage.children)) {
     if (layer.localName === 'svg') {
       const box = layer.getAttribute('viewBox') ?? `${x} ${y} ${width} ${height}`;
-      const nested = el(doc, 'svg', { x: n(x), y: n(y), width: n(width), height: n(height), viewBox: box, overflow: 'visible' });
+      // Clip as the page does (an inline <svg> hides its overflow unless styled otherwise): the map's
+      // land runs past its latitude band, and must not spill over the caption.
+      const overflow = styleOf(layer).getPropertyValue('overflow').trim() === 'visible' ? 'visible' : 'hidden';
+      const nested = el(doc, 'svg', { x: n(x), y: n(y), width: n(width), height: n(height), viewBox: box, overflow });
       for (const child of Array.from(layer.children)) {
         const c = copyElement(child, doc, copyOptions, rootFont);
         if (c !== null) nested.appendChild(c);
