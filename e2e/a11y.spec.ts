@@ -22,6 +22,16 @@ const VIEWS: ReadonlyArray<{ name: string; url: string; ready: (page: Page) => P
   { name: 'the Multi-Paxos lab', url: '/?protocol=multipaxos&load=20&t=3000', ready: (p) => expect(p.getByTestId('trace-hash')).toHaveText(/^[0-9a-f]{64}$/) },
   { name: 'the course index', url: '/?view=course', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
   { name: 'a lesson step', url: '/?lesson=leader-election&step=2', ready: (p) => expect(p.getByTestId('trace-hash')).toHaveText(/^[0-9a-f]{64}$/) },
+  { name: 'the world map with telemetry open', url: '/?scenario=geo-nine-nodes-five-regions&layout=map&t=3000', ready: async (p) => {
+    await expect(p.getByTestId('trace-hash')).toHaveText(/^[0-9a-f]{64}$/);
+    await p.getByRole('region', { name: 'Telemetry' }).getByText('Telemetry', { exact: true }).click();
+    await expect(p.getByTestId('telemetry-chart').first()).toBeVisible();
+  } },
+  { name: 'the Export dialog', url: '/?seed=3&load=20&t=3000', ready: async (p) => {
+    await expect(p.getByTestId('trace-hash')).toHaveText(/^[0-9a-f]{64}$/);
+    await p.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect(p.getByRole('dialog', { name: 'Export and import' })).toBeVisible();
+  } },
   { name: 'the side-by-side view', url: '/?view=compare&seed=1&load=20&t=3000', ready: (p) => expect(p.getByTestId('compare-time')).toHaveAttribute('data-now-ms', '3000') },
 ];
 
