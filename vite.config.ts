@@ -5,8 +5,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * A lesson that does not validate fails the build (DESIGN.md: lessons are data validated by a
- * schema), with every problem's file, line and reason. (The dev server does not run it: the page
+ * A lesson or a presenter deck that does not validate fails the build (DESIGN.md: lessons are data
+ * validated by a schema), with every problem's file, line and reason. (The dev server does not run it: the page
  * shows a lesson's problems in place of the lesson.)
  */
 function validateLessons(): Plugin {
@@ -15,10 +15,13 @@ function validateLessons(): Plugin {
     apply: 'build',
     buildStart() {
       // The CLI's validator in its own process: the config stays free of the app's module graph.
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'validate', 'lessons'], { cwd: import.meta.dirname, encoding: 'utf8' });
-      if (result.status === 0) return;
-      const text = `invalid lessons:\n${(result.stderr || result.stdout || result.error?.message || '').trim()}`;
-      this.error(text);
+      // Presenter decks are data the same way (presentations/*.md), checked the same way.
+      for (const what of ['lessons', 'presentations']) {
+        const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'validate', what], { cwd: import.meta.dirname, encoding: 'utf8' });
+        if (result.status === 0) continue;
+        const text = `invalid ${what}:\n${(result.stderr || result.stdout || result.error?.message || '').trim()}`;
+        this.error(text);
+      }
     },
   };
 }

@@ -340,6 +340,30 @@ describe('faultline validate lessons', () => {
   });
 });
 
+describe('faultline validate presentations', () => {
+  it('checks one deck or every deck against the scenarios beside them, naming file, line and field (exit 2)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'faultline-decks-'));
+    try {
+      cpSync(join(process.cwd(), 'presentations'), join(root, 'presentations'), { recursive: true });
+      cpSync(join(process.cwd(), 'scenarios'), join(root, 'scenarios'), { recursive: true });
+      cpSync(join(process.cwd(), 'lessons'), join(root, 'lessons'), { recursive: true });
+      const all = await cli(['validate', join(root, 'presentations')]);
+      expect(all.code).toBe(0);
+      expect(all.out).toMatch(/raft-under-failure.md: valid deck "Raft under failure" \(\d+ scenes\)/);
+      const file = join(root, 'presentations', 'raft-under-failure.md');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/scenario=figure-8-commit-old-term/, 'scenario=figure-9'));
+      const bad = await cli(['validate', file]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/presentations\/raft-under-failure.md:\d+: .*figure-9/);
+      // Without the scenarios beside it, the deck's bundled scenarios are unknown: invalid too.
+      rmSync(join(root, 'scenarios'), { recursive: true });
+      expect((await cli(['validate', join(root, 'presentations')])).code).toBe(2);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('faultline validate', () => {
   it('a valid file exits 0 and says what it holds', async () => {
     const { code, out, err } = await cli(['validate', 'ok.json'], { 'ok.json': SCENARIO_FILE });

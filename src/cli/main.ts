@@ -5,17 +5,18 @@
  *                 [--nemesis LIST] [--nemesis-interval DURATION] [--load OPS_PER_S] [--bug NAME]
  *                 [--regions LIST] [--metrics FILE] [--metrics-bucket DURATION]
  *                 [--json] [--trace] [--mermaid FROM..TO]
- *   faultline validate FILE | lessons/ID
+ *   faultline validate FILE | lessons/ID | lessons | presentations[/ID.md]
  *   faultline lincheck FILE [--model register|kv] [--format json|jepsen-log|edn] [--no-partition] [--timeout S] [--json]
  *   faultline bench [--quick] [--correctness] [--seeds N]
  *
  * Exit codes: 0 ok, 1 a safety violation was found, 2 bad input (message on stderr).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { bundledScenarioNames, formatProblem, parseDeck, type DeckContext } from '../present/deck';
 import { lessonFolders, readLessonFolder, validateLessonFolder } from '../lessons/files';
 import { Run, type RunSummary } from '../check/run';
-import { parseScenario, parseScenarioText, defaultScenario, type ValidationError, type Scenario } from '../sim/scenario';
+import { GEO_NEMESIS_FAULTS, NEMESIS_FAULTS, PAXOS_BUGS, RAFT_BUGS, parseScenario, parseScenarioText, defaultScenario, type ValidationError, type Scenario } from '../sim/scenario';
 import { sequenceDiagram } from '../export/mermaid';
 import { formatEvent, type TraceEvent } from '../sim/trace';
 import { REGION_IDS, isRegion } from '../sim/regions';
@@ -28,7 +29,8 @@ export const USAGE = `faultline: Raft under failure, headless and deterministic
 Usage:
   faultline run [options]        run a scenario and check every Raft safety property after every event
   faultline validate FILE        check a scenario file, a lesson folder (lessons/ID) with its
-                                 lesson.md and scenarios, or every lesson (lessons) (exit 0 valid, 2 invalid)
+                                 lesson.md and scenarios, every lesson (lessons), a presenter deck
+                                 (presentations/ID.md) or every deck (presentations) (exit 0 valid, 2 invalid)
   faultline lincheck FILE        check a client history for linearizability (exit 0 yes, 1 no, 3 unknown)
   faultline bench [options]      measure simulator speed and memory (see BENCHMARKS.md)
   faultline fuzz [options]       seeds 1..N under a nemesis; the first violation shrunk to a file (--seeds N --bug NAME --until DUR --nemesis LIST|swarm|hunt --load OPS --workers K --all --json --out DIR)
@@ -288,11 +290,50 @@ function commandValidate(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(argv, [], []);
   if (args.positional.length !== 1) throw new UsageError('validate: expected exactly one FILE');
   const path = args.positional[0]!;
+  if (isDeckPath(path)) return validateDecks(path, io);
   if (existsSync(path) && statSync(path).isDirectory() && !existsSync(`${path}/lesson.md`)) return validateCourse(path, io);
   if (path.endsWith('lesson.md') || (existsSync(path) && statSync(path).isDirectory())) return validateLesson(path, io);
   const raw = loadScenarioFile(path, io) as unknown as Scenario;
   io.out(`${path}: valid scenario "${raw.name}" (${raw.protocol}, ${raw.cluster.nodes} nodes, ${raw.untilMs} ms, ${raw.actions.length} actions)\n`);
   return 0;
+}
+
+/** A presenter deck (presentations/ID.md) or the folder of decks. */
+function isDeckPath(path: string): boolean {
+  const trimmed = path.replace(/\/+$/, '');
+  if (basename(trimmed) === 'presentations' && existsSync(trimmed) && statSync(trimmed).isDirectory()) return true;
+  return trimmed.endsWith('.md') && basename(dirname(trimmed)) === 'presentations';
+}
+
+/**
+ * `validate presentations` (every deck; the build runs this) or `validate presentations/ID.md`:
+ * each deck parsed as presenter mode parses it, against the scenarios the app bundles (scenarios/ and
+ * the lessons' files beside the presentations folder). Every problem with file, line and field: exit 2.
+ */
+function validateDecks(path: string, io: CliIo): number {
+  const trimmed = path.replace(/\/+$/, '');
+  const dir = trimmed.endsWith('.md') ? dirname(trimmed) : trimmed;
+  const files = trimmed.endsWith('.md') ? [basename(trimmed)] : readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+  if (files.length === 0) throw new UsageError(`validate: ${dir} holds no decks (ID.md)`);
+  const root = dirname(dir);
+  const scenarioPaths = [
+    ...(existsSync(join(root, 'scenarios')) ? readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => `scenarios/${f}`) : []),
+    ...(existsSync(join(root, 'lessons')) ? lessonFolders(join(root, 'lessons')).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => `lessons/${basename(d)}/${f}`)) : []),
+  ];
+  const context: DeckContext = { scenarios: bundledScenarioNames(scenarioPaths), bugs: [...RAFT_BUGS, ...PAXOS_BUGS], nemesis: [...NEMESIS_FAULTS, ...GEO_NEMESIS_FAULTS] };
+  let status = 0;
+  for (const file of files) {
+    const full = join(dir, file);
+    if (!existsSync(full)) throw new UsageError(`validate: no such deck ${full}`);
+    const parsed = parseDeck(readFileSync(full, 'utf8'), file.replace(/\.md$/, ''), context);
+    if (parsed.ok) {
+      io.out(`${full}: valid deck "${parsed.deck.title}" (${parsed.deck.scenes.length} scenes)\n`);
+    } else {
+      io.err(parsed.problems.map(formatProblem).join('\n') + '\n');
+      status = 2;
+    }
+  }
+  return status;
 }
 
 /** `validate lessons`: every lesson folder in it; exit 2 if any is invalid (the build runs this). */
