@@ -10,8 +10,9 @@
  */
 import { svgImage } from '../../export/png';
 
-/** Bound on frames of one video (30 s at 20 fps). */
-export const WEBM_FRAMES_MAX = 600;
+import { WEBM_FRAMES_MAX, webmType } from './webm-support';
+
+export { WEBM_FRAMES_MAX, webmType };
 
 export interface WebmOptions {
   readonly width: number;
@@ -22,12 +23,6 @@ export interface WebmOptions {
   readonly frame: (i: number) => Promise<string>;
   /** Frames made (first pass) and frames recorded (second pass). */
   readonly onprogress?: (pass: 'making' | 'recording', done: number) => void;
-}
-
-/** The codec the browser records, or null when it records no WebM. */
-export function webmType(): string | null {
-  if (typeof MediaRecorder === 'undefined') return null;
-  return ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t)) ?? null;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
