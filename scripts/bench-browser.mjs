@@ -15,8 +15,8 @@
  * - Map: the same measurement on the world map (`layout=map`) with the bundled 9-node, 5-region
  *   scenario (scenarios/geo-nine-nodes-five-regions.json) at a moment with 300+ messages in flight.
  */
-import { launchChromium, waitForServer, summarize, sampleFrames } from './bench-common.mjs';
-import { spawn, spawnSync } from 'node:child_process';
+import { withPreview, summarize, sampleFrames } from './bench-common.mjs';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -94,94 +94,81 @@ async function main() {
   const initial = initialJavaScript();
   log(`initial JavaScript: ${initial.gzipKb.toFixed(1)} KB gzipped (${initial.files.map((f) => `${f.file} ${(f.gzipBytes / 1024).toFixed(1)} KB`).join(', ')})`);
 
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
-  try {
-    await waitForServer(BASE, 30_000);
-    const browser = await launchChromium();
-    try {
-      if (process.argv.includes('--telemetry-only')) {
-        const telemetry = await measureTelemetry(browser);
-        if (json) console.log(JSON.stringify({ telemetry }));
-        return;
-      }
-      const interactive = [];
-      for (let i = 0; i < 5; i++) {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-        const page = await context.newPage();
-        await page.goto(`${BASE}/`, { waitUntil: 'commit' });
-        await page.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Play', exact: true }).waitFor({ state: 'visible' });
-        await page.getByTestId('trace-hash').waitFor({ state: 'visible' });
-        interactive.push(await page.evaluate(() => performance.now()));
-        await context.close();
-      }
-      interactive.sort((a, b) => a - b);
-      const interactiveMs = interactive[2];
-      log(`interactive after ${interactiveMs.toFixed(0)} ms (5 loads: ${interactive.map((t) => t.toFixed(0)).join(', ')})`);
-
-      // A lesson page (issue 7 target: interactive within 1.5 s): the step's text and goals shown and
-      // the lab's first frame drawn, in a fresh context (nothing cached), median of 5.
-      const lessonRuns = [];
-      for (let i = 0; i < 5; i++) {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-        const page = await context.newPage();
-        await page.goto(`${BASE}/?lesson=leader-election&step=2`, { waitUntil: 'commit' });
-        await page.waitForFunction(
-          () => document.querySelector('aside[aria-label=Lesson] h3') !== null && /^[0-9a-f]{64}$/.test(document.querySelector('[data-testid=trace-hash]')?.textContent?.trim() ?? ''),
-          null,
-          { polling: 'raf', timeout: 30_000 },
-        );
-        lessonRuns.push(await page.evaluate(() => performance.now()));
-        await context.close();
-      }
-      lessonRuns.sort((a, b) => a - b);
-      const lessonInteractiveMs = lessonRuns[2];
-      log(`lesson page interactive after ${lessonInteractiveMs.toFixed(0)} ms (5 loads: ${lessonRuns.map((t) => t.toFixed(0)).join(', ')})`);
-
+  await withPreview({ root: ROOT, outDir: 'dist', port: PORT, readyUrl: BASE }, async (browser) => {
+    if (process.argv.includes('--telemetry-only')) {
+      const telemetry = await measureTelemetry(browser);
+      if (json) console.log(JSON.stringify({ telemetry }));
+      return;
+    }
+    const interactive = [];
+    for (let i = 0; i < 5; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
       const page = await context.newPage();
-      // t = 5 s: the load has built up past 300 messages in flight (the target's condition; 323 on 2026-11-26).
-      await page.goto(`${BASE}/?scenario=nine-nodes-slow-links&t=5000`);
-      const status = page.getByTestId('in-flight');
-      await status.waitFor();
-      const messagesInFlight = Number(await status.getAttribute('data-count'));
-      const idle = summarize(await sampleFrames(page, 3000));
-      await page.locator('body').click({ position: { x: 5, y: 5 } });
-      await page.keyboard.press('Space');
-      await page.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Pause', exact: true }).waitFor();
-      const playing = summarize(await sampleFrames(page, 5000));
+      await page.goto(`${BASE}/`, { waitUntil: 'commit' });
+      await page.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Play', exact: true }).waitFor({ state: 'visible' });
+      await page.getByTestId('trace-hash').waitFor({ state: 'visible' });
+      interactive.push(await page.evaluate(() => performance.now()));
       await context.close();
-      const smooth = { nodes: 9, messagesInFlight, speed: '1/20x (the default)', ...playing, idle };
-      log(`smooth: ${messagesInFlight} in flight, frame interval p50 ${playing.frameMsP50.toFixed(1)} ms, p95 ${playing.frameMsP95.toFixed(1)} ms, max ${playing.frameMsMax.toFixed(1)} ms over ${playing.framesSampled} frames, ${playing.framesDropped} dropped (idle page: p95 ${idle.frameMsP95.toFixed(1)} ms)`);
-      // The map view (issue 6 target: p95 frame time at most 16.7 ms): 9 nodes in 5 regions, 300+ messages
-      // in flight on great circles, playing at the default speed.
-      const mapContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-      const mapPage = await mapContext.newPage();
-      await mapPage.goto(`${BASE}/?scenario=geo-nine-nodes-five-regions&layout=map&t=4000`);
-      const mapStatus = mapPage.getByTestId('in-flight');
-      await mapStatus.waitFor();
-      await mapPage.getByRole('group', { name: 'Cluster of 9 nodes on a world map' }).waitFor();
-      const mapMessagesInFlight = Number(await mapStatus.getAttribute('data-count'));
-      const mapIdle = summarize(await sampleFrames(mapPage, 3000));
-      await mapPage.locator('body').click({ position: { x: 5, y: 5 } });
-      await mapPage.keyboard.press('Space');
-      await mapPage.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Pause', exact: true }).waitFor();
-      const mapPlaying = summarize(await sampleFrames(mapPage, 5000));
-      await mapContext.close();
-      const map = { nodes: 9, regions: 5, messagesInFlight: mapMessagesInFlight, speed: '1/20x (the default)', ...mapPlaying, idle: mapIdle };
-      log(`map: ${mapMessagesInFlight} in flight, 9 nodes in 5 regions, frame interval p50 ${mapPlaying.frameMsP50.toFixed(1)} ms, p95 ${mapPlaying.frameMsP95.toFixed(1)} ms, max ${mapPlaying.frameMsMax.toFixed(1)} ms over ${mapPlaying.framesSampled} frames, ${mapPlaying.framesDropped} dropped (idle page: p95 ${mapIdle.frameMsP95.toFixed(1)} ms)`);
-      const telemetry = await measureTelemetry(browser);
-      const report = { initialJsGzipKb: initial.gzipKb, initialFiles: initial.files, interactiveMs, interactiveRunsMs: interactive, lessonInteractiveMs, lessonInteractiveRunsMs: lessonRuns, smooth, map, telemetry };
-      if (json) console.log(JSON.stringify(report));
-    } finally {
-      await browser.close();
     }
-  } finally {
-    try {
-      process.kill(-server.pid);
-    } catch {
-      /* already gone */
+    interactive.sort((a, b) => a - b);
+    const interactiveMs = interactive[2];
+    log(`interactive after ${interactiveMs.toFixed(0)} ms (5 loads: ${interactive.map((t) => t.toFixed(0)).join(', ')})`);
+
+    // A lesson page (issue 7 target: interactive within 1.5 s): the step's text and goals shown and
+    // the lab's first frame drawn, in a fresh context (nothing cached), median of 5.
+    const lessonRuns = [];
+    for (let i = 0; i < 5; i++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${BASE}/?lesson=leader-election&step=2`, { waitUntil: 'commit' });
+      await page.waitForFunction(
+        () => document.querySelector('aside[aria-label=Lesson] h3') !== null && /^[0-9a-f]{64}$/.test(document.querySelector('[data-testid=trace-hash]')?.textContent?.trim() ?? ''),
+        null,
+        { polling: 'raf', timeout: 30_000 },
+      );
+      lessonRuns.push(await page.evaluate(() => performance.now()));
+      await context.close();
     }
-  }
+    lessonRuns.sort((a, b) => a - b);
+    const lessonInteractiveMs = lessonRuns[2];
+    log(`lesson page interactive after ${lessonInteractiveMs.toFixed(0)} ms (5 loads: ${lessonRuns.map((t) => t.toFixed(0)).join(', ')})`);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    // t = 5 s: the load has built up past 300 messages in flight (the target's condition; 323 on 2026-11-26).
+    await page.goto(`${BASE}/?scenario=nine-nodes-slow-links&t=5000`);
+    const status = page.getByTestId('in-flight');
+    await status.waitFor();
+    const messagesInFlight = Number(await status.getAttribute('data-count'));
+    const idle = summarize(await sampleFrames(page, 3000));
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Space');
+    await page.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Pause', exact: true }).waitFor();
+    const playing = summarize(await sampleFrames(page, 5000));
+    await context.close();
+    const smooth = { nodes: 9, messagesInFlight, speed: '1/20x (the default)', ...playing, idle };
+    log(`smooth: ${messagesInFlight} in flight, frame interval p50 ${playing.frameMsP50.toFixed(1)} ms, p95 ${playing.frameMsP95.toFixed(1)} ms, max ${playing.frameMsMax.toFixed(1)} ms over ${playing.framesSampled} frames, ${playing.framesDropped} dropped (idle page: p95 ${idle.frameMsP95.toFixed(1)} ms)`);
+    // The map view (issue 6 target: p95 frame time at most 16.7 ms): 9 nodes in 5 regions, 300+ messages
+    // in flight on great circles, playing at the default speed.
+    const mapContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const mapPage = await mapContext.newPage();
+    await mapPage.goto(`${BASE}/?scenario=geo-nine-nodes-five-regions&layout=map&t=4000`);
+    const mapStatus = mapPage.getByTestId('in-flight');
+    await mapStatus.waitFor();
+    await mapPage.getByRole('group', { name: 'Cluster of 9 nodes on a world map' }).waitFor();
+    const mapMessagesInFlight = Number(await mapStatus.getAttribute('data-count'));
+    const mapIdle = summarize(await sampleFrames(mapPage, 3000));
+    await mapPage.locator('body').click({ position: { x: 5, y: 5 } });
+    await mapPage.keyboard.press('Space');
+    await mapPage.getByRole('group', { name: 'Playback' }).getByRole('button', { name: 'Pause', exact: true }).waitFor();
+    const mapPlaying = summarize(await sampleFrames(mapPage, 5000));
+    await mapContext.close();
+    const map = { nodes: 9, regions: 5, messagesInFlight: mapMessagesInFlight, speed: '1/20x (the default)', ...mapPlaying, idle: mapIdle };
+    log(`map: ${mapMessagesInFlight} in flight, 9 nodes in 5 regions, frame interval p50 ${mapPlaying.frameMsP50.toFixed(1)} ms, p95 ${mapPlaying.frameMsP95.toFixed(1)} ms, max ${mapPlaying.frameMsMax.toFixed(1)} ms over ${mapPlaying.framesSampled} frames, ${mapPlaying.framesDropped} dropped (idle page: p95 ${mapIdle.frameMsP95.toFixed(1)} ms)`);
+    const telemetry = await measureTelemetry(browser);
+    const report = { initialJsGzipKb: initial.gzipKb, initialFiles: initial.files, interactiveMs, interactiveRunsMs: interactive, lessonInteractiveMs, lessonInteractiveRunsMs: lessonRuns, smooth, map, telemetry };
+    if (json) console.log(JSON.stringify(report));
+  });
 }
 
 main().catch((err) => {

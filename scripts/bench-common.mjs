@@ -3,6 +3,7 @@
  * for the preview server, launching Chromium as the tests do, sampling frame intervals with
  * requestAnimationFrame and summarising them.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 
@@ -65,4 +66,27 @@ export async function sampleFrames(page, ms) {
       }),
     ms,
   );
+}
+
+/**
+ * Serves `outDir` (relative to `root`) with `vite preview` on `port`, waits until `readyUrl` answers,
+ * launches Chromium and runs `measure(browser)`; the browser and the server are stopped however it ends.
+ */
+export async function withPreview({ root, outDir, port, readyUrl }, measure) {
+  const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
+  try {
+    await waitForServer(readyUrl, 30_000);
+    const browser = await launchChromium();
+    try {
+      return await measure(browser);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    try {
+      process.kill(-server.pid);
+    } catch {
+      /* already gone */
+    }
+  }
 }

@@ -18,8 +18,8 @@
  * Builds the lab and the embed into DIR (default dist) unless --no-build, and serves DIR on its own
  * port (4431), so it can run beside the lab's bench and the e2e tests.
  */
-import { launchChromium, waitForServer, summarize, sampleFrames } from './bench-common.mjs';
-import { spawn, spawnSync } from 'node:child_process';
+import { withPreview, summarize, sampleFrames } from './bench-common.mjs';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -142,41 +142,28 @@ async function main() {
   const size = embedSize(out);
   log(`embed bundle: ${size.gzipKb.toFixed(1)} KB gzipped (target <= ${TARGET_GZIP_KB} KB): ${size.files.map((f) => `${f.file} ${(f.gzipBytes / 1024).toFixed(1)} KB (${(f.bytes / 1024).toFixed(0)} KB raw)`).join(', ')}`);
 
-  const server = spawn('npx', ['vite', 'preview', '--outDir', out, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
-  try {
-    await waitForServer(`${BASE}/embed/faultline-lab.js`, 30_000);
-    const browser = await launchChromium();
-    try {
-      const docs = await measure(browser, 'docs', [
-        'scenario="lesson-leader-election-scenario" seed="3" load="20" autoplay',
-        'scenario="lesson-figure-8-scenario" controls="full" autoplay',
-      ]);
-      const heavy = await measure(browser, 'heavy', [
-        'scenario="lesson-leader-election-scenario" seed="3" load="20" autoplay',
-        'scenario="nine-nodes-slow-links" t="5000" controls="full" height="480" autoplay',
-      ]);
-      // With --baseline: one embed alone, to tell the cost of the second from the machine's noise.
-      const single = process.argv.includes('--baseline') ? await measure(browser, 'single', ['scenario="lesson-figure-8-scenario" controls="full" autoplay']) : undefined;
-      const report = {
-        embedGzipKb: size.gzipKb,
-        embedFiles: size.files,
-        targetGzipKb: TARGET_GZIP_KB,
-        sizeMeetsTarget: size.gzipKb <= TARGET_GZIP_KB,
-        twoEmbeds: docs,
-        twoEmbedsHeavy: heavy,
-        ...(single === undefined ? {} : { oneEmbed: single }),
-      };
-      if (json) console.log(JSON.stringify(report));
-    } finally {
-      await browser.close();
-    }
-  } finally {
-    try {
-      process.kill(-server.pid);
-    } catch {
-      /* already gone */
-    }
-  }
+  await withPreview({ root: ROOT, outDir: out, port: PORT, readyUrl: `${BASE}/embed/faultline-lab.js` }, async (browser) => {
+    const docs = await measure(browser, 'docs', [
+      'scenario="lesson-leader-election-scenario" seed="3" load="20" autoplay',
+      'scenario="lesson-figure-8-scenario" controls="full" autoplay',
+    ]);
+    const heavy = await measure(browser, 'heavy', [
+      'scenario="lesson-leader-election-scenario" seed="3" load="20" autoplay',
+      'scenario="nine-nodes-slow-links" t="5000" controls="full" height="480" autoplay',
+    ]);
+    // With --baseline: one embed alone, to tell the cost of the second from the machine's noise.
+    const single = process.argv.includes('--baseline') ? await measure(browser, 'single', ['scenario="lesson-figure-8-scenario" controls="full" autoplay']) : undefined;
+    const report = {
+      embedGzipKb: size.gzipKb,
+      embedFiles: size.files,
+      targetGzipKb: TARGET_GZIP_KB,
+      sizeMeetsTarget: size.gzipKb <= TARGET_GZIP_KB,
+      twoEmbeds: docs,
+      twoEmbedsHeavy: heavy,
+      ...(single === undefined ? {} : { oneEmbed: single }),
+    };
+    if (json) console.log(JSON.stringify(report));
+  });
 }
 
 main().catch((err) => {

@@ -16,8 +16,8 @@
  *
  * Reported: every advance's time, the median and the max, per viewport (1920x1080, and 1280x720).
  */
-import { launchChromium, waitForServer, percentile } from './bench-common.mjs';
-import { spawn, spawnSync } from 'node:child_process';
+import { withPreview, percentile } from './bench-common.mjs';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -151,41 +151,28 @@ async function measure(browser, viewport, passes) {
 async function main() {
   if (!args.includes('--no-build')) build();
   if (!existsSync(join(ROOT, OUT_DIR, 'index.html'))) throw new Error(`no build in ${OUT_DIR}/ (drop --no-build, or pass --out DIR)`);
-  const server = spawn('npx', ['vite', 'preview', '--outDir', OUT_DIR, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
-  try {
-    await waitForServer(BASE, 30_000);
-    const browser = await launchChromium();
-    try {
-      const loadBefore = loadavg()[0];
-      const runs = [];
-      for (const [viewport, passes] of [[{ width: 1920, height: 1080 }, PASSES], [{ width: 1280, height: 720 }, Math.max(1, Math.floor(PASSES / 2))]]) {
-        const r = await measure(browser, viewport, passes);
-        runs.push(r);
-        log(`presenter ${r.viewport}: advancing a scene (keypress to the new scene's first frame at its cue): median ${r.medianMs.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms over ${r.advances} advances (${passes} passes through the deck; target < ${TARGET_MS} ms)`);
-      }
-      const all = runs.flatMap((r) => r.samples.map((s) => s.ms)).sort((a, b) => a - b);
-      const report = {
-        deck: DECK,
-        targetMs: TARGET_MS,
-        medianMs: percentile(all, 0.5),
-        maxMs: all[all.length - 1],
-        met: all[all.length - 1] < TARGET_MS,
-        // The machine's 1-minute load average before and after: other work on the cores shows up in the max.
-        loadAverage: { before: loadBefore, after: loadavg()[0] },
-        runs,
-      };
-      log(`presenter overall: median ${report.medianMs.toFixed(1)} ms, max ${report.maxMs.toFixed(1)} ms over ${all.length} advances: target ${report.met ? 'met' : 'NOT met'} (load average ${report.loadAverage.before.toFixed(1)} before, ${report.loadAverage.after.toFixed(1)} after)`);
-      if (json) console.log(JSON.stringify(report));
-    } finally {
-      await browser.close();
+  await withPreview({ root: ROOT, outDir: OUT_DIR, port: PORT, readyUrl: BASE }, async (browser) => {
+    const loadBefore = loadavg()[0];
+    const runs = [];
+    for (const [viewport, passes] of [[{ width: 1920, height: 1080 }, PASSES], [{ width: 1280, height: 720 }, Math.max(1, Math.floor(PASSES / 2))]]) {
+      const r = await measure(browser, viewport, passes);
+      runs.push(r);
+      log(`presenter ${r.viewport}: advancing a scene (keypress to the new scene's first frame at its cue): median ${r.medianMs.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms over ${r.advances} advances (${passes} passes through the deck; target < ${TARGET_MS} ms)`);
     }
-  } finally {
-    try {
-      process.kill(-server.pid);
-    } catch {
-      /* already gone */
-    }
-  }
+    const all = runs.flatMap((r) => r.samples.map((s) => s.ms)).sort((a, b) => a - b);
+    const report = {
+      deck: DECK,
+      targetMs: TARGET_MS,
+      medianMs: percentile(all, 0.5),
+      maxMs: all[all.length - 1],
+      met: all[all.length - 1] < TARGET_MS,
+      // The machine's 1-minute load average before and after: other work on the cores shows up in the max.
+      loadAverage: { before: loadBefore, after: loadavg()[0] },
+      runs,
+    };
+    log(`presenter overall: median ${report.medianMs.toFixed(1)} ms, max ${report.maxMs.toFixed(1)} ms over ${all.length} advances: target ${report.met ? 'met' : 'NOT met'} (load average ${report.loadAverage.before.toFixed(1)} before, ${report.loadAverage.after.toFixed(1)} after)`);
+    if (json) console.log(JSON.stringify(report));
+  });
 }
 
 main().catch((err) => {
