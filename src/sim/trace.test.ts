@@ -82,7 +82,7 @@ function traceOf(events: readonly TraceEvent[], keep = true): Trace {
 
 const u = fc.oneof(
   fc.nat({ max: 300 }),
-  fc.constantFrom(0, 127, 128, 16383, 16384, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER),
+  fc.constantFrom(0, 127, 128, 16383, 16384, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER),
   fc.maxSafeNat(),
 );
 const s = fc.oneof(

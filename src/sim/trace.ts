@@ -108,6 +108,9 @@ export const TRACE_EVENT_KINDS = Object.keys(FIELDS) as TraceEventKind[];
 export const TRACE_EVENT_FIELDS: { readonly [K in TraceEventKind]: ReadonlyArray<readonly [string, 'u' | 's']> } = FIELDS;
 const KIND_CODE = new Map<TraceEventKind, number>(TRACE_EVENT_KINDS.map((k, i) => [k, i]));
 const CODE_SENT = KIND_CODE.get('sent')!;
+/** FIELDS by kind code as flat arrays: the encoder's loop reads these without destructuring pairs. */
+const FIELD_NAMES: readonly (readonly string[])[] = TRACE_EVENT_KINDS.map((k) => FIELDS[k].map(([name]) => name));
+const FIELD_NUMERIC: readonly (readonly boolean[])[] = TRACE_EVENT_KINDS.map((k) => FIELDS[k].map(([, type]) => type === 'u'));
 const CODE_DELIVERED = KIND_CODE.get('delivered')!;
 
 const textEncoder = new TextEncoder();
@@ -120,7 +123,7 @@ class ByteWriter {
   reset(): void {
     this.length = 0;
   }
-  private ensure(extra: number): void {
+  ensure(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
     let size = this.bytes.length * 2;
     while (size < this.length + extra) size *= 2;
@@ -134,8 +137,24 @@ class ByteWriter {
     this.length += src.length;
   }
   varint(n: number): void {
+    // Most trace integers (kind codes, small counts) fit one byte: write those without the checks'
+    // float arithmetic. (n >>> 0) === n holds only for integers in [0, 2^32).
+    if (n < 0x80 && n >>> 0 === n) {
+      if (this.length >= this.bytes.length) this.ensure(1);
+      this.bytes[this.length++] = n;
+      return;
+    }
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`trace: varint must be a non-negative safe integer, got ${n}`);
     this.ensure(10);
+    if (n < 0x80000000) {
+      // Below 2^31: the same bytes in integer arithmetic.
+      while (n >= 0x80) {
+        this.bytes[this.length++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      this.bytes[this.length++] = n;
+      return;
+    }
     while (n >= 0x80) {
       this.bytes[this.length++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
@@ -200,9 +219,11 @@ export function encodeEvent(event: TraceEvent, out: ByteWriter): void {
   out.varint(code);
   out.varint(event.atMs);
   const record = event as unknown as Record<string, string | number>;
-  for (const [name, type] of FIELDS[event.kind]) {
-    const value = record[name];
-    if (type === 'u') out.varint(value as number);
+  const names = FIELD_NAMES[code]!;
+  const numeric = FIELD_NUMERIC[code]!;
+  for (let i = 0; i < names.length; i++) {
+    const value = record[names[i]!];
+    if (numeric[i]) out.varint(value as number);
     else out.string(value as string);
   }
 }
@@ -254,7 +275,6 @@ export const TRACE_EVENT_LIMIT = 50_000_000;
  */
 export class Trace {
   private readonly hash = createHasher();
-  private readonly writer = new ByteWriter();
   private readonly stage = new ByteWriter();
   private readonly chunks: Uint8Array[] = [];
   private chunkUsed = CHUNK_BYTES;
@@ -304,38 +324,71 @@ export class Trace {
       this.flushHash();
       this.hashCheckpoints.push(this.hash.clone());
     }
-    this.writer.reset();
-    encodeEvent(event, this.writer);
-    const encoded = this.writer.bytes.subarray(0, this.writer.length);
-    // Refuse before hashing, so a refused event leaves the hash, the counts and the store in step.
-    if (encoded.length > CHUNK_BYTES) throw new Error(`trace: event of ${encoded.length} bytes is larger than a chunk`);
     // Length-prefix each event in the hash input so the byte stream parses one way only. Events are
-    // staged and hashed in 16 KiB batches: per-call overhead dominates for 20-byte records.
-    this.stage.varint(encoded.length);
-    this.stage.bytesFrom(encoded);
-    if (this.stage.length >= HASH_BATCH_BYTES) this.flushHash();
+    // staged and hashed in 16 KiB batches: per-call overhead dominates for 20-byte records. The event
+    // is encoded straight into the stage behind a one-byte length (nearly every event is shorter than
+    // 128 bytes; a longer one moves up to make room for its longer length), so it is written once.
+    const stage = this.stage;
+    const prefixAt = stage.length;
+    stage.varint(0);
+    try {
+      encodeEvent(event, stage);
+    } catch (error) {
+      stage.length = prefixAt; // a refused event leaves nothing behind in the hash input
+      throw error;
+    }
+    let start = prefixAt + 1;
+    const length = stage.length - start;
+    // Refuse before hashing, so a refused event leaves the hash, the counts and the store in step.
+    if (length > CHUNK_BYTES) {
+      stage.length = prefixAt;
+      throw new Error(`trace: event of ${length} bytes is larger than a chunk`);
+    }
+    if (length < 0x80) {
+      stage.bytes[prefixAt] = length;
+    } else {
+      start = this.widenLengthPrefix(prefixAt, length);
+    }
     this.countByKind[code]!++;
     const index = this.countTotal++;
-    if (this.keep && this.countStored < TRACE_EVENT_LIMIT) this.store(encoded);
+    if (this.keep && this.countStored < TRACE_EVENT_LIMIT) this.store(stage.bytes, start, length);
+    if (stage.length >= HASH_BATCH_BYTES) this.flushHash();
     return index;
   }
 
-  private store(encoded: Uint8Array): void {
-    if (encoded.length > CHUNK_BYTES) throw new Error('trace: event larger than a chunk');
-    if (this.chunkUsed + encoded.length > CHUNK_BYTES) {
+  /** Rewrites the stage's one-byte length at `prefixAt` as the varint of `length`; returns where the event now starts. */
+  private widenLengthPrefix(prefixAt: number, length: number): number {
+    const stage = this.stage;
+    const encoded = stage.bytes.slice(prefixAt + 1, prefixAt + 1 + length);
+    stage.length = prefixAt;
+    stage.varint(length);
+    const start = stage.length;
+    stage.bytesFrom(encoded);
+    return start;
+  }
+
+  private store(source: Uint8Array, start: number, length: number): void {
+    if (length > CHUNK_BYTES) throw new Error('trace: event larger than a chunk');
+    if (this.chunkUsed + length > CHUNK_BYTES) {
       this.chunks.push(new Uint8Array(CHUNK_BYTES));
       this.chunkUsed = 0;
     }
     const chunkIndex = this.chunks.length - 1;
     const chunk = this.chunks[chunkIndex]!;
-    chunk.set(encoded, this.chunkUsed);
+    const at = this.chunkUsed;
+    // Events are a few dozen bytes: a loop beats creating a subarray view to copy from.
+    if (length <= 64) {
+      for (let i = 0; i < length; i++) chunk[at + i] = source[start + i]!;
+    } else {
+      chunk.set(source.subarray(start, start + length), at);
+    }
     if (this.countStored === this.offsets.length) {
       const grown = new Float64Array(this.offsets.length * 2);
       grown.set(this.offsets);
       this.offsets = grown;
     }
-    this.offsets[this.countStored++] = chunkIndex * CHUNK_BYTES + this.chunkUsed;
-    this.chunkUsed += encoded.length;
+    this.offsets[this.countStored++] = chunkIndex * CHUNK_BYTES + at;
+    this.chunkUsed += length;
   }
 
   /** Decodes the stored event at `index`. */
