@@ -119,6 +119,8 @@ export class RaftInvariantChecker implements StepObserver {
   readonly violations: Violation[] = [];
   private readonly reported = new Set<string>();
   private readonly shadows = new Map<NodeId, ShadowLog>();
+  private readonly shadowIds: NodeId[] = [];
+  private readonly shadowLogs: ShadowLog[] = [];
   private readonly roles = new Map<NodeId, string>();
   private readonly leaderOfTerm = new Map<number, NodeId>();
   private readonly lastCommit = new Map<NodeId, number>();
@@ -177,9 +179,21 @@ export class RaftInvariantChecker implements StepObserver {
     let s = this.shadows.get(node);
     if (s === undefined) {
       s = new ShadowLog();
-      this.shadows.set(node, s);
+      this.setShadow(node, s);
     }
     return s;
+  }
+
+  /** Sets a node's shadow, keeping the map and its parallel arrays (for checkLogMatching's loop) in step. */
+  private setShadow(node: NodeId, shadow: ShadowLog): void {
+    const k = this.shadowIds.indexOf(node);
+    if (k < 0) {
+      this.shadowIds.push(node);
+      this.shadowLogs.push(shadow);
+    } else {
+      this.shadowLogs[k] = shadow;
+    }
+    this.shadows.set(node, shadow);
   }
 
   private violate(
@@ -282,7 +296,13 @@ export class RaftInvariantChecker implements StepObserver {
 
   private checkLogMatching(node: NodeId, shadow: ShadowLog, index: number, atMs: number, eventIndex: number): void {
     const term = shadow.terms[index]!;
-    for (const [other, theirs] of this.shadows) {
+    // Indexed over parallel arrays rather than `for...of` the map: this runs for every appended index
+    // against every other node, and the map's entry pairs were a visible share of a run's garbage.
+    const ids = this.shadowIds;
+    const logs = this.shadowLogs;
+    for (let k = 0; k < ids.length; k++) {
+      const other = ids[k]!;
+      const theirs = logs[k]!;
       if (other === node || theirs.length < index || theirs.terms[index] !== term) continue;
       if (!shadow.samePrefix(index, theirs.hashA[index]!, theirs.hashB[index]!)) {
         const differs = this.firstDifference(shadow, theirs, index);
@@ -342,6 +362,6 @@ export class RaftInvariantChecker implements StepObserver {
     const view = this.view(node);
     const shadow = new ShadowLog();
     if (view !== null) for (const e of view.state.persistent.log) shadow.push(e);
-    this.shadows.set(node, shadow);
+    this.setShadow(node, shadow);
   }
 }

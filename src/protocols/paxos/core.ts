@@ -21,7 +21,7 @@
  *
  * Bug flags (`config.bugs`) each break one rule on purpose, where that rule is coded.
  */
-import { peersOf, SessionApplier } from '../common';
+import { copyMap, peersOf, SessionApplier } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import { ballotProposer, ballotRound, makeBallot, NO_BALLOT } from './ballot';
 import type {
@@ -98,7 +98,7 @@ export function initialState(id: NodeId, members: readonly NodeId[], durable: Pa
     ownProposal: tokenProposal(id),
     waitingClients: new Map(),
   };
-  return { id, members, persistent: { promised, ballot: durable.ballot, accepted: new Map(durable.accepted) }, volatile };
+  return { id, members, persistent: { promised, ballot: durable.ballot, accepted: copyMap(durable.accepted) }, volatile };
 }
 
 function withPersistent(s: PaxosState, p: Partial<PaxosPersistent>): PaxosState {
@@ -168,7 +168,7 @@ function applyChosen(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): Pa
     const result = op === null ? null : machine.run(op);
     const waiting = s.volatile.pendingReplies.get(slot);
     if (waiting !== undefined) {
-      (pendingReplies ??= new Map(s.volatile.pendingReplies)).delete(slot);
+      (pendingReplies ??= copyMap(s.volatile.pendingReplies)).delete(slot);
       if (op !== null && result !== null && op.client === waiting.client && result.opId === waiting.opId) {
         out.push({ type: 'send', to: waiting.client, message: clientReply(result) });
       }
@@ -434,7 +434,7 @@ function handlePromise(s: PaxosState, from: NodeId, m: PromiseMessage, config: P
   if (s.volatile.role !== 'candidate' || p1 === null || m.ballot !== s.persistent.ballot || m.fromSlot !== p1.fromSlot || p1.promises.has(from)) {
     return s;
   }
-  const reports = new Map(p1.reports);
+  const reports = copyMap(p1.reports);
   let maxSlot = p1.maxSlot;
   let lastReported = m.fromSlot - 1;
   for (const r of m.reports) {
@@ -447,7 +447,7 @@ function handlePromise(s: PaxosState, from: NodeId, m: PromiseMessage, config: P
     const have = reports.get(r.slot);
     if (have === undefined || r.ballot > have.ballot) reports.set(r.slot, { ballot: r.ballot, value: r.value, op: r.op });
   }
-  const promises = new Map(p1.promises).set(from, m.complete ? Infinity : lastReported);
+  const promises = copyMap(p1.promises).set(from, m.complete ? Infinity : lastReported);
   let next = applyChosen(s, config, out);
   next = withVolatile(next, { phase1: { ...p1, promises, reports, maxSlot } });
   if (promises.size < config.phase1Quorum) return next;
@@ -553,13 +553,13 @@ function handleAccepted(s: PaxosState, from: NodeId, m: Accepted, config: PaxosC
   if (s.volatile.role !== 'leader' || m.ballot !== s.persistent.ballot) return s;
   let next = s;
   if (config.mode === 'multi' && from !== s.id && s.volatile.peerLearned.get(from) !== m.learnedThrough) {
-    next = withVolatile(next, { peerLearned: new Map(s.volatile.peerLearned).set(from, m.learnedThrough) });
+    next = withVolatile(next, { peerLearned: copyMap(s.volatile.peerLearned).set(from, m.learnedThrough) });
   }
   let inFlight: Map<number, InFlight> | null = null;
   for (const slot of m.slots) {
     const e = (inFlight ?? next.volatile.inFlight).get(slot);
     if (e === undefined || e.acks.has(from)) continue;
-    inFlight ??= new Map(next.volatile.inFlight);
+    inFlight ??= copyMap(next.volatile.inFlight);
     const acks = new Set(e.acks).add(from);
     if (acks.size >= config.phase2Quorum) {
       inFlight.delete(slot);
@@ -607,11 +607,11 @@ function handleHeartbeatAck(s: PaxosState, from: NodeId, m: HeartbeatAck, config
   if (s.volatile.role !== 'leader' || m.ballot !== s.persistent.ballot) return s;
   let next = s;
   if (s.volatile.peerLearned.get(from) !== m.learnedThrough) {
-    next = withVolatile(s, { peerLearned: new Map(s.volatile.peerLearned).set(from, m.learnedThrough) });
+    next = withVolatile(s, { peerLearned: copyMap(s.volatile.peerLearned).set(from, m.learnedThrough) });
   }
   const batchEnd = next.volatile.catchUpThrough.get(from);
   if (batchEnd === undefined || m.learnedThrough < batchEnd) return next;
-  const catchUpThrough = new Map(next.volatile.catchUpThrough);
+  const catchUpThrough = copyMap(next.volatile.catchUpThrough);
   catchUpThrough.delete(from);
   next = withVolatile(next, { catchUpThrough });
   return m.learnedThrough < next.volatile.appliedUpTo ? sendHeartbeat(next, from, config, out) : next;
@@ -650,7 +650,7 @@ export function heartbeat(s: PaxosState, config: PaxosConfig): StepResult {
       list.push({ slot, value: e.value, op: e.op });
       resent = true;
     }
-    if (resent) (inFlight ??= new Map(s.volatile.inFlight)).set(slot, { ...e, sentAtBeat: beats });
+    if (resent) (inFlight ??= copyMap(s.volatile.inFlight)).set(slot, { ...e, sentAtBeat: beats });
   }
   for (const [p, entries] of resend) {
     if (entries.length === 0) continue;
@@ -668,7 +668,7 @@ function sendHeartbeat(s: PaxosState, peer: NodeId, config: PaxosConfig, out: Pa
   out.push({ type: 'send', to: peer, message });
   if (message.chosen.length === 0) return s;
   const end = message.chosen[message.chosen.length - 1]!.slot;
-  return withVolatile(s, { catchUpThrough: new Map(s.volatile.catchUpThrough).set(peer, end) });
+  return withVolatile(s, { catchUpThrough: copyMap(s.volatile.catchUpThrough).set(peer, end) });
 }
 
 /** The Heartbeat a leader sends `peer`: the chosen values after what it last reported learning (none while unknown). */
@@ -710,8 +710,8 @@ function handleClientRequest(s: PaxosState, from: ClientId, req: ClientRequest, 
   if (s.volatile.inFlight.size >= MAX_IN_FLIGHT_SLOTS) return s;
   const slot = s.volatile.nextSlot;
   const proposal = clientProposal(from, req);
-  const inFlight = new Map(s.volatile.inFlight).set(slot, { ...proposal, acks: new Set(), sentAtBeat: s.volatile.beats });
-  const pendingReplies = new Map(s.volatile.pendingReplies).set(slot, { client: from, opId: req.opId });
+  const inFlight = copyMap(s.volatile.inFlight).set(slot, { ...proposal, acks: new Set(), sentAtBeat: s.volatile.beats });
+  const pendingReplies = copyMap(s.volatile.pendingReplies).set(slot, { client: from, opId: req.opId });
   out.push({ type: 'propose', slot, ballot: s.persistent.ballot, value: proposal.value });
   const next = withVolatile(s, { inFlight, pendingReplies, nextSlot: slot + 1 });
   return broadcastAccept(next, [{ slot, ...proposal }], config, out);

@@ -10,7 +10,7 @@
  * Bug flags (`config.bugs`) each break one rule on purpose, so tests can show the invariant that
  * protects it failing.
  */
-import { peersOf, SessionApplier } from '../common';
+import { copyMap, copySet, peersOf, SessionApplier } from '../common';
 export { execute } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import type {
@@ -295,10 +295,10 @@ function handleRequestVote(s: RaftState, from: NodeId, m: RequestVote, config: R
 
 function handleRequestVoteResponse(s: RaftState, from: NodeId, m: RequestVoteResponse, config: RaftConfig, out: RaftOutput[]): RaftState {
   if (s.volatile.role !== 'candidate' || m.term !== s.persistent.currentTerm) return s;
-  const responded = new Set(s.volatile.votesResponded);
+  const responded = copySet(s.volatile.votesResponded);
   responded.add(from);
   if (!m.voteGranted) return withVolatile(s, { votesResponded: responded });
-  const votes = new Set(s.volatile.votesGranted);
+  const votes = copySet(s.volatile.votesGranted);
   votes.add(from);
   const next = withVolatile(s, { votesGranted: votes, votesResponded: responded });
   // Section 5.2: votes from a majority of the servers make a candidate leader.
@@ -372,8 +372,8 @@ function handleAppendEntriesResponse(s: RaftState, from: NodeId, m: AppendEntrie
     // Copy the maps only when this response moves them (duplicates and stale successes do not).
     if (match !== oldMatch || nextFor !== oldNext) {
       next = withVolatile(s, {
-        matchIndex: new Map(s.volatile.matchIndex).set(from, match),
-        nextIndex: new Map(s.volatile.nextIndex).set(from, nextFor),
+        matchIndex: copyMap(s.volatile.matchIndex).set(from, match),
+        nextIndex: copyMap(s.volatile.nextIndex).set(from, nextFor),
       });
     }
     const after = maybeAdvanceCommit(next, config, out);
@@ -391,16 +391,20 @@ function handleAppendEntriesResponse(s: RaftState, from: NodeId, m: AppendEntrie
   if (m.matchIndex < (s.volatile.matchIndex.get(from) ?? 0)) return s; // older than what it acknowledged
   const lowered = Math.max(1, Math.min(current, m.matchIndex + 1));
   if (lowered === current) return s;
-  const nextIndex = new Map(s.volatile.nextIndex).set(from, lowered);
+  const nextIndex = copyMap(s.volatile.nextIndex).set(from, lowered);
   return sendAppendEntries(withVolatile(s, { nextIndex }), [from], config, out);
 }
 
 /** Sends each of `to` its AppendEntries, and notes that the next heartbeat can skip them. */
 function sendAppendEntries(s: RaftState, to: readonly NodeId[], config: RaftConfig, out: RaftOutput[]): RaftState {
-  for (const p of to) out.push({ type: 'send', to: p, message: appendEntriesFor(s, p, config) });
   const sent = s.volatile.sentSinceHeartbeat;
-  if (to.every((p) => sent.has(p))) return s;
-  return withVolatile(s, { sentSinceHeartbeat: new Set([...sent, ...to]) });
+  let added: Set<NodeId> | null = null;
+  for (let i = 0; i < to.length; i++) {
+    const p = to[i]!;
+    out.push({ type: 'send', to: p, message: appendEntriesFor(s, p, config) });
+    if (!sent.has(p)) (added ??= copySet(sent)).add(p);
+  }
+  return added === null ? s : withVolatile(s, { sentSinceHeartbeat: added });
 }
 
 /** The AppendEntries a leader sends `peer`: entries from nextIndex on, at most maxEntriesPerMessage. */
@@ -440,7 +444,9 @@ export function handleDurable(s: RaftState, durableLength: number, config: RaftC
 export function heartbeat(s: RaftState, config: RaftConfig): StepResult {
   if (s.volatile.role !== 'leader') return { state: s, outputs: [] };
   const out: RaftOutput[] = [];
-  for (const p of peers(s)) {
+  const others = peers(s);
+  for (let i = 0; i < others.length; i++) {
+    const p = others[i]!;
     if (!s.volatile.sentSinceHeartbeat.has(p)) out.push({ type: 'send', to: p, message: appendEntriesFor(s, p, config) });
   }
   const next = s.volatile.sentSinceHeartbeat.size === 0 ? s : withVolatile(s, { sentSinceHeartbeat: new Set() });
@@ -464,11 +470,12 @@ function quorumMatch(s: RaftState): number {
   const commit = s.volatile.commitIndex;
   let above = own > commit ? 1 : 0;
   const others = peers(s);
-  for (const p of others) if ((s.volatile.matchIndex.get(p) ?? 0) > commit) above++;
+  const matchIndex = s.volatile.matchIndex;
+  for (let i = 0; i < others.length; i++) if ((matchIndex.get(others[i]!) ?? 0) > commit) above++;
   if (above < q) return commit;
   matchBuffer.length = 0;
   matchBuffer.push(own);
-  for (const p of others) matchBuffer.push(s.volatile.matchIndex.get(p) ?? 0);
+  for (let i = 0; i < others.length; i++) matchBuffer.push(matchIndex.get(others[i]!) ?? 0);
   // Insertion sort, descending: a handful of members.
   for (let i = 1; i < matchBuffer.length; i++) {
     const v = matchBuffer[i]!;
@@ -520,7 +527,7 @@ function handleClientRequest(s: RaftState, from: ClientId, req: ClientRequest, c
   const command: Command = { kind: 'client', client: from, opId: req.opId, op: req.op, key: req.key, value: req.value, expected: req.expected };
   editLog(s, null, [{ term: s.persistent.currentTerm, command }], out, config);
   const index = lastLogIndex(s);
-  const pendingReplies = new Map(s.volatile.pendingReplies);
+  const pendingReplies = copyMap(s.volatile.pendingReplies);
   pendingReplies.set(index, { client: from, opId: req.opId });
   const next = sendAppendEntries(withVolatile(s, { pendingReplies }), peers(s), config, out);
   return maybeAdvanceCommit(next, config, out); // a single-node cluster commits at once
@@ -549,7 +556,7 @@ function applyCommitted(s: RaftState, out: RaftOutput[]): RaftState {
     const result = machine.run(command);
     const waiting = s.volatile.pendingReplies.get(i);
     if (waiting !== undefined) {
-      pendingReplies ??= new Map(s.volatile.pendingReplies);
+      pendingReplies ??= copyMap(s.volatile.pendingReplies);
       pendingReplies.delete(i);
       if (result.opId === waiting.opId) out.push({ type: 'send', to: waiting.client, message: clientReply(result) });
     }

@@ -121,7 +121,9 @@ class RaftNode implements ProtocolNode, LeaderChartHost {
     if (after.persistent.currentTerm !== before.persistent.currentTerm) {
       this.env.record({ kind: 'term', node: id, term: after.persistent.currentTerm });
     }
-    for (const output of result.outputs) {
+    const outputs = result.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const output = outputs[i]!;
       switch (output.type) {
         case 'send':
           this.env.send(output.to, output.message);
