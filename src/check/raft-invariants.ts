@@ -102,6 +102,10 @@ class ShadowLog {
  */
 function appendsKeptUpTo(events: readonly TraceEvent[]): number[] {
   const kept: number[] = new Array<number>(events.length);
+  // Nearly every step has one append: nothing later in the step can replace it.
+  let appends = 0;
+  for (let i = 0; i < events.length; i++) if (events[i]!.kind === 'append') appends++;
+  if (appends === 1) return kept.fill(Number.POSITIVE_INFINITY);
   const earliestLaterStart = new Map<NodeId, number>();
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
