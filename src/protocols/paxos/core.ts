@@ -105,8 +105,34 @@ function withPersistent(s: PaxosState, p: Partial<PaxosPersistent>): PaxosState 
   return { id: s.id, members: s.members, persistent: { ...s.persistent, ...p }, volatile: s.volatile };
 }
 
+/**
+ * A copy of `s` with some volatile fields replaced, written out field by field: a literal of fixed
+ * shape is several times cheaper for V8 than spreading, and this runs several times per message (as
+ * Raft's withVolatile).
+ */
 function withVolatile(s: PaxosState, v: Partial<PaxosVolatile>): PaxosState {
-  return { id: s.id, members: s.members, persistent: s.persistent, volatile: { ...s.volatile, ...v } };
+  const o = s.volatile;
+  const volatile: PaxosVolatile = {
+    role: v.role ?? o.role,
+    leaderId: v.leaderId !== undefined ? v.leaderId : o.leaderId,
+    maxBallotSeen: v.maxBallotSeen ?? o.maxBallotSeen,
+    phase1: v.phase1 !== undefined ? v.phase1 : o.phase1,
+    wonWith: v.wonWith ?? o.wonWith,
+    inFlight: v.inFlight ?? o.inFlight,
+    nextSlot: v.nextSlot ?? o.nextSlot,
+    beats: v.beats ?? o.beats,
+    peerLearned: v.peerLearned ?? o.peerLearned,
+    catchUpThrough: v.catchUpThrough ?? o.catchUpThrough,
+    pendingReplies: v.pendingReplies ?? o.pendingReplies,
+    chosen: v.chosen ?? o.chosen,
+    chosenOps: v.chosenOps ?? o.chosenOps,
+    appliedUpTo: v.appliedUpTo ?? o.appliedUpTo,
+    kv: v.kv ?? o.kv,
+    sessions: v.sessions ?? o.sessions,
+    ownProposal: v.ownProposal !== undefined ? v.ownProposal : o.ownProposal,
+    waitingClients: v.waitingClients ?? o.waitingClients,
+  };
+  return { id: s.id, members: s.members, persistent: s.persistent, volatile };
 }
 
 /** The disk write of a raised promise (none under acceptor-forgets-promise: it is never persisted). */
