@@ -9,6 +9,7 @@ import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/t
 import {
   applyWrite, candidateLogUpToDate, execute, handle, handleDurable, heartbeat, initialState, resendVoteRequests, startElection,
 } from './core';
+import { PeerIndexes } from './peer-indexes';
 import type {
   AppendEntries, AppendEntriesResponse, Command, LogEntry, RaftConfig, RaftMessage, RaftOutput, RaftState, RaftWrite,
   RequestVote, RequestVoteResponse, Role, SessionResult, StepResult,
@@ -62,15 +63,9 @@ function makeState(spec: StateSpec = {}): RaftState {
   const term = spec.term ?? 1;
   const log = makeLog(spec.log ?? []);
   const commitIndex = spec.commitIndex ?? 0;
-  const nextIndex = new Map<NodeId, number>();
-  const matchIndex = new Map<NodeId, number>();
-  if (role === 'leader') {
-    for (const p of PEERS) {
-      const m = spec.matchIndex?.[p] ?? 0;
-      matchIndex.set(p, m);
-      nextIndex.set(p, Math.max(m + 1, log.length + 1));
-    }
-  }
+  const leading = role === 'leader';
+  const matchIndex = leading ? PeerIndexes.of(PEERS, (p) => spec.matchIndex?.[p] ?? 0) : PeerIndexes.EMPTY;
+  const nextIndex = leading ? PeerIndexes.of(PEERS, (p) => Math.max((spec.matchIndex?.[p] ?? 0) + 1, log.length + 1)) : PeerIndexes.EMPTY;
   const votesGranted = new Set<NodeId>(spec.votesGranted ?? (role === 'candidate' ? ['n1'] : []));
   return {
     id: 'n1',

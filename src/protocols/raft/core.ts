@@ -11,6 +11,7 @@
  * protects it failing.
  */
 import { copyMap, copySet, peersOf, SessionApplier } from '../common';
+import { PeerIndexes } from './peer-indexes';
 export { execute } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import type {
@@ -53,8 +54,8 @@ function followerBookkeeping(): Pick<
   return {
     votesGranted: new Set(),
     votesResponded: new Set(),
-    nextIndex: new Map(),
-    matchIndex: new Map(),
+    nextIndex: PeerIndexes.EMPTY,
+    matchIndex: PeerIndexes.EMPTY,
     sentSinceHeartbeat: new Set(),
     pendingReplies: new Map(),
   };
@@ -199,12 +200,8 @@ export function resendVoteRequests(s: RaftState): StepResult {
  */
 export function becomeLeader(s: RaftState, config: RaftConfig, out: RaftOutput[]): RaftState {
   if (s.volatile.role !== 'candidate') throw new Error(`raft: ${s.id} became leader from ${s.volatile.role}`);
-  const nextIndex = new Map<NodeId, number>();
-  const matchIndex = new Map<NodeId, number>();
-  for (const p of peers(s)) {
-    nextIndex.set(p, lastLogIndex(s) + 1);
-    matchIndex.set(p, 0);
-  }
+  const nextIndex = PeerIndexes.of(peers(s), () => lastLogIndex(s) + 1);
+  const matchIndex = PeerIndexes.of(peers(s), () => 0);
   const next = withVolatile(s, {
     role: 'leader', leaderId: s.id, nextIndex, matchIndex, pendingReplies: new Map(), sentSinceHeartbeat: new Set(peers(s)),
   });
@@ -372,8 +369,8 @@ function handleAppendEntriesResponse(s: RaftState, from: NodeId, m: AppendEntrie
     // Copy the maps only when this response moves them (duplicates and stale successes do not).
     if (match !== oldMatch || nextFor !== oldNext) {
       next = withVolatile(s, {
-        matchIndex: copyMap(s.volatile.matchIndex).set(from, match),
-        nextIndex: copyMap(s.volatile.nextIndex).set(from, nextFor),
+        matchIndex: s.volatile.matchIndex.with(from, match),
+        nextIndex: s.volatile.nextIndex.with(from, nextFor),
       });
     }
     const after = maybeAdvanceCommit(next, config, out);
@@ -391,7 +388,7 @@ function handleAppendEntriesResponse(s: RaftState, from: NodeId, m: AppendEntrie
   if (m.matchIndex < (s.volatile.matchIndex.get(from) ?? 0)) return s; // older than what it acknowledged
   const lowered = Math.max(1, Math.min(current, m.matchIndex + 1));
   if (lowered === current) return s;
-  const nextIndex = copyMap(s.volatile.nextIndex).set(from, lowered);
+  const nextIndex = s.volatile.nextIndex.with(from, lowered);
   return sendAppendEntries(withVolatile(s, { nextIndex }), [from], config, out);
 }
 

@@ -4,6 +4,7 @@
  * and restart keep exactly what was made durable.
  */
 import type { ClientOperation, ClientRequest, NodeId, ClientId } from '../../sim/types';
+import type { PeerIndexes } from './peer-indexes';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
@@ -52,8 +53,8 @@ export interface RaftVolatile {
   readonly votesGranted: ReadonlySet<NodeId>;
   readonly votesResponded: ReadonlySet<NodeId>;
   /** Leader: per follower, index of the next entry to send, and highest index known replicated. */
-  readonly nextIndex: ReadonlyMap<NodeId, number>;
-  readonly matchIndex: ReadonlyMap<NodeId, number>;
+  readonly nextIndex: PeerIndexes;
+  readonly matchIndex: PeerIndexes;
   /** Leader: followers sent an AppendEntries since the last heartbeat (the next heartbeat skips them). */
   readonly sentSinceHeartbeat: ReadonlySet<NodeId>;
   /** Leader: log index -> client waiting for it. */
