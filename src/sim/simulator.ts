@@ -53,7 +53,10 @@ interface NodeSlot {
 }
 
 export interface StepObserver {
-  /** Called after each step with the index of its first trace event (events [first, trace.length)). */
+  /**
+   * Called after each step with the index of its first trace event (events [first, trace.length)). The
+   * array is reused by the next step: keep its events, not the array.
+   */
   afterStep(sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void;
 }
 
@@ -221,7 +224,8 @@ export class Simulator {
     if (!this.started) throw new Error('simulator: step before start');
     if (this.steps >= STEP_LIMIT) throw new Error(`simulator: step limit ${STEP_LIMIT} reached`);
     const first = this.trace.length;
-    this.stepEvents = [];
+    // One array for every step (observers read it during afterStep and keep events, not the array).
+    this.stepEvents.length = 0;
     if (!this.clock.fireNext(untilMs)) return false;
     this.steps++;
     this.notify(first);
