@@ -145,7 +145,7 @@ export class RunMetrics implements StepObserver {
     }
   }
 
-  afterStep(sim: Simulator, _first: number, events: readonly TraceEvent[]): void {
+  afterStep(sim: Simulator, events: readonly TraceEvent[]): void {
     if (this.open !== null) {
       this.roll(sim.nowMs);
       this.open.inFlightMax = Math.max(this.open.inFlightMax, sim.network.inFlight.size);

@@ -11,7 +11,7 @@ const chosen = (node: string, slot: number, value: string): TraceEvent => ({ kin
 /** Feeds the events as one step each; returns the invariants violated, in order. */
 function check(phase2Quorum: number, events: TraceEvent[]): string[] {
   const checker = new PaxosInvariantChecker(phase2Quorum);
-  events.forEach((e, i) => checker.afterStep(null as unknown as Simulator, i, [e]));
+  events.forEach((e, i) => checker.afterStep(null as unknown as Simulator, [e], [i]));
   return checker.violations.map((v) => v.invariant);
 }
 

@@ -44,10 +44,10 @@ export class PaxosInvariantChecker implements StepObserver {
     if (!(Number.isInteger(phase2Quorum) && phase2Quorum >= 1)) throw new Error(`paxos invariants: bad phase-2 quorum ${phase2Quorum}`);
   }
 
-  afterStep(_sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void {
+  afterStep(_sim: Simulator, events: readonly TraceEvent[], indexes: readonly number[]): void {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      const index = firstEventIndex + i;
+      const index = indexes[i]!;
       switch (e.kind) {
         case 'promise':
           this.onPromise(e.node, e.ballot, e.atMs, index);

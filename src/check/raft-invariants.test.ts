@@ -44,7 +44,7 @@ class FakeCluster {
   }
 
   private emit(events: TraceEvent[]): void {
-    this.checker.afterStep(this.sim, this.index, events);
+    this.checker.afterStep(this.sim, events, events.map((_, i) => this.index + i));
     this.index += events.length;
     this.nowMs += 10;
   }

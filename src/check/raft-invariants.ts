@@ -141,14 +141,14 @@ export class RaftInvariantChecker implements StepObserver {
 
   constructor(private readonly onViolation: (v: Violation) => void = () => {}) {}
 
-  afterStep(sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void {
+  afterStep(sim: Simulator, events: readonly TraceEvent[], indexes: readonly number[]): void {
     this.sim = sim;
     if (this.logLengthInStep.size > 0) this.logLengthInStep.clear();
     // Computed on the first append of the step only: most steps have none.
     let keptUpTo: number[] | null = null;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      const index = firstEventIndex + i;
+      const index = indexes[i]!;
       switch (e.kind) {
         case 'role':
           this.roles.set(e.node, e.role);

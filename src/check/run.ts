@@ -127,7 +127,7 @@ export class Run {
     });
     this.sim.addObserver(this.checker);
     this.sim.addObserver({
-      afterStep: (_sim, _first, events) => {
+      afterStep: (_sim, events) => {
         for (const e of events) {
           if (e.kind === 'role' && e.role === 'leader') {
             this.leaderChangeCount++;

@@ -8,7 +8,7 @@ import { campaignNemesis } from '../cli/bench';
 import { buildScenario, parseScenario, type BugName, type Scenario } from '../sim/scenario';
 import type { TraceEvent } from '../sim/trace';
 import {
-  clientRequestsOf, ddmin, earliestNonLinearizableMs, evaluateScenario, faultActionsFromTrace, NOT_LINEARIZABLE, parsePartitionDetail, shrinkScenario, violationKinds,
+  clientRequestsOf, ddmin, earliestNonLinearizableMs, evaluateScenario, faultActionsFromTrace, FaultRecorder, NOT_LINEARIZABLE, parsePartitionDetail, shrinkScenario, violationKinds,
 } from './shrink';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -121,6 +121,20 @@ describe('fault events as operator actions', () => {
     // The actions are a valid scenario input.
     const parsed = parseScenario({ untilMs: 2000, actions });
     expect(parsed.ok).toBe(true);
+  });
+
+  it('tells an action\'s effect from a nemesis fault by trace index, so events it was not shown cannot blur them', () => {
+    // Observers are not shown message events: an ineffective action, a message event the recorder never
+    // sees (index 11), then a nemesis fault. Adjacency among the events it saw would call the fault the
+    // action's effect; the trace indexes say it is not.
+    const recorder = new FaultRecorder();
+    recorder.push(action(950, 'crash', 'n3'), 10);
+    recorder.push(fault(1000, 'pause', 'n4'), 12);
+    // An action and the fault right after it in the trace: its effect, not the nemesis's.
+    recorder.push(action(1100, 'resume', 'n4'), 20);
+    recorder.push(fault(1100, 'resume', 'n4'), 21);
+    expect(recorder.actions).toEqual([{ atMs: 1000, type: 'pause', node: 'n4' }]);
+    expect(recorder.count).toBe(1);
   });
 
   it('says what it cannot convert, and stops at its limit', () => {

@@ -179,12 +179,15 @@ export class FaultRecorder {
   count = 0;
   /** Why the faults cannot all be turned into actions, if they cannot. */
   problem: string | null = null;
-  private previousKind: TraceEvent['kind'] | null = null;
+  /** Trace index of the last operator action: its effect, if it had one, is the very next event. */
+  private actionIndex = -2;
 
   constructor(private readonly limit: number = LIMITS.actionsMax) {}
 
-  push(e: TraceEvent): void {
-    if (e.kind === 'fault' && this.previousKind !== 'action') {
+  /** `index`: the event's position in the trace (observers may not see every event, so adjacency is by index). */
+  push(e: TraceEvent, index: number): void {
+    if (e.kind === 'action') this.actionIndex = index;
+    if (e.kind === 'fault' && index !== this.actionIndex + 1) {
       this.count++;
       if (this.problem === null) {
         const action = actionForFault(e);
@@ -193,14 +196,14 @@ export class FaultRecorder {
         else this.actions.push(action);
       }
     }
-    this.previousKind = e.kind;
   }
 }
 
 /** The nemesis's faults of a trace as operator actions (events in trace order). */
 export function faultActionsFromTrace(events: Iterable<TraceEvent>, limit: number = LIMITS.actionsMax): { actions: OperatorAction[]; problem: string | null } {
   const recorder = new FaultRecorder(limit);
-  for (const e of events) recorder.push(e);
+  let index = 0;
+  for (const e of events) recorder.push(e, index++);
   return { actions: recorder.actions, problem: recorder.problem };
 }
 
@@ -270,9 +273,11 @@ export function evaluateScenario(scenario: Scenario, options: EvaluateOptions = 
   // Nothing a shrinker needs happens in start() (faults, actions and requests all come from timers),
   // so an observer added now sees every client and fault event.
   run.sim.addObserver({
-    afterStep: (_sim, _first, events) => {
-      for (const e of events) {
-        faults.push(e);
+    messageEvents: collect, // a collected run keeps where each client request was sent
+    afterStep: (_sim, events, indexes) => {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        faults.push(e, indexes[i]!);
         // Collected runs also keep where each client request went (to script the clients: step 5).
         if (((needHistory || collect) && CLIENT_KINDS.has(e.kind)) || (collect && e.kind === 'sent' && e.type === 'ClientRequest')) {
           if (clientEvents.length >= CLIENT_EVENTS_LIMIT) throw new Error(`shrink: more than ${CLIENT_EVENTS_LIMIT} client events`);

@@ -852,18 +852,20 @@ describe('the trace records operator actions and their effects', () => {
 });
 
 describe('observers', () => {
-  it('see each step\'s events exactly once, with the index of the first', () => {
+  it('an observer that asks for message events sees each step\'s events exactly once, with their trace indexes', () => {
     const h = new PingHarness();
     const sim = new Simulator(scenario({ actions: [{ atMs: 150, type: 'crash', node: 'n3' }] }), h.factory as ProtocolFactory);
     const seen: TraceEvent[] = [];
     let calls = 0;
     sim.addObserver({
-      afterStep(s, first, events) {
+      messageEvents: true,
+      afterStep(s, events, indexes) {
         calls++;
         expect(s).toBe(sim);
-        expect(first).toBe(seen.length);
+        expect(indexes[0]).toBe(seen.length);
         expect(events.length).toBeGreaterThan(0);
-        events.forEach((e, i) => expect(sim.trace.at(first + i)).toEqual(e));
+        expect(indexes.length).toBe(events.length);
+        events.forEach((e, i) => expect(sim.trace.at(indexes[i]!)).toEqual(e));
         seen.push(...events);
       },
     });
@@ -872,6 +874,37 @@ describe('observers', () => {
     expect(seen).toEqual(eventsOf(sim));
     expect(calls).toBeGreaterThan(10);
     expect(calls).toBeLessThanOrEqual(sim.stepCount);
+  });
+
+  it('an observer that does not ask sees every other event once, with its trace index, and no message events', () => {
+    const h = new PingHarness();
+    const sim = new Simulator(scenario({ actions: [{ atMs: 150, type: 'crash', node: 'n3' }] }), h.factory as ProtocolFactory);
+    const seen: Array<[number, TraceEvent]> = [];
+    sim.addObserver({
+      afterStep(_s, events, indexes) {
+        expect(indexes.length).toBe(events.length);
+        events.forEach((e, i) => seen.push([indexes[i]!, e]));
+      },
+    });
+    sim.start();
+    sim.runUntil();
+    const all = eventsOf(sim);
+    const expected = all.map((e, i) => [i, e] as [number, TraceEvent]).filter(([, e]) => !['sent', 'delivered', 'dropped', 'duplicated'].includes(e.kind));
+    expect(all.some((e) => e.kind === 'sent')).toBe(true);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(seen).toEqual(expected);
+  });
+
+  it('records the same trace whether or not an observer asks for message events', () => {
+    const hashOf = (withObserver: boolean): string => {
+      const h = new PingHarness();
+      const sim = new Simulator(scenario({ actions: [{ atMs: 150, type: 'crash', node: 'n3' }] }), h.factory as ProtocolFactory);
+      if (withObserver) sim.addObserver({ messageEvents: true, afterStep: () => {} });
+      sim.start();
+      sim.runUntil();
+      return sim.trace.finalHash();
+    };
+    expect(hashOf(true)).toBe(hashOf(false));
   });
 });
 

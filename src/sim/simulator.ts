@@ -52,12 +52,22 @@ interface NodeSlot {
   serviceTimer: number | null;
 }
 
+/** Trace events about single messages (sends, deliveries, drops, duplicates): most of a trace. */
+export type MessageEventKind = 'sent' | 'delivered' | 'dropped' | 'duplicated';
+
 export interface StepObserver {
   /**
-   * Called after each step with the index of its first trace event (events [first, trace.length)). The
-   * array is reused by the next step: keep its events, not the array.
+   * Whether this observer is shown message events (sent, delivered, dropped, duplicated). Default no:
+   * the invariant checkers and metrics read node and client events only, and when no observer asks
+   * for message events the simulator encodes sends and deliveries into the trace without building an
+   * object for each (they are most of a trace). The trace itself always has every event.
    */
-  afterStep(sim: Simulator, firstEventIndex: number, events: readonly TraceEvent[]): void;
+  readonly messageEvents?: boolean;
+  /**
+   * Called after each step with the step's events (message events only to observers that asked) and
+   * each one's index in the trace. Both arrays are reused by the next step: keep events, not arrays.
+   */
+  afterStep(sim: Simulator, events: readonly TraceEvent[], indexes: readonly number[]): void;
 }
 
 export interface SimulatorOptions {
@@ -71,7 +81,11 @@ export interface SimulatorOptions {
 }
 
 /** Bound on steps per run: a scenario that needs more is refused, never left to spin. */
-export const STEP_LIMIT = 200_000_000;
+export function isMessageEvent(e: TraceEvent): boolean {
+  return e.kind === 'sent' || e.kind === 'delivered' || e.kind === 'dropped' || e.kind === 'duplicated';
+}
+
+const STEP_LIMIT = 200_000_000;
 /** Bound on messages buffered for a paused node (its socket buffer). */
 const PAUSED_BUFFER_LIMIT = 10_000;
 /** Operator clients (o1, o2, ...) the workload may create: placed in n1's region under geo-replication. */
@@ -87,8 +101,14 @@ export class Simulator {
   private readonly slots = new Map<NodeId, NodeSlot>();
   private readonly observers: StepObserver[] = [];
   private readonly nemesis: Nemesis;
-  /** Events recorded during the current step, handed to observers. */
-  private stepEvents: TraceEvent[] = [];
+  /** Events recorded during the current step and their trace indexes, handed to observers... */
+  private readonly stepEvents: TraceEvent[] = [];
+  private readonly stepIndexes: number[] = [];
+  /** ...and the same without message events, for observers that did not ask for them. */
+  private readonly stepNodeEvents: TraceEvent[] = [];
+  private readonly stepNodeIndexes: number[] = [];
+  /** Whether any observer asked for message events (then every event is built as an object). */
+  private messageObserved = false;
   private steps = 0;
   private started = false;
   /** Last node with a `role ... leader` event: what the nemesis may target. */
@@ -195,18 +215,19 @@ export class Simulator {
 
   addObserver(observer: StepObserver): void {
     this.observers.push(observer);
+    if (observer.messageEvents === true) this.messageObserved = true;
   }
 
   /** Boots every node and schedules the workload, the nemesis and the scenario's operator actions. */
   start(): void {
     if (this.started) throw new Error('simulator: started twice');
     this.started = true;
-    this.stepEvents = [];
+    this.clearStepEvents();
     for (const id of this.members) this.boot(this.slots.get(id)!);
     this.workload.start();
     this.nemesis.start();
     for (const action of this.scenario.actions) this.scheduleAction(action);
-    this.notify(0);
+    this.notify();
   }
 
   /**
@@ -223,12 +244,10 @@ export class Simulator {
   step(untilMs: number = this.scenario.untilMs): boolean {
     if (!this.started) throw new Error('simulator: step before start');
     if (this.steps >= STEP_LIMIT) throw new Error(`simulator: step limit ${STEP_LIMIT} reached`);
-    const first = this.trace.length;
-    // One array for every step (observers read it during afterStep and keep events, not the array).
-    this.stepEvents.length = 0;
+    this.clearStepEvents();
     if (!this.clock.fireNext(untilMs)) return false;
     this.steps++;
-    this.notify(first);
+    this.notify();
     return true;
   }
 
@@ -240,16 +259,47 @@ export class Simulator {
     this.clock.advanceTo(untilMs);
   }
 
-  private notify(first: number): void {
-    if (this.stepEvents.length === 0) return;
-    for (const o of this.observers) o.afterStep(this, first, this.stepEvents);
+  /** One set of arrays serves every step (observers keep events, not the arrays). */
+  private clearStepEvents(): void {
+    this.stepEvents.length = 0;
+    this.stepIndexes.length = 0;
+    this.stepNodeEvents.length = 0;
+    this.stepNodeIndexes.length = 0;
+  }
+
+  private notify(): void {
+    if (this.stepEvents.length === 0 && this.stepNodeEvents.length === 0) return;
+    for (const o of this.observers) {
+      if (o.messageEvents === true) o.afterStep(this, this.stepEvents, this.stepIndexes);
+      else if (this.stepNodeEvents.length > 0) o.afterStep(this, this.stepNodeEvents, this.stepNodeIndexes);
+    }
   }
 
   /** Appends an event to the trace (stamped with the current time) and returns its index. */
   record(event: TraceEvent): number {
     if (event.kind === 'role' && event.role === 'leader') this.lastLeader = event.node;
-    this.stepEvents.push(event);
-    return this.trace.append(event);
+    const index = this.trace.append(event);
+    if (this.messageObserved) {
+      this.stepEvents.push(event);
+      this.stepIndexes.push(index);
+    }
+    if (!isMessageEvent(event)) {
+      this.stepNodeEvents.push(event);
+      this.stepNodeIndexes.push(index);
+    }
+    return index;
+  }
+
+  /** Records a send: straight into the trace unless an observer wants it as an object. */
+  private recordSent(msgId: number, from: Address, to: Address, type: string, term: number, detail: string): void {
+    if (this.messageObserved) this.record({ kind: 'sent', atMs: this.nowMs, msgId, from, to, type, term, detail });
+    else this.trace.appendSent(this.nowMs, msgId, from, to, type, term, detail);
+  }
+
+  /** Records a delivery: straight into the trace unless an observer wants it as an object. */
+  private recordDelivered(msgId: number, from: Address, to: Address, type: string): void {
+    if (this.messageObserved) this.record({ kind: 'delivered', atMs: this.nowMs, msgId, from, to, type });
+    else this.trace.appendDelivered(this.nowMs, msgId, from, to, type);
   }
 
   // ---- nodes ---------------------------------------------------------------------------------
@@ -369,7 +419,7 @@ export class Simulator {
   private transmit(from: Address, to: Address, message: Message): void {
     const id = this.network.allocateId();
     const detail = this.trace.hashed ? this.describe(message) : '';
-    this.record({ kind: 'sent', atMs: this.nowMs, msgId: id, from, to, type: message.type, term: message.term, detail });
+    this.recordSent(id, from, to, message.type, message.term, detail);
     if (this.network.lost(from, to)) {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: id, from, to, reason: 'loss' });
       return;
@@ -430,7 +480,7 @@ export class Simulator {
     }
     const slot = this.slots.get(to);
     if (slot === undefined) {
-      this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from, to, type: flight.message.type });
+      this.recordDelivered(flight.id, from, to, flight.message.type);
       this.workload.receive(to as ClientId, from as NodeId, flight.message as ClientMessage);
       return;
     }
@@ -451,7 +501,7 @@ export class Simulator {
 
   /** Hands an arrived message to an up node: a client request through its request queue under overload. */
   private deliver(slot: NodeSlot, flight: InFlight): void {
-    this.record({ kind: 'delivered', atMs: this.nowMs, msgId: flight.id, from: flight.from, to: flight.to, type: flight.message.type });
+    this.recordDelivered(flight.id, flight.from, flight.to, flight.message.type);
     if (this.overload !== null && flight.message.type === 'ClientRequest') this.enqueueRequest(slot, flight, this.overload);
     else slot.node!.receive(flight.from, flight.message);
   }

@@ -199,28 +199,38 @@ function flattened(s: string): string {
   return s.substring(0, s.length);
 }
 
+/** The canonical bytes of a `sent` event, from its fields in FIELDS order. */
+function encodeSent(out: ByteWriter, atMs: number, msgId: number, from: string, to: string, type: string, term: number, detail: string): void {
+  out.varint(CODE_SENT);
+  out.varint(atMs);
+  out.varint(msgId);
+  out.string(from);
+  out.string(to);
+  out.string(type);
+  out.varint(term);
+  out.string(flattened(detail));
+}
+
+/** The canonical bytes of a `delivered` event, from its fields in FIELDS order. */
+function encodeDelivered(out: ByteWriter, atMs: number, msgId: number, from: string, to: string, type: string): void {
+  out.varint(CODE_DELIVERED);
+  out.varint(atMs);
+  out.varint(msgId);
+  out.string(from);
+  out.string(to);
+  out.string(type);
+}
+
 /** Canonical encoding of one event: kind code, time, then the kind's fields in FIELDS order. */
 export function encodeEvent(event: TraceEvent, out: ByteWriter): void {
   // Hand-written fast paths for the kinds that make up most of a trace (message sends and
   // deliveries); they write exactly what the table-driven loop below would (trace.test.ts checks).
   switch (event.kind) {
     case 'sent':
-      out.varint(CODE_SENT);
-      out.varint(event.atMs);
-      out.varint(event.msgId);
-      out.string(event.from);
-      out.string(event.to);
-      out.string(event.type);
-      out.varint(event.term);
-      out.string(flattened(event.detail));
+      encodeSent(out, event.atMs, event.msgId, event.from, event.to, event.type, event.term, event.detail);
       return;
     case 'delivered':
-      out.varint(CODE_DELIVERED);
-      out.varint(event.atMs);
-      out.varint(event.msgId);
-      out.string(event.from);
-      out.string(event.to);
-      out.string(event.type);
+      encodeDelivered(out, event.atMs, event.msgId, event.from, event.to, event.type);
       return;
     default:
       break;
@@ -324,30 +334,79 @@ export class Trace {
 
   /** Appends an event; returns its index in the trace. */
   append(event: TraceEvent): number {
-    if (this.digest !== null) throw new Error('trace: append after the hash was finalised');
     const code = KIND_CODE.get(event.kind);
     if (code === undefined) throw new Error(`trace: unknown event kind ${String(event.kind)}`);
+    if (!this.begin(code)) return this.countTotal++;
+    const prefixAt = this.stage.length;
+    this.stage.varint(0);
+    try {
+      encodeEvent(event, this.stage);
+    } catch (error) {
+      this.stage.length = prefixAt; // a refused event leaves nothing behind in the hash input
+      throw error;
+    }
+    return this.finish(code, prefixAt);
+  }
+
+  /**
+   * Appends a `sent` event from its fields, with the bytes `append` would write for the same event
+   * object: the simulator's path when no observer needs message events as objects (a send or a
+   * delivery is most of a trace, and building an object for each only to encode it was measurable).
+   */
+  appendSent(atMs: number, msgId: number, from: Address, to: Address, type: string, term: number, detail: string): number {
+    if (!this.begin(CODE_SENT)) return this.countTotal++;
+    const prefixAt = this.stage.length;
+    this.stage.varint(0);
+    try {
+      encodeSent(this.stage, atMs, msgId, from, to, type, term, detail);
+    } catch (error) {
+      this.stage.length = prefixAt;
+      throw error;
+    }
+    return this.finish(CODE_SENT, prefixAt);
+  }
+
+  /** Appends a `delivered` event from its fields (see appendSent). */
+  appendDelivered(atMs: number, msgId: number, from: Address, to: Address, type: string): number {
+    if (!this.begin(CODE_DELIVERED)) return this.countTotal++;
+    const prefixAt = this.stage.length;
+    this.stage.varint(0);
+    try {
+      encodeDelivered(this.stage, atMs, msgId, from, to, type);
+    } catch (error) {
+      this.stage.length = prefixAt;
+      throw error;
+    }
+    return this.finish(CODE_DELIVERED, prefixAt);
+  }
+
+  /**
+   * Before encoding an event of kind `code`: false for an unhashed trace (which only counts it: the
+   * caller returns countTotal++), else takes a hash checkpoint when one is due.
+   */
+  private begin(code: number): boolean {
+    if (this.digest !== null) throw new Error('trace: append after the hash was finalised');
     if (!this.hashed) {
       this.countByKind[code]!++;
-      return this.countTotal++;
+      return false;
     }
     if (this.keep && this.countTotal % HASH_CHECKPOINT_EVENTS === 0 && this.countTotal < TRACE_EVENT_LIMIT) {
       this.flushHash();
       this.hashCheckpoints.push(this.hash.clone());
     }
-    // Length-prefix each event in the hash input so the byte stream parses one way only. Events are
-    // staged and hashed in 16 KiB batches: per-call overhead dominates for 20-byte records. The event
-    // is encoded straight into the stage behind a one-byte length (nearly every event is shorter than
-    // 128 bytes; a longer one moves up to make room for its longer length), so it is written once.
+    return true;
+  }
+
+  /**
+   * After an event was encoded into the stage behind a one-byte length at `prefixAt`: fixes the
+   * length, counts, stores and returns the event's index. Length-prefixing each event in the hash
+   * input makes the byte stream parse one way only; events are staged and hashed in 16 KiB batches
+   * (per-call overhead dominates for 20-byte records), and encoded straight into the stage (nearly
+   * every event is shorter than 128 bytes; a longer one moves up to make room for its longer length),
+   * so each is written once.
+   */
+  private finish(code: number, prefixAt: number): number {
     const stage = this.stage;
-    const prefixAt = stage.length;
-    stage.varint(0);
-    try {
-      encodeEvent(event, stage);
-    } catch (error) {
-      stage.length = prefixAt; // a refused event leaves nothing behind in the hash input
-      throw error;
-    }
     let start = prefixAt + 1;
     const length = stage.length - start;
     // Refuse before hashing, so a refused event leaves the hash, the counts and the store in step.

@@ -151,7 +151,7 @@ export class LabGeo {
         e.kind !== 'fault' && e.kind !== 'append' && e.kind !== 'propose' && e.kind !== 'commit' && e.kind !== 'chosen') continue;
       const ackBefore = m.quorumAck.length;
       one[0] = e;
-      m.afterStep(this.run.sim, i, one);
+      m.afterStep(this.run.sim, one);
       for (let k = ackBefore; k < m.quorumAck.length; k++) this.quorumAck.push(m.quorumAck[k]!, i);
       if (e.kind === 'ok') {
         for (const [r, samples] of m.clientLatency) {
