@@ -261,10 +261,15 @@ export class Simulator {
 
   /** One set of arrays serves every step (observers keep events, not the arrays). */
   private clearStepEvents(): void {
-    this.stepEvents.length = 0;
-    this.stepIndexes.length = 0;
-    this.stepNodeEvents.length = 0;
-    this.stepNodeIndexes.length = 0;
+    // Most steps record no node event, and without a message observer nothing in the first pair.
+    if (this.stepEvents.length > 0) {
+      this.stepEvents.length = 0;
+      this.stepIndexes.length = 0;
+    }
+    if (this.stepNodeEvents.length > 0) {
+      this.stepNodeEvents.length = 0;
+      this.stepNodeIndexes.length = 0;
+    }
   }
 
   private notify(): void {
