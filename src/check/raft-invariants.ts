@@ -83,6 +83,7 @@ class ShadowLog {
   }
 
   truncateTo(length: number): void {
+    if (length === this.length) return; // nearly every append only extends the log
     this.terms.length = length + 1;
     this.hashA.length = length + 1;
     this.hashB.length = length + 1;

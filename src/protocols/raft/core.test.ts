@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import {
-  applyWrite, candidateLogUpToDate, execute, handle, handleDurable, heartbeat, initialState, resendVoteRequests, startElection,
+  applyWrite, candidateLogUpToDate, execute, handle, handleDurable, heartbeat, initialState, resendVoteRequests, SNAPSHOT_INTERVAL_ENTRIES, startElection,
 } from './core';
 import { PeerIndexes } from './peer-indexes';
 import type {
-  AppendEntries, AppendEntriesResponse, Command, LogEntry, RaftConfig, RaftMessage, RaftOutput, RaftState, RaftWrite,
+  AppendEntries, AppendEntriesResponse, Command, LogEntry, RaftConfig, RaftMessage, RaftOutput, RaftSnapshot, RaftState, RaftWrite,
   RequestVote, RequestVoteResponse, Role, SessionResult, StepResult,
 } from './types';
 
@@ -74,6 +74,7 @@ function makeState(spec: StateSpec = {}): RaftState {
       currentTerm: term,
       votedFor: spec.votedFor !== undefined ? spec.votedFor : role === 'follower' ? null : 'n1',
       log,
+      snapshot: null,
     },
     volatile: {
       role,
@@ -142,7 +143,7 @@ describe('RequestVote', () => {
     const s = makeState({ term: 3 });
     const r = msg(s, 'n2', rv(2, 'n2', 0, 0));
     expect(sentTo<RequestVoteResponse>(r, 'n2')).toEqual(rvr(3, false));
-    expect(r.state.persistent).toEqual({ currentTerm: 3, votedFor: null, log: [] });
+    expect(r.state.persistent).toEqual({ currentTerm: 3, votedFor: null, log: [], snapshot: null });
     expect(persists(r)).toEqual([]);
     expect(r.outputs.some((o) => o.type === 'resetElectionTimer')).toBe(false);
   });
@@ -155,7 +156,7 @@ describe('RequestVote', () => {
     expect(first.state.persistent.votedFor).toBe('n2');
     // The vote is made durable before the reply (Figure 2: persistent state updated before responding).
     const writes = persists(first);
-    expect(writes.at(-1)).toEqual({ currentTerm: 2, votedFor: 'n2', logEdit: null });
+    expect(writes.at(-1)).toEqual({ currentTerm: 2, votedFor: 'n2', logEdit: null, snapshot: null });
     const persistAt = first.outputs.findIndex((o) => o.type === 'persist' && o.write.votedFor === 'n2');
     const replyAt = first.outputs.findIndex((o) => o.type === 'send');
     expect(persistAt).toBeGreaterThanOrEqual(0);
@@ -180,7 +181,7 @@ describe('RequestVote', () => {
     // It still adopts the newer term, without a vote.
     expect(r.state.persistent.currentTerm).toBe(4);
     expect(r.state.persistent.votedFor).toBeNull();
-    expect(persists(r)).toEqual([{ currentTerm: 4, votedFor: null, logEdit: null }]);
+    expect(persists(r)).toEqual([{ currentTerm: 4, votedFor: null, logEdit: null, snapshot: null }]);
   });
 
   it('is refused when the candidate\'s last log term is equal but its log is shorter', () => {
@@ -220,7 +221,7 @@ describe('a newer term', () => {
     expect(r.state.volatile.leaderId).toBeNull();
     expect(r.state.persistent.currentTerm).toBe(5);
     expect(r.state.persistent.votedFor).toBeNull();
-    expect(persists(r)).toEqual([{ currentTerm: 5, votedFor: null, logEdit: null }]);
+    expect(persists(r)).toEqual([{ currentTerm: 5, votedFor: null, logEdit: null, snapshot: null }]);
     // Leader-only state is gone; commitIndex is not forgotten.
     expect(r.state.volatile.nextIndex.size).toBe(0);
     expect(r.state.volatile.matchIndex.size).toBe(0);
@@ -249,7 +250,7 @@ describe('a newer term', () => {
     expect(r.state.volatile.role).toBe('leader');
     expect(r.state.persistent.currentTerm).toBe(5);
     expect(r.state.persistent.votedFor).toBeNull();
-    expect(persists(r)).toEqual([{ currentTerm: 5, votedFor: null, logEdit: null }]);
+    expect(persists(r)).toEqual([{ currentTerm: 5, votedFor: null, logEdit: null, snapshot: null }]);
     // Only followers vote: the buggy leader (vote cleared by the new term) still refuses.
     const vote = msg(r.state, 'n4', rv(5, 'n4', 9, 9), bug);
     expect(sentTo<RequestVoteResponse>(vote, 'n4')).toEqual(rvr(5, false));
@@ -390,7 +391,7 @@ describe('startElection', () => {
     expect(r.state.persistent.currentTerm).toBe(5);
     expect(r.state.persistent.votedFor).toBe('n1');
     expect([...r.state.volatile.votesGranted]).toEqual(['n1']);
-    expect(persists(r)).toEqual([{ currentTerm: 5, votedFor: 'n1', logEdit: null }]);
+    expect(persists(r)).toEqual([{ currentTerm: 5, votedFor: 'n1', logEdit: null, snapshot: null }]);
     const out = sends(r);
     expect(out.map((o) => o.to).sort()).toEqual([...PEERS]);
     for (const o of out) expect(o.message).toEqual(rv(5, 'n1', 2, 4));
@@ -663,30 +664,82 @@ describe('execute', () => {
 // ---- durable state -----------------------------------------------------------------------------
 
 describe('applyWrite (the disk\'s copy)', () => {
-  const durable = () => ({ currentTerm: 1, votedFor: null as NodeId | null, log: makeLog([1, 1, 1]) });
+  const durable = () => ({ currentTerm: 1, votedFor: null as NodeId | null, log: makeLog([1, 1, 1]), snapshot: null as RaftSnapshot | null });
 
   it('sets term and vote; a write without a log edit leaves the log alone', () => {
     const d = durable();
-    applyWrite(d, { currentTerm: 3, votedFor: 'n2', logEdit: null });
-    expect(d).toEqual({ currentTerm: 3, votedFor: 'n2', log: makeLog([1, 1, 1]) });
+    applyWrite(d, { currentTerm: 3, votedFor: 'n2', snapshot: null, logEdit: null });
+    expect(d).toEqual({ currentTerm: 3, votedFor: 'n2', log: makeLog([1, 1, 1]), snapshot: null });
   });
 
   it('truncates and appends', () => {
     const d = durable();
-    applyWrite(d, { currentTerm: 2, votedFor: null, logEdit: { truncateFrom: 2, startIndex: 2, entries: [noop(2), noop(2)] } });
+    applyWrite(d, { currentTerm: 2, votedFor: null, snapshot: null, logEdit: { truncateFrom: 2, startIndex: 2, entries: [noop(2), noop(2)] } });
     expect(d.log.map((e) => e.term)).toEqual([1, 2, 2]);
-    applyWrite(d, { currentTerm: 2, votedFor: null, logEdit: { truncateFrom: null, startIndex: 4, entries: [noop(2)] } });
+    applyWrite(d, { currentTerm: 2, votedFor: null, snapshot: null, logEdit: { truncateFrom: null, startIndex: 4, entries: [noop(2)] } });
     expect(d.log.map((e) => e.term)).toEqual([1, 2, 2, 2]);
   });
 
   it('throws if a write starts at the wrong index', () => {
-    expect(() => applyWrite(durable(), { currentTerm: 1, votedFor: null, logEdit: { truncateFrom: null, startIndex: 6, entries: [noop(1)] } })).toThrow(/starts at 6/);
-    expect(() => applyWrite(durable(), { currentTerm: 1, votedFor: null, logEdit: { truncateFrom: null, startIndex: 3, entries: [noop(1)] } })).toThrow(/durable log has 3/);
+    expect(() => applyWrite(durable(), { currentTerm: 1, votedFor: null, snapshot: null, logEdit: { truncateFrom: null, startIndex: 6, entries: [noop(1)] } })).toThrow(/starts at 6/);
+    expect(() => applyWrite(durable(), { currentTerm: 1, votedFor: null, snapshot: null, logEdit: { truncateFrom: null, startIndex: 3, entries: [noop(1)] } })).toThrow(/durable log has 3/);
+  });
+});
+
+describe('snapshots (section 7): a restart resumes the state machine instead of re-applying the log', () => {
+  const N = SNAPSHOT_INTERVAL_ENTRIES;
+  // N + 2 writes by c1: x takes the values 1..N+2.
+  const writes = Array.from({ length: N + 2 }, (_, i) => entry(2, clientCommand('c1', i + 1, 'write', 'x', String(i + 1))));
+
+  it('takes one every SNAPSHOT_INTERVAL_ENTRIES applied entries, of the applied state, and the next write carries it', () => {
+    const before = msg(makeState({ term: 2 }), 'n2', ae(2, 0, 0, writes.slice(0, N - 1), N - 1));
+    expect(before.state.persistent.snapshot).toBeNull();
+    const at = msg(before.state, 'n2', ae(2, N - 1, 2, writes.slice(N - 1, N), N));
+    const snap = at.state.persistent.snapshot!;
+    expect(snap).toMatchObject({ lastIncludedIndex: N, lastIncludedTerm: 2 });
+    expect(snap.kv).toBe(at.state.volatile.kv); // the applied maps themselves: immutable, shared
+    expect(snap.kv.get('x')).toBe(String(N));
+    expect(snap.sessions.get('c1')).toEqual({ opId: N, ok: true, value: String(N) });
+    // The write of the step that took it was already out; the next one carries it.
+    expect(persists(at).every((w) => w.snapshot === null)).toBe(true);
+    const next = msg(at.state, 'n2', ae(2, N, 2, writes.slice(N, N + 1), N));
+    expect(persists(next).map((w) => w.snapshot)).toEqual([snap]);
+    expect(next.state.persistent.snapshot).toBe(snap); // not retaken before another interval
+  });
+
+  it('a restart from a disk with a snapshot starts committed and applied at it, with its state machine', () => {
+    const first = msg(makeState({ term: 2 }), 'n2', ae(2, 0, 0, writes.slice(0, N), N));
+    const snap = first.state.persistent.snapshot!;
+    const disk = { currentTerm: 2, votedFor: null, log: writes.slice(0, N + 2), snapshot: snap };
+    const s = initialState('n1', MEMBERS, disk, CORRECT);
+    expect(s.volatile).toMatchObject({ commitIndex: N, lastApplied: N });
+    expect(s.volatile.kv.get('x')).toBe(String(N));
+    expect(s.persistent.snapshot).toBe(snap);
+    // Learning that two more entries are committed applies just those two.
+    const r = msg(s, 'n2', ae(2, N + 2, 2, [], N + 2));
+    expect(r.state.volatile.kv.get('x')).toBe(String(N + 2));
+    expect(r.state.volatile.sessions.get('c1')).toEqual({ opId: N + 2, ok: true, value: String(N + 2) });
+  });
+
+  it('ignores a snapshot whose last entry the log no longer holds (a bug variant truncated it), and re-applies', () => {
+    const snap = { lastIncludedIndex: 2, lastIncludedTerm: 2, kv: new Map([['x', 'stale']]), sessions: new Map() };
+    const shorter = initialState('n1', MEMBERS, { currentTerm: 3, votedFor: null, log: writes.slice(0, 1), snapshot: snap }, CORRECT);
+    expect(shorter.volatile).toMatchObject({ commitIndex: 0, lastApplied: 0 });
+    expect(shorter.persistent.snapshot).toBeNull();
+    const otherTerm = initialState('n1', MEMBERS, { currentTerm: 3, votedFor: null, log: [writes[0]!, entry(3, clientCommand('c2', 1, 'write', 'y', '1'))], snapshot: snap }, CORRECT);
+    expect(otherTerm.volatile.kv.size).toBe(0);
+  });
+
+  it('the disk keeps the snapshot of the last write', () => {
+    const d = { currentTerm: 1, votedFor: null as NodeId | null, log: makeLog([1]), snapshot: null as RaftSnapshot | null };
+    const snap: RaftSnapshot = { lastIncludedIndex: 1, lastIncludedTerm: 1, kv: new Map(), sessions: new Map() };
+    applyWrite(d, { currentTerm: 1, votedFor: null, logEdit: null, snapshot: snap });
+    expect(d.snapshot).toBe(snap);
   });
 });
 
 describe('initialState', () => {
-  const disk = { currentTerm: 4, votedFor: 'n3', log: makeLog([1, 4]) };
+  const disk = { currentTerm: 4, votedFor: 'n3', log: makeLog([1, 4]), snapshot: null };
 
   it('keeps term, vote and log from disk, and starts every volatile field empty', () => {
     const s = initialState('n1', MEMBERS, disk, CORRECT);

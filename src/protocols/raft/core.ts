@@ -16,7 +16,7 @@ export { execute } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import type {
   AppendEntries, AppendEntriesResponse, Command, LogEdit, LogEntry, PendingReply, RaftConfig, RaftInput, RaftOutput,
-  RaftPersistent, RaftState, RaftVolatile, RaftWrite, RequestVote, RequestVoteResponse, SessionResult, StepResult,
+  RaftPersistent, RaftSnapshot, RaftState, RaftVolatile, RaftWrite, RequestVote, RequestVoteResponse, SessionResult, StepResult,
 } from './types';
 
 // ---- reading the log ---------------------------------------------------------------------------
@@ -74,13 +74,38 @@ function freshVolatile(durableIndex: number): RaftVolatile {
   };
 }
 
-/** A node starting (or restarting) from what its disk holds. All volatile state starts empty. */
+/**
+ * A node starting (or restarting) from what its disk holds. Volatile state starts empty, except that
+ * the state machine resumes from the snapshot on disk (section 7): it holds committed entries only, so
+ * commitIndex and lastApplied start at its last included index rather than 0.
+ */
 export function initialState(id: NodeId, members: readonly NodeId[], durable: RaftPersistent, config: RaftConfig): RaftState {
   if (!members.includes(id)) throw new Error(`raft: ${id} is not a member`);
   // Bug forget-vote-on-restart: votedFor is treated as volatile, so a restarted node may vote twice
   // in one term (breaks ElectionSafety; Figure 2 lists votedFor as persistent state).
   const votedFor = config.bugs.has('forget-vote-on-restart') ? null : durable.votedFor;
-  return { id, members, persistent: { ...durable, votedFor, log: durable.log.slice() }, volatile: freshVolatile(durable.log.length) };
+  const snapshot = usableSnapshot(durable);
+  const fresh = freshVolatile(durable.log.length);
+  const volatile: RaftVolatile = snapshot === null ? fresh : {
+    ...fresh, commitIndex: snapshot.lastIncludedIndex, lastApplied: snapshot.lastIncludedIndex, kv: snapshot.kv, sessions: snapshot.sessions,
+  };
+  return { id, members, persistent: { ...durable, votedFor, log: durable.log.slice(), snapshot }, volatile };
+}
+
+/** Entries applied between two snapshots: bounds what a restarted node re-applies. */
+export const SNAPSHOT_INTERVAL_ENTRIES = 1024;
+
+/**
+ * The disk's snapshot if the disk's log still holds its last included entry (correct Raft always
+ * does: a snapshot holds committed entries, which are never truncated, and is written after them);
+ * a bug variant that truncated committed entries leaves a snapshot that no longer matches, and then
+ * the node re-applies its log from the start as it would without one.
+ */
+function usableSnapshot(durable: RaftPersistent): RaftSnapshot | null {
+  const snapshot = durable.snapshot ?? null;
+  if (snapshot === null) return null;
+  const entry = durable.log[snapshot.lastIncludedIndex - 1];
+  return entry !== undefined && entry.term === snapshot.lastIncludedTerm ? snapshot : null;
 }
 
 function withPersistent(s: RaftState, p: Partial<RaftPersistent>): RaftState {
@@ -113,7 +138,10 @@ function withVolatile(s: RaftState, v: Partial<RaftVolatile>): RaftState {
 }
 
 function persistOutput(s: RaftState, logEdit: LogEdit | null): RaftOutput {
-  const write: RaftWrite = { currentTerm: s.persistent.currentTerm, votedFor: s.persistent.votedFor, logEdit };
+  // Every write carries the latest snapshot (a reference; its maps are immutable): a snapshot taken
+  // while applying reaches the disk with the node's next write, so taking one costs no disk write of
+  // its own and changes no message's timing.
+  const write: RaftWrite = { currentTerm: s.persistent.currentTerm, votedFor: s.persistent.votedFor, logEdit, snapshot: s.persistent.snapshot };
   return { type: 'persist', write };
 }
 
@@ -135,9 +163,12 @@ function editLog(s: RaftState, truncateFrom: number | null, entries: readonly Lo
 }
 
 /** Applies a completed disk write to durable state (the disk's copy, not the node's). */
-export function applyWrite(durable: { currentTerm: number; votedFor: NodeId | null; log: LogEntry[] }, write: RaftWrite): void {
+export function applyWrite(
+  durable: { currentTerm: number; votedFor: NodeId | null; log: LogEntry[]; snapshot: RaftSnapshot | null }, write: RaftWrite,
+): void {
   durable.currentTerm = write.currentTerm;
   durable.votedFor = write.votedFor;
+  durable.snapshot = write.snapshot;
   const edit = write.logEdit;
   if (edit === null) return;
   if (edit.truncateFrom !== null) durable.log.length = Math.min(durable.log.length, edit.truncateFrom - 1);
@@ -559,10 +590,26 @@ function applyCommitted(s: RaftState, out: RaftOutput[]): RaftState {
     }
   }
   out.push({ type: 'applied', index: commitIndex });
-  return withVolatile(s, {
+  const next = withVolatile(s, {
     lastApplied: commitIndex,
     kv: machine.kvNow(),
     sessions: machine.sessionsNow(),
     pendingReplies: pendingReplies ?? s.volatile.pendingReplies,
   });
+  return maybeSnapshot(next);
+}
+
+/**
+ * Section 7: each server snapshots its own state machine, of committed entries only. Here one is
+ * taken every SNAPSHOT_INTERVAL_ENTRIES applied entries, so a restart re-applies at most about that
+ * many: without snapshots, every restart re-applied the whole log and an hour-long run became
+ * quadratic in its restarts.
+ */
+function maybeSnapshot(s: RaftState): RaftState {
+  const { lastApplied, kv, sessions } = s.volatile;
+  const last = s.persistent.snapshot?.lastIncludedIndex ?? 0;
+  if (lastApplied - last < SNAPSHOT_INTERVAL_ENTRIES) return s;
+  const lastIncludedTerm = termAt(s, lastApplied);
+  if (lastIncludedTerm === undefined) throw new Error(`raft: ${s.id} applied ${lastApplied} entries but its log has ${lastLogIndex(s)}`);
+  return withPersistent(s, { snapshot: { lastIncludedIndex: lastApplied, lastIncludedTerm, kv, sessions } });
 }

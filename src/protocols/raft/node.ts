@@ -9,12 +9,13 @@ import type { Address, Message, NodeEnv, ProtocolFactory, ProtocolNode, Protocol
 import { applyWrite, handle, handleDurable, heartbeat, initialState, resendVoteRequests, startElection } from './core';
 import { drawElectionDeadlineMs, inputOf } from '../common';
 import { leaderChart, type LeaderChartHost } from '../leader-chart';
-import type { LogEntry, RaftConfig, RaftInput, RaftMessage, RaftState, RaftWrite, Role, StepResult } from './types';
+import type { LogEntry, RaftConfig, RaftInput, RaftMessage, RaftSnapshot, RaftState, RaftWrite, Role, StepResult } from './types';
 
 export interface RaftDurable {
   currentTerm: number;
   votedFor: string | null;
   log: LogEntry[];
+  snapshot: RaftSnapshot | null;
 }
 
 export interface RaftView {
@@ -182,8 +183,8 @@ function describe(message: Message): string {
 export const raftFactory: ProtocolFactory<RaftDurable, RaftWrite> = {
   name: 'raft',
   create: (env, durable, options) => new RaftNode(env, durable, options),
-  emptyDurable: () => ({ currentTerm: 0, votedFor: null, log: [] }),
+  emptyDurable: () => ({ currentTerm: 0, votedFor: null, log: [], snapshot: null }),
   applyWrite: (durable, write) => applyWrite(durable, write),
-  cloneDurable: (d) => ({ currentTerm: d.currentTerm, votedFor: d.votedFor, log: d.log.slice() }),
+  cloneDurable: (d) => ({ currentTerm: d.currentTerm, votedFor: d.votedFor, log: d.log.slice(), snapshot: d.snapshot }),
   describe,
 };

@@ -25,7 +25,20 @@ export interface RaftPersistent {
   readonly votedFor: NodeId | null;
   /** 1-based in Raft; log[i - 1] holds entry i. */
   readonly log: readonly LogEntry[];
-  // Room for later issues: snapshot { lastIncludedIndex, lastIncludedTerm, state } (section 7).
+  /**
+   * The latest snapshot of the state machine (section 7), or null. It is written with the node's next
+   * disk write, and a restart resumes the state machine from it instead of re-applying the whole log.
+   * The log itself is kept whole (no compaction, so no InstallSnapshot is needed).
+   */
+  readonly snapshot: RaftSnapshot | null;
+}
+
+/** Section 7: the state machine as of `lastIncludedIndex` (whose entry has `lastIncludedTerm`). */
+export interface RaftSnapshot {
+  readonly lastIncludedIndex: number;
+  readonly lastIncludedTerm: number;
+  readonly kv: ReadonlyMap<string, string>;
+  readonly sessions: ReadonlyMap<ClientId, SessionResult>;
 }
 
 /** A client request the leader appended and still has to answer once it is applied. */
@@ -114,11 +127,12 @@ export interface LogEdit {
   readonly entries: readonly LogEntry[];
 }
 
-/** What is written to disk: the new term and vote, and a log edit. */
+/** What is written to disk: the new term and vote, a log edit, and the latest snapshot. */
 export interface RaftWrite {
   readonly currentTerm: number;
   readonly votedFor: NodeId | null;
   readonly logEdit: LogEdit | null;
+  readonly snapshot: RaftSnapshot | null;
 }
 
 /** Handler outputs, drained by the node host in order. */
