@@ -745,6 +745,7 @@ describe('initialState', () => {
     const s = initialState('n1', MEMBERS, disk, CORRECT);
     expect(s.persistent).toEqual(disk);
     expect(s.persistent.log).not.toBe(disk.log); // never aliases the disk
+    expect(initialState('n1', MEMBERS, disk, CORRECT, true).persistent.log).toBe(disk.log); // unless handed over
     expect(s.volatile).toMatchObject({ role: 'follower', leaderId: null, commitIndex: 0, lastApplied: 0 });
     expect(s.volatile.kv.size).toBe(0);
   });

@@ -79,7 +79,11 @@ function freshVolatile(durableIndex: number): RaftVolatile {
  * the state machine resumes from the snapshot on disk (section 7): it holds committed entries only, so
  * commitIndex and lastApplied start at its last included index rather than 0.
  */
-export function initialState(id: NodeId, members: readonly NodeId[], durable: RaftPersistent, config: RaftConfig): RaftState {
+export function initialState(
+  id: NodeId, members: readonly NodeId[], durable: RaftPersistent, config: RaftConfig,
+  /** The caller hands over `durable.log` (it is already a private copy, as the kernel's cloneDurable makes): no second copy. */
+  adoptLog = false,
+): RaftState {
   if (!members.includes(id)) throw new Error(`raft: ${id} is not a member`);
   // Bug forget-vote-on-restart: votedFor is treated as volatile, so a restarted node may vote twice
   // in one term (breaks ElectionSafety; Figure 2 lists votedFor as persistent state).
@@ -89,7 +93,9 @@ export function initialState(id: NodeId, members: readonly NodeId[], durable: Ra
   const volatile: RaftVolatile = snapshot === null ? fresh : {
     ...fresh, commitIndex: snapshot.lastIncludedIndex, lastApplied: snapshot.lastIncludedIndex, kv: snapshot.kv, sessions: snapshot.sessions,
   };
-  return { id, members, persistent: { ...durable, votedFor, log: durable.log.slice(), snapshot }, volatile };
+  // The handlers append to the log in place (editLog), so it must never be the caller's array unless handed over.
+  const log = adoptLog ? durable.log : durable.log.slice();
+  return { id, members, persistent: { ...durable, votedFor, log, snapshot }, volatile };
 }
 
 /** Entries applied between two snapshots: bounds what a restarted node re-applies. */

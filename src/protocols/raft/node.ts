@@ -41,7 +41,9 @@ class RaftNode implements ProtocolNode, LeaderChartHost {
     private readonly options: ProtocolOptions,
   ) {
     this.config = { bugs: options.bugs, maxEntriesPerMessage: options.maxEntriesPerMessage };
-    this.state = initialState(env.id, env.members, durable, this.config);
+    // `durable` is the kernel's copy for this boot (ProtocolFactory.cloneDurable): the node adopts its log
+    // rather than copying a long log a second time on every restart.
+    this.state = initialState(env.id, env.members, durable, this.config, true);
     this.actor = createActor(leaderChart, { clock: env.clock, input: { host: this, heartbeatMs: options.heartbeatMs } });
     this.actor.start();
   }

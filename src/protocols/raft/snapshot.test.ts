@@ -4,8 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Run } from '../../check/run';
-import { buildScenario } from '../../sim/scenario';
-import type { Scenario } from '../../sim/types';
+import { buildScenario, type Scenario } from '../../sim/scenario';
 import type { RaftView } from './node';
 import { SNAPSHOT_INTERVAL_ENTRIES } from './core';
 import { SessionApplier } from '../common';
