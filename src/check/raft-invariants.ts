@@ -70,23 +70,31 @@ function mix(h: number, x: number): number {
 /**
  * Shadow of one node's log: terms and two independent 32-bit prefix-hash lanes (index 0 = empty
  * prefix), and the entry objects they were computed from (so a restarted node's shadow is rebuilt
- * only from where its log stops being the same entries, see onRestart).
+ * only from where its log stops being the same entries, see onRestart). Terms and hashes live in
+ * typed arrays: a shadow grows by one entry per append on every node for the whole run, and plain
+ * arrays of numbers were copied by the garbage collector as they grew; typed arrays' bytes are not.
  */
 class ShadowLog {
-  terms: number[] = [0];
-  hashA: number[] = [0x12345678];
-  hashB: number[] = [0x9abcdef0];
+  /** Entries 0..size-1 are valid (0 is the empty prefix); past that the arrays are spare capacity. */
+  private size = 1;
+  terms = new Float64Array(1024);
+  hashA = new Uint32Array(1024);
+  hashB = new Uint32Array(1024);
   entries: (LogEntry | null)[] = [null];
 
+  constructor() {
+    this.hashA[0] = 0x12345678;
+    this.hashB[0] = 0x9abcdef0;
+  }
+
   get length(): number {
-    return this.terms.length - 1;
+    return this.size - 1;
   }
 
   truncateTo(length: number): void {
     if (length === this.length) return; // nearly every append only extends the log
-    this.terms.length = length + 1;
-    this.hashA.length = length + 1;
-    this.hashB.length = length + 1;
+    if (!(length >= 0 && length < this.size)) throw new Error(`invariants: cannot truncate a shadow of ${this.length} entries to ${length}`);
+    this.size = length + 1;
     this.entries.length = length + 1;
   }
 
@@ -102,16 +110,31 @@ class ShadowLog {
   }
 
   push(entry: LogEntry): void {
-    const i = this.terms.length - 1;
+    const i = this.size - 1;
+    if (this.size === this.terms.length) this.grow();
     const d = entryDigest(entry);
-    this.terms.push(entry.term);
-    this.hashA.push(mix(mix(this.hashA[i]!, entry.term), d));
-    this.hashB.push(mix(mix(this.hashB[i]! ^ 0x5bd1e995, d), entry.term + 0x27d4eb2f));
+    this.terms[i + 1] = entry.term;
+    this.hashA[i + 1] = mix(mix(this.hashA[i]!, entry.term), d);
+    this.hashB[i + 1] = mix(mix(this.hashB[i]! ^ 0x5bd1e995, d), entry.term + 0x27d4eb2f);
     this.entries.push(entry);
+    this.size++;
+  }
+
+  private grow(): void {
+    const capacity = this.terms.length * 2;
+    const terms = new Float64Array(capacity);
+    terms.set(this.terms);
+    this.terms = terms;
+    const hashA = new Uint32Array(capacity);
+    hashA.set(this.hashA);
+    this.hashA = hashA;
+    const hashB = new Uint32Array(capacity);
+    hashB.set(this.hashB);
+    this.hashB = hashB;
   }
 
   samePrefix(index: number, a: number, b: number): boolean {
-    return this.hashA[index] === a && this.hashB[index] === b;
+    return index < this.size && this.hashA[index] === a && this.hashB[index] === b;
   }
 }
 
