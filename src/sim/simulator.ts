@@ -13,7 +13,7 @@ import { RngStreams } from './rng';
 import {
   CLOCK_RATE_MAX, CLOCK_RATE_MIN, nodeIds, paxosQuorums, SLOW_FACTOR_MAX, type OperatorAction, type OverloadConfig, type Scenario,
 } from './scenario';
-import { Trace, type TraceEvent } from './trace';
+import { StringDetailWriter, Trace, type DetailWriter, type TraceEvent } from './trace';
 import type {
   ActorClock, Address, ClientId, ClientMessage, Message, NodeEnv, NodeId, ProtocolFactory, ProtocolNode, WithoutTime, NodeTraceEvent,
 } from './types';
@@ -423,8 +423,13 @@ export class Simulator {
 
   private transmit(from: Address, to: Address, message: Message): void {
     const id = this.network.allocateId();
-    const detail = this.trace.hashed ? this.describe(message) : '';
-    this.recordSent(id, from, to, message.type, message.term, detail);
+    if (this.messageObserved || !this.trace.hashed) {
+      const detail = this.trace.hashed ? this.describe(message) : '';
+      this.recordSent(id, from, to, message.type, message.term, detail);
+    } else {
+      // No observer needs the send as an object: its detail is written into the trace as it is described.
+      this.trace.appendSentDescribed(this.nowMs, id, from, to, message.type, message.term, message, this);
+    }
     if (this.network.lost(from, to)) {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: id, from, to, reason: 'loss' });
       return;
@@ -433,22 +438,57 @@ export class Simulator {
     if (this.network.duplicated()) this.duplicateInFlight(id);
   }
 
+  private readonly detailText = new StringDetailWriter();
+
   private describe(message: Message): string {
+    this.describeInto(message, this.detailText);
+    return this.detailText.take();
+  }
+
+  /** A message's detail (MessageDescriber): client messages here, protocol messages by their factory. */
+  describeInto(message: Message, out: DetailWriter): void {
     switch (message.type) {
       case 'ClientRequest': {
         const m = message as ClientMessage & { type: 'ClientRequest' };
-        return `op${m.opId} ${m.op} ${m.key}${m.value !== null ? ` ${m.value}` : ''}${m.expected !== null ? ` if ${m.expected}` : ''}`;
+        out.text('op');
+        out.int(m.opId);
+        out.text(' ');
+        out.text(`${m.op}`);
+        out.text(' ');
+        out.text(`${m.key}`);
+        if (m.value !== null) {
+          out.text(' ');
+          out.text(`${m.value}`);
+        }
+        if (m.expected !== null) {
+          out.text(' if ');
+          out.text(`${m.expected}`);
+        }
+        return;
       }
       case 'ClientReply': {
         const m = message as ClientMessage & { type: 'ClientReply' };
-        return `op${m.opId} ${m.ok ? 'ok' : 'fail'} ${m.value}${m.reason !== undefined ? ` ${m.reason}` : ''}`;
+        out.text('op');
+        out.int(m.opId);
+        out.text(m.ok ? ' ok ' : ' fail ');
+        out.text(`${m.value}`);
+        if (m.reason !== undefined) {
+          out.text(' ');
+          out.text(`${m.reason}`);
+        }
+        return;
       }
       case 'ClientRedirect': {
         const m = message as ClientMessage & { type: 'ClientRedirect' };
-        return `op${m.opId} leader=${m.leaderHint ?? '?'}`;
+        out.text('op');
+        out.int(m.opId);
+        out.text(' leader=');
+        out.text(`${m.leaderHint ?? '?'}`);
+        return;
       }
       default:
-        return this.factory.describe(message);
+        if (this.factory.describeInto !== undefined) this.factory.describeInto(message, out);
+        else out.text(this.factory.describe(message));
     }
   }
 

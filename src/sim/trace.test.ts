@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, formatEvent, HASH_CHECKPOINT_EVENTS, Trace, TRACE_EVENT_KINDS, type TraceEvent, type TraceEventKind } from './trace';
+import { decodeEvent, formatEvent, HASH_CHECKPOINT_EVENTS, StringDetailWriter, Trace, TRACE_EVENT_KINDS, type TraceEvent, type TraceEventKind } from './trace';
 
 // ---- a reference encoder, written from the documented canonical layout ---------------------------
 // kind code (index in TRACE_EVENT_KINDS), atMs, then each field in canonical order; unsigned integers
@@ -411,5 +411,47 @@ describe('Trace.prefixHash', () => {
     t.append(eventAt(0));
     expect(() => t.prefixHash(2)).toThrow(RangeError);
     expect(() => new Trace(false).prefixHash(0)).toThrow(/stored trace/);
+  });
+});
+
+describe('details written straight into the trace', () => {
+  const piece = fc.oneof(
+    fc.string({ maxLength: 20 }).map((s) => ({ text: s })),
+    fc.string({ unit: 'grapheme', maxLength: 6 }).map((s) => ({ text: s })),
+    fc.string({ minLength: 120, maxLength: 200 }).map((s) => ({ text: s })),
+    fc.oneof(fc.nat(), fc.constantFrom(0, 9, 10, 2 ** 31 - 1, 2 ** 31, 2 ** 53 - 1, -1, -42, 0.5, 1e21, Number.NaN)).map((n) => ({ int: n })),
+  );
+  type Piece = { text: string } | { int: number };
+
+  it('appendSentDescribed writes what appendSent writes for the same detail as a string, for any pieces', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces: Piece[]) => {
+        const describer = {
+          describeInto: (_m: null, out: { text(s: string): void; int(n: number): void }) => {
+            for (const p of pieces) if ('text' in p) out.text(p.text); else out.int(p.int);
+          },
+        };
+        const w = new StringDetailWriter();
+        describer.describeInto(null, w);
+        const detail = w.take();
+        expect(detail).toBe(pieces.map((p) => ('text' in p ? p.text : `${p.int}`)).join(''));
+        const direct = new Trace();
+        direct.appendSentDescribed(7, 3, 'n1', 'c2', 'ClientReply', 0, null, describer);
+        const viaString = new Trace();
+        viaString.appendSent(7, 3, 'n1', 'c2', 'ClientReply', 0, detail);
+        expect(direct.at(0)).toEqual({ kind: 'sent', atMs: 7, msgId: 3, from: 'n1', to: 'c2', type: 'ClientReply', term: 0, detail });
+        expect(direct.finalHash()).toBe(viaString.finalHash());
+        expect(direct.finalHash()).toBe(refHash([{ kind: 'sent', atMs: 7, msgId: 3, from: 'n1', to: 'c2', type: 'ClientReply', term: 0, detail }]));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a describer that throws leaves the trace as it was', () => {
+    const t = new Trace();
+    t.append(SENT);
+    expect(() => t.appendSentDescribed(9, 2, 'n1', 'n2', 'X', 1, null, { describeInto: (_m: null, out) => { out.text('half'); throw new Error('trace: boom'); } })).toThrow(/boom/);
+    expect(t.length).toBe(1);
+    expect(t.finalHash()).toBe(refHash([SENT]));
   });
 });

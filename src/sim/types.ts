@@ -6,6 +6,7 @@
  */
 import type { Rng } from './rng';
 import type { TraceEvent, NodeId, ClientId, Address } from './trace';
+import type { DetailWriter } from './trace';
 
 export type { NodeId, ClientId, Address };
 
@@ -120,6 +121,11 @@ export interface ProtocolFactory<D = unknown, W = unknown> {
   cloneDurable(durable: D): D;
   /** Trace summary of a message: the detail string shown in `sent` events. */
   describe(message: Message): string;
+  /**
+   * Optional: the same text as `describe`, written piece by piece (the kernel then writes a send's
+   * detail straight into the trace). A factory that has it should derive `describe` from it.
+   */
+  describeInto?(message: Message, out: DetailWriter): void;
 }
 
 export interface ProtocolOptions {

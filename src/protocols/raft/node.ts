@@ -10,6 +10,7 @@ import { applyWrite, handle, handleDurable, heartbeat, initialState, resendVoteR
 import { drawElectionDeadlineMs, inputOf } from '../common';
 import { leaderChart, type LeaderChartHost } from '../leader-chart';
 import type { LogEntry, RaftConfig, RaftInput, RaftMessage, RaftSnapshot, RaftState, RaftWrite, Role, StepResult } from './types';
+import { StringDetailWriter, type DetailWriter } from '../../sim/trace';
 
 export interface RaftDurable {
   currentTerm: number;
@@ -164,22 +165,46 @@ class RaftNode implements ProtocolNode, LeaderChartHost {
   }
 }
 
-function describe(message: Message): string {
+/** A Raft message's detail in the trace (`sent` events), written piece by piece (see DetailWriter). */
+function describeInto(message: Message, out: DetailWriter): void {
   const m = message as RaftMessage;
   switch (m.type) {
     case 'RequestVote':
-      return `last=${m.lastLogIndex}/t${m.lastLogTerm}`;
+      out.text('last=');
+      out.int(m.lastLogIndex);
+      out.text('/t');
+      out.int(m.lastLogTerm);
+      return;
     case 'RequestVoteResponse':
-      return m.voteGranted ? 'granted' : 'refused';
+      out.text(m.voteGranted ? 'granted' : 'refused');
+      return;
     case 'AppendEntries':
-      return `prev=${m.prevLogIndex}/t${m.prevLogTerm} n=${m.entries.length} commit=${m.leaderCommit}`;
+      out.text('prev=');
+      out.int(m.prevLogIndex);
+      out.text('/t');
+      out.int(m.prevLogTerm);
+      out.text(' n=');
+      out.int(m.entries.length);
+      out.text(' commit=');
+      out.int(m.leaderCommit);
+      return;
     case 'AppendEntriesResponse':
-      return `${m.success ? 'ok' : 'reject'} match=${m.matchIndex}`;
+      out.text(m.success ? 'ok match=' : 'reject match=');
+      out.int(m.matchIndex);
+      return;
     default: {
       const never: never = m;
       throw new Error(`raft: unknown message ${JSON.stringify(never)}`);
     }
   }
+}
+
+const detailText = new StringDetailWriter();
+
+/** The same detail as a string. */
+function describe(message: Message): string {
+  describeInto(message, detailText);
+  return detailText.take();
 }
 
 export const raftFactory: ProtocolFactory<RaftDurable, RaftWrite> = {
@@ -189,4 +214,5 @@ export const raftFactory: ProtocolFactory<RaftDurable, RaftWrite> = {
   applyWrite: (durable, write) => applyWrite(durable, write),
   cloneDurable: (d) => ({ currentTerm: d.currentTerm, votedFor: d.votedFor, log: d.log.slice(), snapshot: d.snapshot }),
   describe,
+  describeInto,
 };
