@@ -168,6 +168,7 @@ export class Network {
   /** Can a message from `from` reach `to` right now? Clients are outside partitions. */
   connected(from: Address, to: Address): 'ok' | 'partition' | 'link-cut' {
     if (this.cut.size > 0 && this.cut.has(linkKey(from, to))) return 'link-cut';
+    if (this.groupOf.size === 0 && this.clientGroupOf.size === 0) return 'ok'; // no partition
     const a = this.groupOf.get(from) ?? this.clientGroupOf.get(from);
     const b = this.groupOf.get(to) ?? this.clientGroupOf.get(to);
     if (a !== undefined && b !== undefined && a !== b) return 'partition';
