@@ -22,6 +22,7 @@ import { benchLincheck } from './bench-lincheck';
 import { compareProtocols } from './bench-protocols';
 import { runOnWorkers } from './worker-pool';
 import type { CliIo } from './main';
+import type { TimerId } from '../sim/clock';
 
 export function referenceScenario(untilMs: number, seed = 1): Scenario {
   return buildScenario({
@@ -40,7 +41,7 @@ export function referenceScenario(untilMs: number, seed = 1): Scenario {
  */
 function nullProtocol(intervalMs: number): ProtocolFactory {
   class NullNode implements ProtocolNode {
-    private timer = 0;
+    private timer: TimerId | null = null;
     private stopped = false;
     constructor(private readonly env: NodeEnv) {
       this.tick();
@@ -56,7 +57,7 @@ function nullProtocol(intervalMs: number): ProtocolFactory {
     receive(): void {}
     stop(): void {
       this.stopped = true;
-      this.env.clock.clearTimeout(this.timer);
+      if (this.timer !== null) this.env.clock.clearTimeout(this.timer);
     }
     view(): unknown {
       return null;

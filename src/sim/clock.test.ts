@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from './clock';
+import { VirtualClock, type TimerId } from './clock';
 
 /** Fires every due timer (no limit) and returns how many fired; bounded so a bug cannot spin. */
 function drain(clock: VirtualClock, limit = 100_000): number {
@@ -36,14 +36,19 @@ describe('VirtualClock ordering', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('returns increasing ids that are never reused', () => {
+  it('returns a distinct handle per timer, never reused', () => {
     const clock = new VirtualClock();
     const a = clock.setTimeout(() => {}, 5);
     const b = clock.setTimeout(() => {}, 1);
-    expect(b).toBeGreaterThan(a);
+    expect(b).not.toBe(a);
     drain(clock);
     const c = clock.setTimeout(() => {}, 1);
-    expect(c).toBeGreaterThan(b);
+    expect(c).not.toBe(a);
+    expect(c).not.toBe(b);
+    // A fired handle cancels nothing, not even a later timer.
+    clock.clearTimeout(a);
+    clock.clearTimeout(b);
+    expect(clock.pending).toBe(1);
   });
 
   it('a zero-delay timer set inside a callback fires after the timers already due at that time', () => {
@@ -121,7 +126,7 @@ describe('VirtualClock.clearTimeout', () => {
   it('cancels a timer due at the same millisecond from inside a callback', () => {
     const clock = new VirtualClock();
     const log: string[] = [];
-    let second = 0;
+    let second: TimerId | null = null;
     clock.setTimeout(() => {
       log.push('first');
       clock.clearTimeout(second);
@@ -135,7 +140,7 @@ describe('VirtualClock.clearTimeout', () => {
   it('clearing its own id inside its callback is a no-op', () => {
     const clock = new VirtualClock();
     const log: string[] = [];
-    let self = 0;
+    let self: TimerId | null = null;
     self = clock.setTimeout(() => {
       log.push('self');
       clock.clearTimeout(self);
@@ -154,8 +159,9 @@ describe('VirtualClock.clearTimeout', () => {
     clock.setTimeout(() => log.push('later'), 5);
     clock.clearTimeout(fired);
     clock.clearTimeout(fired);
-    clock.clearTimeout(987_654);
-    clock.clearTimeout(-1);
+    clock.clearTimeout(null);
+    clock.clearTimeout(987_654 as unknown as TimerId); // not a handle at all
+    clock.clearTimeout({} as unknown as TimerId);
     expect(clock.pending).toBe(1);
     drain(clock);
     expect(log).toEqual(['fired', 'later']);
@@ -238,7 +244,7 @@ describe('VirtualClock compaction', () => {
   it('compacts many cancelled timers without changing the order of the live ones', () => {
     const clock = new VirtualClock();
     const fired: number[] = [];
-    const ids: number[] = [];
+    const ids: TimerId[] = [];
     const total = 5_000;
     // Deadlines repeat (i % 97) so ties must be broken by set order after the heap is rebuilt.
     for (let i = 0; i < total; i++) ids.push(clock.setTimeout(() => fired.push(i), i % 97));
@@ -285,7 +291,7 @@ function runModel(ops: readonly Op[]): { real: string[]; model: string[] } {
   // Real clock.
   const clock = new VirtualClock();
   const real: string[] = [];
-  const realIds: number[] = [];
+  const realIds: TimerId[] = [];
   const setReal = (label: string, delayMs: number, childDelayMs: number | null): void => {
     realIds.push(
       clock.setTimeout(() => {

@@ -6,16 +6,27 @@
  * interface (`setTimeout`, `clearTimeout`) and is passed to every node actor. xstate's own
  * SimulatedClock fires all due timers at the end time without breaking ties, so it is not used.
  */
-export type TimerId = number;
+/**
+ * A scheduled timer, as its caller holds it: opaque, good only for `cancel`. It is the clock's own
+ * entry (a handle needs no lookup table: a map from ids to entries was set and deleted for every
+ * message and timer of a run).
+ */
+export interface TimerId {
+  readonly __timerId: never;
+}
+
+const PENDING = 0;
+const FIRED = 1;
+const CANCELLED = 2;
 
 interface TimerEntry {
   deadlineMs: number;
-  /** The timer's id. */
+  /** Order of creation. */
   seq: number;
   /** Order among timers due at the same millisecond: seq, or below every seq for `scheduleFirst`. */
   rank: number;
   fn: () => void;
-  cancelled: boolean;
+  state: typeof PENDING | typeof FIRED | typeof CANCELLED;
 }
 
 /** Hard bound on pending timers: a run that needs more has a bug (a timer leak), not a big cluster. */
@@ -26,9 +37,10 @@ const FIRST_RANK_OFFSET = 2 ** 51;
 export class VirtualClock {
   private now = 0;
   private nextSeq = 1;
-  /** Binary min-heap ordered by (deadlineMs, rank). */
+  /** Binary min-heap ordered by (deadlineMs, rank). Cancelled entries stay until they reach the top. */
   private heap: TimerEntry[] = [];
-  private readonly bySeq = new Map<TimerId, TimerEntry>();
+  /** Timers pending (set, neither fired nor cancelled). */
+  private live = 0;
 
   get nowMs(): number {
     return this.now;
@@ -36,17 +48,17 @@ export class VirtualClock {
 
   /** Number of timers still pending (not cancelled). */
   get pending(): number {
-    return this.bySeq.size;
+    return this.live;
   }
 
-  /** Runs `fn` after `delayMs` of virtual time; returns an id for `cancel`. */
+  /** Runs `fn` after `delayMs` of virtual time; returns a handle for `cancel`. */
   schedule(fn: () => void, delayMs: number): TimerId {
     // XState may pass fractional or non-finite delays from user configuration; the clock is integral.
     if (!Number.isFinite(delayMs)) throw new Error(`clock: delay must be finite, got ${delayMs}`);
     const delay = Math.max(0, Math.round(delayMs));
-    if (this.bySeq.size >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
+    if (this.live >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
     const seq = this.nextSeq++;
-    return this.add({ deadlineMs: this.now + delay, seq, rank: seq, fn, cancelled: false });
+    return this.add({ deadlineMs: this.now + delay, seq, rank: seq, fn, state: PENDING });
   }
 
   /**
@@ -57,25 +69,25 @@ export class VirtualClock {
    */
   scheduleFirst(fn: () => void, atMs: number): TimerId {
     if (!Number.isSafeInteger(atMs) || atMs < this.now) throw new Error(`clock: scheduleFirst at ${atMs} ms, now is ${this.now} ms`);
-    if (this.bySeq.size >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
+    if (this.live >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
     const seq = this.nextSeq++;
-    return this.add({ deadlineMs: atMs, seq, rank: seq - FIRST_RANK_OFFSET, fn, cancelled: false });
+    return this.add({ deadlineMs: atMs, seq, rank: seq - FIRST_RANK_OFFSET, fn, state: PENDING });
   }
 
   private add(entry: TimerEntry): TimerId {
     this.push(entry);
-    this.bySeq.set(entry.seq, entry);
-    return entry.seq;
+    this.live++;
+    return entry as unknown as TimerId;
   }
 
-  /** Cancels a scheduled timer; cancelling a fired or unknown id does nothing. */
-  cancel(id: TimerId): void {
-    const entry = this.bySeq.get(id);
-    if (entry === undefined) return;
-    entry.cancelled = true;
-    this.bySeq.delete(id);
+  /** Cancels a scheduled timer; cancelling a fired, cancelled or unknown handle does nothing. */
+  cancel(id: TimerId | null): void {
+    const entry = id as unknown as TimerEntry | null | undefined;
+    if (entry === null || typeof entry !== 'object' || entry.state !== PENDING) return;
+    entry.state = CANCELLED;
+    this.live--;
     // Lazy deletion: cancelled entries are skipped when they reach the top. Compact if they pile up.
-    if (this.heap.length > 1024 && this.heap.length > 4 * this.bySeq.size) this.compact();
+    if (this.heap.length > 1024 && this.heap.length > 4 * this.live) this.compact();
   }
 
   /** Deadline of the next live timer, or null if none. */
@@ -94,7 +106,8 @@ export class VirtualClock {
     const top = this.heap[0];
     if (top === undefined || top.deadlineMs > limitMs) return false;
     this.pop();
-    this.bySeq.delete(top.seq);
+    top.state = FIRED;
+    this.live--;
     if (top.deadlineMs < this.now) throw new Error('clock: time went backwards');
     this.now = top.deadlineMs;
     top.fn();
@@ -111,14 +124,14 @@ export class VirtualClock {
   // XState's clock interface, by the names it expects (as properties, so the kernel's own code reads
   // `schedule`/`cancel` and never looks like a call to the global timers).
   readonly setTimeout = (fn: () => void, delayMs: number): TimerId => this.schedule(fn, delayMs);
-  readonly clearTimeout = (id: TimerId): void => this.cancel(id);
+  readonly clearTimeout = (id: TimerId | null): void => this.cancel(id);
 
   private dropCancelledTop(): void {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    while (this.heap.length > 0 && this.heap[0]!.state === CANCELLED) this.pop();
   }
 
   private compact(): void {
-    this.heap = this.heap.filter((e) => !e.cancelled);
+    this.heap = this.heap.filter((e) => e.state !== CANCELLED);
     for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 

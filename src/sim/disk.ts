@@ -1,3 +1,4 @@
+import type { TimerId } from './clock';
 /**
  * A node's disk. A write is durable only once its fsync completes, fsyncMs after the previous one
  * finished (writes are serialised, as on one log device). A crash loses every write not yet durable.
@@ -9,7 +10,7 @@ export interface PendingWrite<W> {
   /** Messages released when this write (and all before it) is durable. */
   readonly held: Array<() => void>;
   /** The clock timer that completes the fsync (cancelled on a crash). */
-  timer: number;
+  timer: TimerId | null;
   /** Told when the write is durable (the writer's acknowledgement, as etcd's MsgStorageAppendResp). */
   onDurable: (() => void) | null;
 }
@@ -31,7 +32,7 @@ export class Disk<W> {
     const fsyncMs = this.slowFactor === 1 ? this.fsyncMs : Math.round(this.fsyncMs * this.slowFactor);
     const durableAtMs = Math.max(nowMs, this.lastDurableAtMs) + fsyncMs;
     this.lastDurableAtMs = durableAtMs;
-    const entry: PendingWrite<W> = { write, durableAtMs, held: [], timer: 0, onDurable: null };
+    const entry: PendingWrite<W> = { write, durableAtMs, held: [], timer: null, onDurable: null };
     this.pending.push(entry);
     return entry;
   }

@@ -13,9 +13,10 @@
 import type { Rng } from './rng';
 import type { NemesisFault, Scenario } from './scenario';
 import type { NodeId } from './types';
+import type { TimerId } from './clock';
 
 export interface NemesisPort {
-  setTimer(fn: () => void, delayMs: number): number;
+  setTimer(fn: () => void, delayMs: number): TimerId;
   /** The node that most recently announced itself leader in the trace (any protocol), if any. */
   lastLeader(): NodeId | null;
   partition(groups: NodeId[][]): void;

@@ -8,6 +8,7 @@ import type { Rng } from './rng';
 import type { RttTable } from './regions';
 import type { JitterSpec, LatencySpec, LinkOverride } from './scenario';
 import type { Address, Message, NodeId } from './types';
+import type { TimerId } from './clock';
 
 export interface InFlight {
   readonly id: number;
@@ -16,8 +17,8 @@ export interface InFlight {
   readonly message: Message;
   readonly sentAtMs: number;
   readonly deliverAtMs: number;
-  /** The clock timer that will deliver it. */
-  timer: number;
+  /** The clock timer that will deliver it (null only while it is being launched). */
+  timer: TimerId | null;
 }
 
 export interface NetworkConfig {

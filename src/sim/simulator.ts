@@ -4,7 +4,7 @@
  * timer, an fsync completion, a client or nemesis tick, an operator action) in (deadline, sequence)
  * order, and then tells the observers (the invariant checkers) which trace events the step produced.
  */
-import { VirtualClock } from './clock';
+import { VirtualClock, type TimerId } from './clock';
 import { Disk, type PendingWrite } from './disk';
 import { Nemesis } from './nemesis';
 import { GeoLatency, IN_FLIGHT_LIMIT, Network, type InFlight } from './network';
@@ -30,13 +30,13 @@ interface NodeSlot {
   /** Bumped on every crash, so callbacks of an old incarnation never reach a new one. */
   incarnation: number;
   /** Timers of this node that came due while it was paused, by id; they fire on resume, in order. */
-  deferredTimers: Map<number, () => void>;
+  deferredTimers: Map<TimerId, () => void>;
   /** Disk completions that came while paused; the process acts on them (in order) on resume. */
   deferredDiskAcks: Array<() => void>;
   /** Messages that arrived while paused (kept in the OS buffer); delivered on resume. */
   bufferedMessages: InFlight[];
   /** Live clock timers set by the node's actor, cancelled on a crash. */
-  readonly actorTimers: Set<number>;
+  readonly actorTimers: Set<TimerId>;
   /** Slow-node fault: its fsyncs and its messages take this many times as long (1 = healthy). */
   slowFactor: number;
   /**
@@ -49,7 +49,7 @@ interface NodeSlot {
   /** Overload: client requests delivered and waiting for (or in) service, oldest first; lost on a crash. */
   requestQueue: InFlight[];
   /** The timer that finishes serving requestQueue[0], or null when idle. */
-  serviceTimer: number | null;
+  serviceTimer: TimerId | null;
 }
 
 /** Trace events about single messages (sends, deliveries, drops, duplicates): most of a trace. */
@@ -501,7 +501,7 @@ export class Simulator {
       this.record({ kind: 'dropped', atMs: this.nowMs, msgId: id, from, to, reason: 'loss' });
       return;
     }
-    const flight: InFlight = { id, from, to, message, sentAtMs: this.nowMs, deliverAtMs: this.nowMs + latencyMs, timer: 0 };
+    const flight: InFlight = { id, from, to, message, sentAtMs: this.nowMs, deliverAtMs: this.nowMs + latencyMs, timer: null };
     flight.timer = this.clock.schedule(() => this.arrive(flight), latencyMs);
     this.network.inFlight.set(id, flight);
   }

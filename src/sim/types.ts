@@ -7,13 +7,14 @@
 import type { Rng } from './rng';
 import type { TraceEvent, NodeId, ClientId, Address } from './trace';
 import type { DetailWriter } from './trace';
+import type { TimerId } from './clock';
 
 export type { NodeId, ClientId, Address };
 
 /** The slice of XState's clock interface the kernel implements. */
 export interface ActorClock {
-  setTimeout: (fn: () => void, delayMs: number) => number;
-  clearTimeout: (id: number) => void;
+  setTimeout: (fn: () => void, delayMs: number) => TimerId;
+  clearTimeout: (id: TimerId) => void;
 }
 
 /** Every message on the wire carries a type and the sender's term (0 where terms do not apply). */

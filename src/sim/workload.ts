@@ -16,6 +16,7 @@
 import type { Rng } from './rng';
 import type { RetryPolicy, Scenario } from './scenario';
 import type { ClientId, ClientMessage, ClientOpKind, ClientOperation, ClientRequest, Message, NodeId } from './types';
+import type { TimerId } from './clock';
 
 export interface HistoryOp extends ClientOperation {
   readonly client: ClientId;
@@ -33,8 +34,8 @@ export const HISTORY_LIMIT = 2_000_000;
 export interface ClientPort {
   nowMs(): number;
   send(from: ClientId, to: NodeId, message: Message): void;
-  setTimer(fn: () => void, delayMs: number): number;
-  clearTimer(id: number): void;
+  setTimer(fn: () => void, delayMs: number): TimerId;
+  clearTimer(id: TimerId): void;
   recordInvoke(op: HistoryOp): void;
   recordComplete(op: HistoryOp, reason: string): void;
   /** Counts a client-side happening for the metrics (timeout, retry, rejected:overloaded, ...). */
@@ -46,7 +47,7 @@ interface ClientState {
   current: HistoryOp | null;
   target: NodeId;
   redirects: number;
-  timeoutTimer: number | null;
+  timeoutTimer: TimerId | null;
   /** Attempts of the current operation after the first (retry policy), and whether one may have run. */
   retries: number;
   maybeExecuted: boolean;
