@@ -80,12 +80,13 @@ export interface SimulatorOptions {
   hashTrace?: boolean;
 }
 
-/** Bound on steps per run: a scenario that needs more is refused, never left to spin. */
-export function isMessageEvent(e: TraceEvent): boolean {
+/** Whether an event is about a single message (what observers see only if they ask for message events). */
+function isMessageEvent(e: TraceEvent): e is Extract<TraceEvent, { kind: MessageEventKind }> {
   return e.kind === 'sent' || e.kind === 'delivered' || e.kind === 'dropped' || e.kind === 'duplicated';
 }
 
-const STEP_LIMIT = 200_000_000;
+/** Bound on steps per run: a scenario that needs more is refused, never left to spin. */
+export const STEP_LIMIT = 200_000_000;
 /** Bound on messages buffered for a paused node (its socket buffer). */
 const PAUSED_BUFFER_LIMIT = 10_000;
 /** Operator clients (o1, o2, ...) the workload may create: placed in n1's region under geo-replication. */
