@@ -296,12 +296,6 @@ export class Simulator {
     return index;
   }
 
-  /** Records a send: straight into the trace unless an observer wants it as an object. */
-  private recordSent(msgId: number, from: Address, to: Address, type: string, term: number, detail: string): void {
-    if (this.messageObserved) this.record({ kind: 'sent', atMs: this.nowMs, msgId, from, to, type, term, detail });
-    else this.trace.appendSent(this.nowMs, msgId, from, to, type, term, detail);
-  }
-
   /** Records a delivery: straight into the trace unless an observer wants it as an object. */
   private recordDelivered(msgId: number, from: Address, to: Address, type: string): void {
     if (this.messageObserved) this.record({ kind: 'delivered', atMs: this.nowMs, msgId, from, to, type });
@@ -424,11 +418,12 @@ export class Simulator {
 
   private transmit(from: Address, to: Address, message: Message): void {
     const id = this.network.allocateId();
-    if (this.messageObserved || !this.trace.hashed) {
+    if (this.messageObserved) {
       const detail = this.trace.hashed ? this.describe(message) : '';
-      this.recordSent(id, from, to, message.type, message.term, detail);
+      this.record({ kind: 'sent', atMs: this.nowMs, msgId: id, from, to, type: message.type, term: message.term, detail });
     } else {
-      // No observer needs the send as an object: its detail is written into the trace as it is described.
+      // No observer needs the send as an object: its detail is written into the trace as it is
+      // described (an unhashed trace only counts it, and describes nothing).
       this.trace.appendSentDescribed(this.nowMs, id, from, to, message.type, message.term, message, this);
     }
     if (this.network.lost(from, to)) {

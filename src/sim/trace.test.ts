@@ -423,7 +423,7 @@ describe('details written straight into the trace', () => {
   );
   type Piece = { text: string } | { int: number };
 
-  it('appendSentDescribed writes what appendSent writes for the same detail as a string, for any pieces', () => {
+  it('appendSentDescribed writes what append writes for the same detail as a string, for any pieces', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 8 }), (pieces: Piece[]) => {
         const describer = {
@@ -438,13 +438,22 @@ describe('details written straight into the trace', () => {
         const direct = new Trace();
         direct.appendSentDescribed(7, 3, 'n1', 'c2', 'ClientReply', 0, null, describer);
         const viaString = new Trace();
-        viaString.appendSent(7, 3, 'n1', 'c2', 'ClientReply', 0, detail);
+        viaString.append({ kind: 'sent', atMs: 7, msgId: 3, from: 'n1', to: 'c2', type: 'ClientReply', term: 0, detail });
         expect(direct.at(0)).toEqual({ kind: 'sent', atMs: 7, msgId: 3, from: 'n1', to: 'c2', type: 'ClientReply', term: 0, detail });
         expect(direct.finalHash()).toBe(viaString.finalHash());
         expect(direct.finalHash()).toBe(refHash([{ kind: 'sent', atMs: 7, msgId: 3, from: 'n1', to: 'c2', type: 'ClientReply', term: 0, detail }]));
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('an unhashed trace counts a described send without asking for its detail', () => {
+    const t = new Trace(false, false);
+    let asked = 0;
+    t.appendSentDescribed(1, 1, 'n1', 'n2', 'X', 1, null, { describeInto: () => { asked++; } });
+    expect(t.length).toBe(1);
+    expect(t.countOf('sent')).toBe(1);
+    expect(asked).toBe(0);
   });
 
   it('a describer that throws leaves the trace as it was', () => {

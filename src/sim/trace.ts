@@ -428,26 +428,10 @@ export class Trace {
   }
 
   /**
-   * Appends a `sent` event from its fields, with the bytes `append` would write for the same event
-   * object: the simulator's path when no observer needs message events as objects (a send or a
-   * delivery is most of a trace, and building an object for each only to encode it was measurable).
-   */
-  appendSent(atMs: number, msgId: number, from: Address, to: Address, type: string, term: number, detail: string): number {
-    if (!this.begin(CODE_SENT)) return this.countTotal++;
-    const prefixAt = this.stage.length;
-    this.stage.varint(0);
-    try {
-      encodeSent(this.stage, atMs, msgId, from, to, type, term, detail);
-    } catch (error) {
-      this.stage.length = prefixAt;
-      throw error;
-    }
-    return this.finish(CODE_SENT, prefixAt);
-  }
-
-  /**
    * Appends a `sent` event whose detail `describer` writes straight into the trace's bytes: the same
-   * bytes as appendSent with the detail string the describer would have written into a StringDetailWriter.
+   * bytes as `append` of the event whose detail is what the describer writes into a StringDetailWriter.
+   * The simulator's path when no observer needs message events as objects (most of a trace is sends
+   * and deliveries, and building an object for each only to encode it was measurable).
    */
   appendSentDescribed<M>(atMs: number, msgId: number, from: Address, to: Address, type: string, term: number, message: M, describer: MessageDescriber<M>): number {
     if (!this.begin(CODE_SENT)) return this.countTotal++;
@@ -479,7 +463,7 @@ export class Trace {
     stage.bytesFrom(text);
   }
 
-  /** Appends a `delivered` event from its fields (see appendSent). */
+  /** Appends a `delivered` event from its fields (see appendSentDescribed). */
   appendDelivered(atMs: number, msgId: number, from: Address, to: Address, type: string): number {
     if (!this.begin(CODE_DELIVERED)) return this.countTotal++;
     const prefixAt = this.stage.length;
