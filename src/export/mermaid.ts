@@ -71,7 +71,7 @@ const MERMAID_KEYWORDS = new Set([
   'sequencediagram', 'title',
 ]);
 
-const PAXOS_MESSAGE_TYPES = new Set(['Prepare', 'Promise', 'Nack', 'Accept', 'Accepted', 'Heartbeat', 'HeartbeatAck', 'Learn']);
+const PAXOS_MESSAGE_TYPES = new Set(['Prepare', 'Promise', 'Nack', 'Accept', 'Accepted', 'Heartbeat', 'HeartbeatAck', 'Snapshot', 'Learn']);
 const CLIENT_MESSAGE_TYPES = new Set(['ClientRequest', 'ClientReply', 'ClientRedirect']);
 
 /**

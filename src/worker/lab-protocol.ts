@@ -49,6 +49,11 @@ export interface PaxosNodeView {
   readonly inFlightSlots: number;
   /** Slots this node has learned chosen (as a learner). */
   readonly chosenSlots: number;
+  /**
+   * Slots before this one were applied from a snapshot (its own, restored on restart, or the leader's):
+   * its state machine covers them but it holds no value for them. 1 when it has none.
+   */
+  readonly heldFrom: number;
   /** The highest slot it accepted a value for or learned chosen (0 if none). */
   readonly highestSlot: number;
 }

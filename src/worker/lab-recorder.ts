@@ -53,6 +53,7 @@ interface PaxosRecord {
   readonly ballot: number;
   readonly inFlightSlots: number;
   readonly chosenSlots: number;
+  readonly heldFrom: number;
 }
 
 /**
@@ -166,8 +167,8 @@ function lastAtOrBefore<T>(items: readonly T[], k: number, key: (t: T) => number
 
 /**
  * Paxos's messages take the category of Raft's that do the same job: phase 1a (Prepare) asks for
- * votes, 1b (Promise, or a Nack) answers; phase 2a (Accept) and the leader's Heartbeat and Learn
- * carry values, 2b (Accepted) and HeartbeatAck answer.
+ * votes, 1b (Promise, or a Nack) answers; phase 2a (Accept) and the leader's Heartbeat, Snapshot and
+ * Learn carry values, 2b (Accepted) and HeartbeatAck answer.
  */
 export function messageCategory(type: string): MessageCategory {
   switch (type) {
@@ -181,6 +182,7 @@ export function messageCategory(type: string): MessageCategory {
     case 'AppendEntries':
     case 'Accept':
     case 'Heartbeat':
+    case 'Snapshot':
     case 'Learn':
       return 'append';
     case 'AppendEntriesResponse':
@@ -214,7 +216,7 @@ const NETWORK_FAULTS = new Set<string>(['partition', 'heal', 'cut-link', 'heal-l
 
 function samePaxos(a: PaxosRecord | null, b: PaxosRecord | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.promised === b.promised && a.ballot === b.ballot && a.inFlightSlots === b.inFlightSlots && a.chosenSlots === b.chosenSlots;
+  return a.promised === b.promised && a.ballot === b.ballot && a.inFlightSlots === b.inFlightSlots && a.chosenSlots === b.chosenSlots && a.heldFrom === b.heldFrom;
 }
 
 function sameRecord(a: NodeRecord, b: NodeRecord): boolean {
@@ -416,10 +418,13 @@ export class LabRecorder {
     const rows = this.slots.get(node);
     if (rows === undefined) return;
     if (!(Number.isSafeInteger(slot) && slot >= 1)) throw new Error(`lab: bad slot ${slot} for ${node}`);
+    // A slot past the end fills the slots between with empty ones: they changed too, so the edit
+    // recorded for this step must start at the first of them, or the rebuilt table would have a hole.
+    const from = Math.min(slot, rows.length + 1);
     while (rows.length < slot) rows.push(EMPTY_SLOT);
     rows[slot - 1] = change(rows[slot - 1]!);
     const earliest = appended.get(node);
-    if (earliest === undefined || slot < earliest) appended.set(node, slot);
+    if (earliest === undefined || from < earliest) appended.set(node, from);
   }
 
   /** Paxos: the phase-2 quorum that chose `slot` in `ballot` (the first acceptors to accept it there). */
@@ -621,7 +626,8 @@ export class LabRecorder {
     if (status === 'crashed') {
       const durable = sim.durableState(id) as PaxosDurable;
       if (reread) replaceSlots(rows, durable.accepted, null);
-      const paxos: PaxosRecord = { promised: durable.promised, ballot: durable.ballot, inFlightSlots: 0, chosenSlots: 0 };
+      const heldFrom = (durable.snapshot?.throughSlot ?? 0) + 1;
+      const paxos: PaxosRecord = { promised: durable.promised, ballot: durable.ballot, inFlightSlots: 0, chosenSlots: 0, heldFrom };
       const record: NodeRecord = {
         ...common, role: 'follower', term: durable.promised, leaderId: null, commitIndex: 0, lastApplied: 0,
         electionDeadlineMs: null, electionArmedAtMs: null, votesGranted: null, kv: null, paxos,
@@ -638,7 +644,7 @@ export class LabRecorder {
     const promises = role === 'candidate' && v.phase1 !== null ? [...v.phase1.promises.keys()].sort() : role === 'leader' ? v.wonWith : null;
     const before = previous?.votesGranted;
     const votesGranted = promises !== null && Array.isArray(before) && sameIds(before, promises) ? before : promises;
-    const paxos: PaxosRecord = { promised: view.promised, ballot: view.ballot, inFlightSlots: v.inFlight.size, chosenSlots: view.chosen.size };
+    const paxos: PaxosRecord = { promised: view.promised, ballot: view.ballot, inFlightSlots: v.inFlight.size, chosenSlots: view.chosen.size, heldFrom: view.heldFrom };
     const record: NodeRecord = {
       ...common, role, term: view.promised, leaderId: v.leaderId, commitIndex: v.appliedUpTo, lastApplied: v.appliedUpTo,
       electionDeadlineMs: deadline, electionArmedAtMs: armed, votesGranted, kv: v.kv,
@@ -832,7 +838,7 @@ export class LabRecorder {
       promised: p.promised, promisedLabel: formatBallot(p.promised, members), ballot: p.ballot, ballotLabel: formatBallot(p.ballot, members),
       phase: r.status === 'crashed' ? 'idle' : r.role === 'candidate' ? 'prepare' : r.role === 'leader' ? 'accept' : 'idle',
       promises: r.votesGranted === null ? [] : [...r.votesGranted].sort(),
-      inFlightSlots: p.inFlightSlots, chosenSlots: p.chosenSlots, highestSlot,
+      inFlightSlots: p.inFlightSlots, chosenSlots: p.chosenSlots, heldFrom: p.heldFrom, highestSlot,
     };
   }
 

@@ -8,6 +8,8 @@ import { scenarioFromArgs } from '../cli/main';
 import type { LabConfig } from './lab-protocol';
 import { defaultLabConfig, LabInputError, LabSession } from './lab-session';
 import { solve } from './lesson-driver';
+import { SNAPSHOT_INTERVAL_SLOTS } from '../protocols/paxos/core';
+import { buildSlotTable } from '../ui/lab/log-table';
 
 const SCENARIO_DIR = join(__dirname, '..', '..', 'scenarios');
 const BUNDLED = new Map(
@@ -386,6 +388,42 @@ describe('LabSession: Paxos', () => {
     expect(row.entries.some((e) => e.term > 0 && e.label !== '')).toBe(true);
   });
 
+  it('a Multi-Paxos node restarts from its snapshot, is caught up with the leader\'s, and its slots show as applied from a snapshot', () => {
+    // 100 ops/s: more than a snapshot interval (1,024 slots) by 15 s.
+    const s = session({ protocol: 'multipaxos', loadOpsPerSec: 100 });
+    s.seek(15_000);
+    const follower = s.snapshot().nodes.find((n) => n.role === 'follower')!;
+    s.act({ type: 'crash', node: follower.id });
+    s.seek(25_000);
+    const crashed = s.snapshot().nodes.find((n) => n.id === follower.id)!;
+    expect(crashed.paxos!.heldFrom).toBeGreaterThan(SNAPSHOT_INTERVAL_SLOTS); // its snapshot, on disk
+    s.act({ type: 'restart', node: follower.id });
+    const back = s.snapshot().nodes.find((n) => n.id === follower.id)!;
+    expect(back.status).toBe('up');
+    expect(back.paxos!.heldFrom).toBe(crashed.paxos!.heldFrom);
+    expect(back.commitIndex).toBe(back.paxos!.heldFrom - 1); // applied through it before hearing from anyone
+    expect(back.kv.length).toBeGreaterThan(0);
+    // Ten seconds away is about 1,000 slots behind: the leader sends its own snapshot, and the node's
+    // slots up to it read as applied from a snapshot in the slot table, on that node only.
+    // (The table shows the last 24 slots: look right after the snapshot arrives.)
+    let caughtUp = back;
+    for (let t = 25_010; t <= 26_000 && caughtUp.paxos!.heldFrom === back.paxos!.heldFrom; t += 10) {
+      s.seek(t);
+      caughtUp = s.snapshot().nodes.find((n) => n.id === follower.id)!;
+    }
+    expect(caughtUp.paxos!.heldFrom).toBeGreaterThan(back.paxos!.heldFrom + 256);
+    const panels = s.panels();
+    const table = buildSlotTable(panels.logs, s.snapshot().nodes, [], null);
+    const row = table.rows.find((r) => r.node === follower.id)!;
+    expect(row.heldFrom).toBe(caughtUp.paxos!.heldFrom);
+    const covered = row.cells.filter((c) => c.index < row.heldFrom);
+    expect(covered.length).toBeGreaterThan(0);
+    expect(covered.every((c) => c.kind === 'snapshot' || c.kind === 'chosen')).toBe(true);
+    expect(covered.some((c) => c.kind === 'snapshot')).toBe(true);
+    const others = table.rows.filter((r) => r.node !== follower.id);
+    expect(others.every((r) => r.cells.every((c) => c.kind !== 'snapshot'))).toBe(true);
+  });
+
   it('single-decree Paxos chooses one value for slot 1, and every node learns it', () => {
     const s = session({ protocol: 'paxos', loadOpsPerSec: 5 });
     s.seek(6000);
@@ -399,7 +437,7 @@ describe('LabSession: Paxos', () => {
   it('|Q1| + |Q2| <= N: warned, run anyway, and the quorums used include a phase-1 and a phase-2 quorum that do not meet', () => {
     const s = session({ protocol: 'multipaxos', q1: 2, q2: 2, nemesis: ['partition'], seed: 1 });
     expect(s.info().quorumWarning).toMatch(/2 \+ 2 <= 5/);
-    s.seek(7000);
+    s.seek(20000);
     const panels = s.panels();
     expect(panels.violations.map((v) => v.invariant)).toContain('Agreement');
     const used = panels.usedQuorums!;
@@ -430,7 +468,7 @@ describe('LabSession: Paxos', () => {
     const miss = session({ scenario: 'flexible-paxos-quorums-miss' });
     expect(miss.info()).toMatchObject({ protocol: 'multipaxos', phase1Quorum: 2, phase2Quorum: 2 });
     expect(miss.info().quorumWarning).not.toBeNull();
-    miss.seek(6000);
+    miss.seek(20000);
     expect(miss.panels().violations[0]).toMatchObject({ invariant: 'Agreement' });
     const duel = session({ scenario: 'paxos-duelling-proposers' });
     duel.seek(2000);

@@ -11,11 +11,12 @@ import { describe, expect, it } from 'vitest';
 import type { ClientId, ClientRequest, NodeId } from '../../sim/types';
 import { makeBallot, NO_BALLOT } from './ballot';
 import {
-  applyWrite, commandText, handle, heartbeat, initialState, MAX_IN_FLIGHT_SLOTS, promiseFor, resendPrepares, startElection,
+  applyWrite, commandText, handle, heartbeat, initialState, MAX_IN_FLIGHT_SLOTS, promiseFor, resendPrepares, SNAPSHOT_CATCH_UP_SLOTS,
+  SNAPSHOT_INTERVAL_SLOTS, startElection,
 } from './core';
 import type {
   Accept, Accepted, AcceptedEntry, ClientCommand, Heartbeat, HeartbeatAck, InFlight, Nack, PaxosConfig, PaxosMessage, PaxosMode,
-  PaxosOutput, PaxosState, PaxosVolatile, PaxosWrite, Phase1, Prepare, PromiseMessage, PromiseReport, Proposal, StepResult,
+  PaxosOutput, PaxosSnapshot, PaxosState, PaxosVolatile, PaxosWrite, Phase1, Prepare, PromiseMessage, PromiseReport, Proposal, StepResult,
 } from './types';
 
 // ---- building states ---------------------------------------------------------------------------
@@ -61,7 +62,7 @@ interface StateSpec {
 function makeState(spec: StateSpec = {}, cfg: PaxosConfig = MULTI): PaxosState {
   const accepted = new Map<number, AcceptedEntry>();
   for (const [slot, [ballot, p]] of Object.entries(spec.accepted ?? {})) accepted.set(Number(slot), { ballot, ...p });
-  const s = initialState('n1', MEMBERS, { promised: spec.promised ?? NO_BALLOT, ballot: spec.ballot ?? NO_BALLOT, accepted }, cfg);
+  const s = initialState('n1', MEMBERS, { promised: spec.promised ?? NO_BALLOT, ballot: spec.ballot ?? NO_BALLOT, accepted, snapshot: null }, cfg);
   const chosen = new Map<number, string>();
   const chosenOps = new Map<number, ClientCommand | null>();
   for (const [slot, p] of Object.entries(spec.chosen ?? {})) {
@@ -173,7 +174,7 @@ describe('phase 1b: the acceptor and Prepare (section 2.2)', () => {
     const s = makeState({ promised: b(1, 'n2'), accepted: { 1: [b(1, 'n2'), A], 2: [b(1, 'n2'), B], 3: [b(1, 'n2'), C] } });
     const r = deliver(s, 'n3', prepare(b(2, 'n3'), 2));
     expect(r.state.persistent.promised).toBe(b(2, 'n3'));
-    expect(persists(r.outputs)).toEqual([{ promised: b(2, 'n3'), ballot: null, accepts: [] }]);
+    expect(persists(r.outputs)).toEqual([{ promised: b(2, 'n3'), ballot: null, accepts: [], snapshot: null }]);
     const [reply] = sentTo<PromiseMessage>(r.outputs, 'n3', 'Promise');
     expect(reply!.ballot).toBe(b(2, 'n3'));
     expect(reply!.reports.map((x) => [x.slot, x.ballot, x.value])).toEqual([[2, b(1, 'n2'), B.value], [3, b(1, 'n2'), C.value]]);
@@ -236,9 +237,9 @@ describe('phase 1b: the acceptor and Prepare (section 2.2)', () => {
     expect(sentTo<PromiseMessage>(r.outputs, 'n3', 'Promise')).toHaveLength(1);
     // Accepting still persists the value, but not the promise it raises.
     const a = deliver(makeState({ promised: b(1, 'n2') }, cfg), 'n3', accept(b(2, 'n3'), [[1, A]]), cfg);
-    expect(persists(a.outputs)).toEqual([{ promised: null, ballot: null, accepts: [{ slot: 1, ballot: b(2, 'n3'), ...A }] }]);
+    expect(persists(a.outputs)).toEqual([{ promised: null, ballot: null, accepts: [{ slot: 1, ballot: b(2, 'n3'), ...A }], snapshot: null }]);
     // A restart reads the promise back as NO_BALLOT (even from a disk that had one), but keeps accepted values.
-    const durable = { promised: b(2, 'n3'), ballot: 0, accepted: new Map([[1, { ballot: b(2, 'n3'), ...A }]]) };
+    const durable = { promised: b(2, 'n3'), ballot: 0, accepted: new Map([[1, { ballot: b(2, 'n3'), ...A }]]), snapshot: null };
     const restarted = initialState('n1', MEMBERS, durable, cfg);
     expect(restarted.persistent.promised).toBe(NO_BALLOT);
     expect(restarted.persistent.accepted.get(1)?.value).toBe(A.value);
@@ -255,7 +256,7 @@ describe('phase 2b: the acceptor and Accept (section 2.2)', () => {
     const r = deliver(s, 'n3', accept(b(2, 'n3'), [[1, A], [2, B]]));
     expect(r.state.persistent.promised).toBe(b(2, 'n3'));
     expect(r.state.persistent.accepted.get(2)).toEqual({ ballot: b(2, 'n3'), ...B });
-    expect(persists(r.outputs)).toEqual([{ promised: b(2, 'n3'), ballot: null, accepts: [{ slot: 1, ballot: b(2, 'n3'), ...A }, { slot: 2, ballot: b(2, 'n3'), ...B }] }]);
+    expect(persists(r.outputs)).toEqual([{ promised: b(2, 'n3'), ballot: null, accepts: [{ slot: 1, ballot: b(2, 'n3'), ...A }, { slot: 2, ballot: b(2, 'n3'), ...B }], snapshot: null }]);
     const [reply] = sentTo<Accepted>(r.outputs, 'n3', 'Accepted');
     expect(reply).toMatchObject({ ballot: b(2, 'n3'), slots: [1, 2] });
     expect(r.outputs.findIndex((o) => o.type === 'persist')).toBeLessThan(r.outputs.findIndex((o) => o.type === 'send' && o.message.type === 'Accepted'));
@@ -279,7 +280,7 @@ describe('phase 2b: the acceptor and Accept (section 2.2)', () => {
     const r = deliver(s, 'n2', accept(b(2, 'n2'), [[1, B]]), cfg);
     expect(r.state.persistent.accepted.get(1)).toEqual({ ballot: b(2, 'n2'), ...B });
     expect(r.state.persistent.promised).toBe(b(3, 'n4'));
-    expect(persists(r.outputs)).toEqual([{ promised: null, ballot: null, accepts: [{ slot: 1, ballot: b(2, 'n2'), ...B }] }]);
+    expect(persists(r.outputs)).toEqual([{ promised: null, ballot: null, accepts: [{ slot: 1, ballot: b(2, 'n2'), ...B }], snapshot: null }]);
     expect(sends(r.outputs, 'Accepted')).toHaveLength(1);
     // It does not follow the stale proposer.
     expect(r.state.volatile.leaderId).toBe(null);
@@ -312,7 +313,7 @@ describe('phase 1: the candidate (sections 2.2 and 3)', () => {
     expect(r.state.volatile.role).toBe('candidate');
     expect(r.state.persistent.ballot).toBe(b(7, 'n1'));
     const writes = persists(r.outputs);
-    expect(writes[0]).toEqual({ promised: null, ballot: b(7, 'n1'), accepts: [] });
+    expect(writes[0]).toEqual({ promised: null, ballot: b(7, 'n1'), accepts: [], snapshot: null });
     expect(r.outputs.findIndex((o) => o.type === 'persist')).toBeLessThan(r.outputs.findIndex((o) => o.type === 'send'));
     // Prepare to every peer from the first slot not learned, and to its own acceptor (inline, so it has promised).
     for (const p of PEERS) expect(sentTo<Prepare>(r.outputs, p, 'Prepare')).toEqual([prepare(b(7, 'n1'), 8)]);
@@ -609,15 +610,15 @@ describe('single mode (single-decree Paxos, section 2)', () => {
 
 describe('durable state', () => {
   it('applyWrite keeps fields a write leaves null and adds accepted values', () => {
-    const d = { promised: 5, ballot: 3, accepted: new Map<number, AcceptedEntry>() };
-    applyWrite(d, { promised: null, ballot: 9, accepts: [{ slot: 2, ballot: 9, ...A }] });
-    expect(d).toEqual({ promised: 5, ballot: 9, accepted: new Map([[2, { ballot: 9, ...A }]]) });
-    applyWrite(d, { promised: 17, ballot: null, accepts: [] });
+    const d = { promised: 5, ballot: 3, accepted: new Map<number, AcceptedEntry>(), snapshot: null as PaxosSnapshot | null };
+    applyWrite(d, { promised: null, ballot: 9, accepts: [{ slot: 2, ballot: 9, ...A }], snapshot: null });
+    expect(d).toEqual({ promised: 5, ballot: 9, accepted: new Map([[2, { ballot: 9, ...A }]]), snapshot: null });
+    applyWrite(d, { promised: 17, ballot: null, accepts: [], snapshot: null });
     expect(d.promised).toBe(17);
   });
 
   it('a restarted node keeps promise, ballot and accepted values; proposer and learner state start empty', () => {
-    const durable = { promised: b(3, 'n2'), ballot: b(2, 'n1'), accepted: new Map([[1, { ballot: b(3, 'n2'), ...A }]]) };
+    const durable = { promised: b(3, 'n2'), ballot: b(2, 'n1'), accepted: new Map([[1, { ballot: b(3, 'n2'), ...A }]]), snapshot: null };
     const s = initialState('n1', MEMBERS, durable, MULTI);
     expect(s.persistent.promised).toBe(b(3, 'n2'));
     expect(s.persistent.ballot).toBe(b(2, 'n1'));
@@ -626,5 +627,117 @@ describe('durable state', () => {
     expect(s.volatile.maxBallotSeen).toBe(b(3, 'n2'));
     // Its next ballot is above everything it remembers.
     expect(startElection(s, MULTI).state.persistent.ballot).toBe(b(4, 'n1'));
+  });
+});
+
+describe('Multi-Paxos snapshots and catch-up', () => {
+  /** Chosen writes of x = 1..n in slots 1..n (client c1, opIds 1..n). */
+  function writes(n: number): Record<number, Proposal> {
+    const out: Record<number, Proposal> = {};
+    for (let slot = 1; slot <= n; slot++) out[slot] = proposal(op('c1', slot, 'write', 'x', String(slot)));
+    return out;
+  }
+  const snapshotOf = (throughSlot: number, x: string): PaxosSnapshot => ({
+    throughSlot, kv: new Map([['x', x]]), sessions: new Map([['c1', { opId: throughSlot, ok: true, value: x }]]),
+  });
+  const heartbeatMsg = (ballot: number, chosenThrough: number): Heartbeat => ({ type: 'Heartbeat', term: ballot, ballot, chosen: [], chosenThrough });
+
+  it('a learner snapshots its state machine every SNAPSHOT_INTERVAL_SLOTS applied slots, and its next write carries it', () => {
+    const n = SNAPSHOT_INTERVAL_SLOTS;
+    // Slots 1..n known chosen but not applied; the leader's heartbeat makes the node apply them.
+    const s = makeState({ promised: b(1, 'n2'), chosen: writes(n) });
+    const r = deliver(s, 'n2', heartbeatMsg(b(1, 'n2'), n));
+    expect(r.state.volatile.appliedUpTo).toBe(n);
+    const snap = r.state.persistent.snapshot!;
+    expect(snap.throughSlot).toBe(n);
+    expect(snap.kv).toBe(r.state.volatile.kv); // shared, not copied: the maps are immutable
+    expect(snap.kv.get('x')).toBe(String(n));
+    // One slot short of the interval: no snapshot.
+    const short = deliver(makeState({ promised: b(1, 'n2'), chosen: writes(n - 1) }), 'n2', heartbeatMsg(b(1, 'n2'), n - 1));
+    expect(short.state.persistent.snapshot).toBeNull();
+    // The next write (an Accept for a later slot) carries the snapshot; taking it wrote nothing itself.
+    expect(persists(r.outputs)).toEqual([]);
+    const w = deliver(r.state, 'n2', accept(b(1, 'n2'), [[n + 1, C]], n));
+    expect(persists(w.outputs)).toHaveLength(1);
+    expect(persists(w.outputs)[0]!.snapshot).toBe(snap);
+  });
+
+  it('applyWrite keeps the latest snapshot; a restart resumes the learner from it (multi mode only)', () => {
+    const d = { promised: b(2, 'n2'), ballot: 0, accepted: new Map<number, AcceptedEntry>(), snapshot: null as PaxosSnapshot | null };
+    applyWrite(d, { promised: null, ballot: null, accepts: [], snapshot: snapshotOf(2048, '7') });
+    applyWrite(d, { promised: null, ballot: null, accepts: [], snapshot: snapshotOf(1024, '3') }); // older: kept out
+    expect(d.snapshot?.throughSlot).toBe(2048);
+    const s = initialState('n1', MEMBERS, d, MULTI);
+    expect(s.volatile).toMatchObject({ appliedUpTo: 2048, heldFrom: 2049 });
+    expect(s.volatile.kv.get('x')).toBe('7');
+    expect(s.volatile.sessions.get('c1')?.opId).toBe(2048);
+    expect(s.persistent.snapshot?.throughSlot).toBe(2048);
+    // The first slot it learns after the restart is applied on top of the snapshot.
+    const after = deliver(s, 'n2', { type: 'Heartbeat', term: b(2, 'n2'), ballot: b(2, 'n2'), chosen: [{ slot: 2049, ...C }], chosenThrough: 2049 });
+    expect(after.state.volatile.appliedUpTo).toBe(2049);
+    expect(after.state.volatile.kv.get('y')).toBe('3');
+    // Single-decree Paxos has one slot: no snapshot is restored.
+    expect(initialState('n1', MEMBERS, d, SINGLE).volatile).toMatchObject({ appliedUpTo: 0, heldFrom: 1 });
+  });
+
+  it('a follower installs a leader snapshot ahead of it, keeps it as its own, and acks how far it now is', () => {
+    const ballot = b(1, 'n2');
+    const snap = snapshotOf(500, '9');
+    const s = makeState({ promised: ballot, chosen: writes(3), appliedUpTo: 3 });
+    const r = deliver(s, 'n2', { type: 'Snapshot', term: ballot, ballot, snapshot: snap });
+    expect(r.state.volatile).toMatchObject({ appliedUpTo: 500, heldFrom: 501, leaderId: 'n2' });
+    expect(r.state.volatile.kv).toBe(snap.kv);
+    expect(r.state.persistent.snapshot).toBe(snap);
+    expect(resetsTimer(r.outputs)).toBe(true);
+    expect(sentTo<HeartbeatAck>(r.outputs, 'n2', 'HeartbeatAck')).toEqual([{ type: 'HeartbeatAck', term: ballot, ballot, learnedThrough: 500 }]);
+    // A snapshot that is not ahead changes nothing but is still the leader's heartbeat.
+    const behind = deliver(r.state, 'n2', { type: 'Snapshot', term: ballot, ballot, snapshot: snapshotOf(200, '1') });
+    expect(behind.state.volatile.appliedUpTo).toBe(500);
+    expect(behind.state.volatile.kv.get('x')).toBe('9');
+    expect(sentTo<HeartbeatAck>(behind.outputs, 'n2', 'HeartbeatAck')[0]!.learnedThrough).toBe(500);
+    // From a deposed leader (below our promise): refused.
+    const stale = deliver(makeState({ promised: b(3, 'n4') }), 'n2', { type: 'Snapshot', term: ballot, ballot, snapshot: snap });
+    expect(stale.state.volatile.appliedUpTo).toBe(0);
+    expect(sentTo<Nack>(stale.outputs, 'n2', 'Nack')).toHaveLength(1);
+  });
+
+  it("a leader sends its snapshot to a follower behind the values it holds, or far behind; values one by one otherwise", () => {
+    const ballot = b(1, 'n1');
+    const applied = 2000;
+    const chosen: Record<number, Proposal> = {};
+    for (let slot = 1001; slot <= applied; slot++) chosen[slot] = proposal(op('c1', slot, 'write', 'x', String(slot)));
+    // Restarted from a snapshot through 1000: it holds the values of slots 1001..2000 only.
+    const peerLearned = new Map<NodeId, number>([['n2', 1999], ['n3', 990], ['n4', 1500], ['n5', 1800]]);
+    const s = leaderState(ballot, {}, { chosen, appliedUpTo: applied, volatile: { heldFrom: 1001, peerLearned } });
+    const r = heartbeat(s, MULTI);
+    const hb = sentTo<Heartbeat>(r.outputs, 'n2', 'Heartbeat');
+    expect(hb.map((m) => m.chosen.map((e) => e.slot))).toEqual([[2000]]);
+    // n3 needs slots before 1001, which this leader never held; n4 is 500 slots behind (> SNAPSHOT_CATCH_UP_SLOTS).
+    for (const peer of ['n3', 'n4']) {
+      const snaps = sentTo<{ snapshot: PaxosSnapshot }>(r.outputs, peer, 'Snapshot');
+      expect(snaps, peer).toHaveLength(1);
+      expect(snaps[0]!.snapshot).toMatchObject({ throughSlot: applied });
+      expect(snaps[0]!.snapshot.kv).toBe(s.volatile.kv);
+      expect(sentTo(r.outputs, peer, 'Heartbeat'), peer).toEqual([]);
+    }
+    expect(applied - 1500).toBeGreaterThan(SNAPSHOT_CATCH_UP_SLOTS);
+    // n5, 200 behind, gets the next batch of values.
+    expect(sentTo<Heartbeat>(r.outputs, 'n5', 'Heartbeat')[0]!.chosen.map((e) => e.slot)).toEqual(Array.from({ length: 64 }, (_, i) => 1801 + i));
+    // A snapshot counts as the catch-up in flight: its ack sends the rest at once.
+    expect(r.state.volatile.catchUpThrough.get('n3')).toBe(applied);
+  });
+
+  it('a heartbeat skips followers that had an Accept since the last one and had learned all that was chosen by then', () => {
+    const ballot = b(1, 'n1');
+    let s = leaderState(ballot, {}, { chosen: writes(4), appliedUpTo: 4, volatile: { peerLearned: new Map(PEERS.map((p) => [p, 4])) } });
+    s = heartbeat(s, MULTI).state; // beat 1: everyone gets a heartbeat (no Accept yet)
+    // A client request: an Accept to every follower. Their replies report what they had learned.
+    s = fromClient(s, 'c2', op('c2', 1, 'write', 'y', '1')).state;
+    expect(s.volatile.acceptBeat).toBe(s.volatile.beats);
+    s = deliver(s, 'n3', accepted(ballot, [5], 2)).state; // n3 is behind: it had learned through 2 only
+    const r = heartbeat(s, MULTI);
+    expect(sends(r.outputs, 'Heartbeat').map((o) => o.to).sort()).toEqual(['n3']);
+    // Without an Accept since, every follower gets its heartbeat again.
+    expect(sends(heartbeat(r.state, MULTI).outputs, 'Heartbeat').map((o) => o.to).sort()).toEqual([...PEERS]);
   });
 });

@@ -24,10 +24,11 @@
 import { copyMap, peersOf, SessionApplier } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import { ballotProposer, ballotRound, makeBallot, NO_BALLOT } from './ballot';
+import { highestSlot, SlotArray } from './slots';
 import type {
   Accept, Accepted, AcceptedEntry, ClientCommand, Heartbeat, HeartbeatAck, InFlight, Learn, Nack, PaxosConfig, PaxosInput,
-  PaxosOutput, PaxosPersistent, PaxosState, PaxosVolatile, PaxosWrite, PendingReply, Phase1, Prepare,
-  PromiseMessage, PromiseReport, Proposal, SessionResult, SlotProposal, StepResult,
+  PaxosOutput, PaxosPersistent, PaxosSnapshot, PaxosState, PaxosVolatile, PaxosWrite, PendingReply, Phase1, Prepare,
+  PromiseMessage, PromiseReport, Proposal, SessionResult, SlotProposal, SnapshotMessage, StepResult,
 } from './types';
 
 /** A leader proposes at most this many client slots not yet chosen; more client requests wait (they time out). */
@@ -36,6 +37,14 @@ export const MAX_IN_FLIGHT_SLOTS = 256;
 export const MAX_WAITING_CLIENTS = 64;
 /** How far past its learned prefix a follower looks for values it accepted in the leader's ballot. */
 export const LEARN_SCAN_SLOTS = 256;
+/** Slots a learner applies between two snapshots: bounds what a restarted node re-learns and re-applies. */
+export const SNAPSHOT_INTERVAL_SLOTS = 1024;
+/**
+ * A follower further behind than this many slots gets the leader's snapshot rather than the values
+ * one heartbeat batch at a time (four batches of the default 64: a node back from a crash or a long
+ * partition is caught up in one message instead of dozens).
+ */
+export const SNAPSHOT_CATCH_UP_SLOTS = 256;
 
 export const NOOP: Proposal = Object.freeze({ value: 'noop', op: null });
 
@@ -71,17 +80,27 @@ function safetyAssured(s: PaxosState, config: PaxosConfig): boolean {
 // ---- state construction ------------------------------------------------------------------------
 
 /** The candidate's and leader's bookkeeping, empty: what a follower holds of it. */
-function proposerBookkeeping(): Pick<PaxosVolatile, 'phase1' | 'wonWith' | 'inFlight' | 'beats' | 'peerLearned' | 'catchUpThrough' | 'pendingReplies'> {
-  return { phase1: null, wonWith: [], inFlight: new Map(), beats: 0, peerLearned: new Map(), catchUpThrough: new Map(), pendingReplies: new Map() };
+function proposerBookkeeping(): Pick<PaxosVolatile, 'phase1' | 'wonWith' | 'inFlight' | 'beats' | 'peerLearned' | 'catchUpThrough' | 'pendingReplies' | 'acceptBeat' | 'appliedAtBeat'> {
+  return {
+    phase1: null, wonWith: [], inFlight: new Map(), beats: 0, peerLearned: new Map(), catchUpThrough: new Map(), pendingReplies: new Map(),
+    acceptBeat: -1, appliedAtBeat: 0,
+  };
 }
 
-/** A node starting (or restarting) from what its disk holds. Learner and proposer state start empty. */
-export function initialState(id: NodeId, members: readonly NodeId[], durable: PaxosPersistent, config: PaxosConfig): PaxosState {
+/**
+ * A node starting (or restarting) from what its disk holds. Proposer state starts empty; the learner
+ * starts from its snapshot (every slot through it applied) or, without one, from nothing. With
+ * `adoptAccepted` the node takes ownership of `durable.accepted` (the kernel's boot copy) instead of
+ * copying it: a restart late in a long run would otherwise copy every slot ever accepted.
+ */
+export function initialState(id: NodeId, members: readonly NodeId[], durable: PaxosPersistent, config: PaxosConfig, adoptAccepted = false): PaxosState {
+  if (adoptAccepted && !(durable.accepted instanceof SlotArray)) throw new Error('paxos: only a SlotArray of accepted values can be adopted');
   if (!members.includes(id)) throw new Error(`paxos: ${id} is not a member`);
   // Bug acceptor-forgets-promise: the promise is kept in memory only (section 2.3 requires stable
   // storage), so a restarted acceptor may accept a proposal below a ballot it promised to refuse.
   // Its writes never carry the promise either (see `promiseWrite`); this only makes sure.
   const promised = config.bugs.has('acceptor-forgets-promise') ? NO_BALLOT : durable.promised;
+  const snapshot = config.mode === 'multi' ? (durable.snapshot ?? null) : null;
   let maxBallotSeen = Math.max(promised, durable.ballot);
   for (const e of durable.accepted.values()) maxBallotSeen = Math.max(maxBallotSeen, e.ballot);
   const volatile: PaxosVolatile = {
@@ -90,15 +109,17 @@ export function initialState(id: NodeId, members: readonly NodeId[], durable: Pa
     maxBallotSeen,
     ...proposerBookkeeping(),
     nextSlot: 1,
-    chosen: new Map(),
-    chosenOps: new Map(),
-    appliedUpTo: 0,
-    kv: new Map(),
-    sessions: new Map(),
+    chosen: SlotArray.empty(),
+    chosenOps: SlotArray.empty(),
+    appliedUpTo: snapshot?.throughSlot ?? 0,
+    heldFrom: (snapshot?.throughSlot ?? 0) + 1,
+    kv: snapshot?.kv ?? new Map(),
+    sessions: snapshot?.sessions ?? new Map(),
     ownProposal: tokenProposal(id),
     waitingClients: new Map(),
   };
-  return { id, members, persistent: { promised, ballot: durable.ballot, accepted: copyMap(durable.accepted) }, volatile };
+  const accepted = adoptAccepted ? durable.accepted : SlotArray.from(durable.accepted);
+  return { id, members, persistent: { promised, ballot: durable.ballot, accepted, snapshot }, volatile };
 }
 
 function withPersistent(s: PaxosState, p: Partial<PaxosPersistent>): PaxosState {
@@ -127,6 +148,9 @@ function withVolatile(s: PaxosState, v: Partial<PaxosVolatile>): PaxosState {
     chosen: v.chosen ?? o.chosen,
     chosenOps: v.chosenOps ?? o.chosenOps,
     appliedUpTo: v.appliedUpTo ?? o.appliedUpTo,
+    heldFrom: v.heldFrom ?? o.heldFrom,
+    acceptBeat: v.acceptBeat ?? o.acceptBeat,
+    appliedAtBeat: v.appliedAtBeat ?? o.appliedAtBeat,
     kv: v.kv ?? o.kv,
     sessions: v.sessions ?? o.sessions,
     ownProposal: v.ownProposal !== undefined ? v.ownProposal : o.ownProposal,
@@ -140,18 +164,33 @@ function promiseWrite(promised: number, config: PaxosConfig): number | null {
   return config.bugs.has('acceptor-forgets-promise') ? null : promised;
 }
 
+/** What the in-place writers of slot maps need: a Map or a SlotArray (see the file comment on mutation). */
+interface SlotWriter<V> {
+  set(slot: number, value: V): unknown;
+}
+
+/** A disk write: the acceptor's changes, and the learner's latest snapshot, which every write carries. */
+function persistOutput(s: PaxosState, promised: number | null, ballot: number | null, accepts: PaxosWrite['accepts']): PaxosOutput {
+  return { type: 'persist', write: { promised, ballot, accepts, snapshot: s.persistent.snapshot } };
+}
+
 /** Applies a completed disk write to durable state (the disk's copy, not the node's). */
-export function applyWrite(durable: { promised: number; ballot: number; accepted: Map<number, AcceptedEntry> }, write: PaxosWrite): void {
+export function applyWrite(
+  durable: { promised: number; ballot: number; accepted: SlotWriter<AcceptedEntry>; snapshot: PaxosSnapshot | null }, write: PaxosWrite,
+): void {
   if (write.promised !== null) durable.promised = write.promised;
   if (write.ballot !== null) durable.ballot = write.ballot;
   for (const a of write.accepts) durable.accepted.set(a.slot, { ballot: a.ballot, value: a.value, op: a.op });
+  // Writes complete in order, but a snapshot is only ever replaced by a later one.
+  const snapshot = write.snapshot ?? null;
+  if (snapshot !== null && snapshot.throughSlot > (durable.snapshot?.throughSlot ?? 0)) durable.snapshot = snapshot;
 }
 
 // ---- the learner ------------------------------------------------------------------------------------
 
 /** The one place a node learns a chosen value (section 2.3). Changes `chosen` in place. */
 function learn(s: PaxosState, slot: number, proposal: Proposal, config: PaxosConfig, out: PaxosOutput[]): void {
-  const chosen = s.volatile.chosen as Map<number, string>;
+  const chosen = s.volatile.chosen as ReadonlyMap<number, string> & SlotWriter<string>;
   const known = chosen.get(slot);
   if (known !== undefined) {
     // Correct Paxos never chooses two values for a slot. A bug variant or non-intersecting quorums may,
@@ -162,7 +201,7 @@ function learn(s: PaxosState, slot: number, proposal: Proposal, config: PaxosCon
     return;
   }
   chosen.set(slot, proposal.value);
-  (s.volatile.chosenOps as Map<number, ClientCommand | null>).set(slot, proposal.op);
+  (s.volatile.chosenOps as unknown as SlotWriter<ClientCommand | null>).set(slot, proposal.op);
   out.push({ type: 'chosen', slot, value: proposal.value });
 }
 
@@ -214,7 +253,20 @@ function applyChosen(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): Pa
     }
     next = withVolatile(next, { waitingClients: new Map() });
   }
-  return next;
+  return config.mode === 'multi' ? maybeSnapshot(next) : next;
+}
+
+/**
+ * Every SNAPSHOT_INTERVAL_SLOTS applied slots the learner keeps its state machine as a snapshot: the
+ * maps are immutable, so it is two references. It goes to disk with the node's next write (every
+ * write carries the latest), so taking one moves no message; a restart resumes from it rather than
+ * re-learning and re-applying every slot since the first (which made a long run quadratic in its
+ * restarts). The acceptor's state is untouched: it is what safety rests on, and it is kept whole.
+ */
+function maybeSnapshot(s: PaxosState): PaxosState {
+  const { appliedUpTo, kv, sessions } = s.volatile;
+  if (appliedUpTo - (s.persistent.snapshot?.throughSlot ?? 0) < SNAPSHOT_INTERVAL_SLOTS) return s;
+  return withPersistent(s, { snapshot: { throughSlot: appliedUpTo, kv, sessions } });
 }
 
 // ---- role changes, all in one place -------------------------------------------------------------
@@ -237,7 +289,7 @@ export function startElection(s: PaxosState, config: PaxosConfig): StepResult {
   // Section 2.3: the proposer remembers the highest ballot it tried in stable storage before using it
   // (the Prepares below wait for this write, as every message does for the writes issued before it).
   let next = withPersistent(s, { ballot });
-  out.push({ type: 'persist', write: { promised: null, ballot, accepts: [] } });
+  out.push(persistOutput(next, null, ballot, []));
   const fromSlot = config.mode === 'single' ? 1 : s.volatile.appliedUpTo + 1;
   const phase1: Phase1 = { startSlot: fromSlot, fromSlot, promises: new Map(), reports: new Map(), maxSlot: fromSlot - 1 };
   next = withVolatile(next, { role: 'candidate', leaderId: null, maxBallotSeen: ballot, ...proposerBookkeeping(), phase1 });
@@ -294,8 +346,7 @@ function becomeLeader(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): P
       proposals.push({ slot, value: p.value, op: p.op });
     }
     // New commands go past every slot anyone reported and every slot we know chosen.
-    let highestChosen = s.volatile.appliedUpTo;
-    for (const slot of chosen.keys()) if (slot > highestChosen) highestChosen = slot;
+    const highestChosen = Math.max(s.volatile.appliedUpTo, highestSlot(chosen));
     nextSlot = Math.max(p1.maxSlot, highestChosen) + 1;
   }
   const ballot = s.persistent.ballot;
@@ -321,7 +372,7 @@ function broadcastAccept(s: PaxosState, entries: readonly SlotProposal[], config
     for (const p of peers(next)) out.push({ type: 'send', to: p, message: accept });
     next = handleAccept(next, next.id, accept, config, out);
   }
-  return next;
+  return entries.length > 0 && next.volatile.acceptBeat !== next.volatile.beats ? withVolatile(next, { acceptBeat: next.volatile.beats }) : next;
 }
 
 // ---- messages ----------------------------------------------------------------------------------
@@ -358,6 +409,9 @@ export function handle(s: PaxosState, input: PaxosInput, config: PaxosConfig): S
     case 'HeartbeatAck':
       next = handleHeartbeatAck(next, input.from, m, config, out);
       break;
+    case 'Snapshot':
+      next = handleSnapshot(next, input.from, m, config, out);
+      break;
     case 'Learn':
       next = handleLearn(next, m, config, out);
       break;
@@ -393,7 +447,7 @@ function handlePrepare(s: PaxosState, from: NodeId, m: Prepare, config: PaxosCon
     // Section 2.3: the promise is on stable storage before the reply (the kernel holds the reply).
     next = withPersistent(next, { promised: m.ballot });
     const write = promiseWrite(m.ballot, config);
-    if (write !== null) out.push({ type: 'persist', write: { promised: write, ballot: null, accepts: [] } });
+    if (write !== null) out.push(persistOutput(next, write, null, []));
     if (from !== s.id) {
       // Our own ballot can no longer win: our acceptor just promised to refuse it.
       if (next.volatile.role !== 'follower' && m.ballot > next.persistent.ballot) next = becomeFollower(next, null);
@@ -415,9 +469,8 @@ export function promiseFor(s: PaxosState, m: Prepare, config: PaxosConfig): Prom
   const multi = config.mode === 'multi';
   const { accepted } = s.persistent;
   const { chosen, chosenOps } = s.volatile;
-  let last = 0;
-  for (const slot of accepted.keys()) if (slot > last) last = slot;
-  if (multi) for (const slot of chosen.keys()) if (slot > last) last = slot;
+  let last = highestSlot(accepted);
+  if (multi) last = Math.max(last, highestSlot(chosen));
   const reports: PromiseReport[] = [];
   let complete = true;
   for (let slot = m.fromSlot; slot <= last; slot++) {
@@ -512,7 +565,7 @@ function followLeader(s: PaxosState, ballot: number, config: PaxosConfig, out: P
  * already accepted in this ballot is the same and is not written again.
  */
 function acceptEntries(s: PaxosState, ballot: number, entries: readonly SlotProposal[]): (SlotProposal & { ballot: number })[] {
-  const accepted = s.persistent.accepted as Map<number, AcceptedEntry>;
+  const accepted = s.persistent.accepted as ReadonlyMap<number, AcceptedEntry> & SlotWriter<AcceptedEntry>;
   const written: (SlotProposal & { ballot: number })[] = [];
   for (const e of entries) {
     if (accepted.get(e.slot)?.ballot === ballot) continue;
@@ -542,7 +595,7 @@ function handleAccept(s: PaxosState, from: NodeId, m: Accept, config: PaxosConfi
   if (raised) next = withPersistent(next, { promised: m.ballot });
   const accepts = acceptEntries(next, m.ballot, m.entries);
   const promiseToWrite = raised ? promiseWrite(m.ballot, config) : null;
-  if (accepts.length > 0 || promiseToWrite !== null) out.push({ type: 'persist', write: { promised: promiseToWrite, ballot: null, accepts } });
+  if (accepts.length > 0 || promiseToWrite !== null) out.push(persistOutput(next, promiseToWrite, null, accepts));
   if (config.mode === 'multi' && !lower && from !== s.id) next = learnFromLeader(next, m.ballot, m.chosenThrough, config, out);
   next = applyChosen(next, config, out);
   const reply: Accepted = {
@@ -623,6 +676,30 @@ function handleHeartbeat(s: PaxosState, from: NodeId, m: Heartbeat, config: Paxo
 }
 
 /**
+ * Multi mode, follower: the leader's state machine through some slot, because we are behind what it
+ * still holds values for, or far behind. Every slot through it is chosen and applied there, in order,
+ * so we take it as ours (and keep it as our snapshot, which our next write carries to disk), then
+ * apply what we already know after it. A snapshot that is not ahead of us changes nothing; either way
+ * it counts as the leader's heartbeat.
+ */
+function handleSnapshot(s: PaxosState, from: NodeId, m: SnapshotMessage, config: PaxosConfig, out: PaxosOutput[]): PaxosState {
+  if (m.ballot < s.persistent.promised) {
+    out.push({ type: 'send', to: from, message: nack(s, m.ballot) });
+    return s;
+  }
+  let next = followLeader(s, m.ballot, config, out);
+  const snapshot = m.snapshot;
+  if (next.volatile.role === 'follower' && snapshot.throughSlot > next.volatile.appliedUpTo) {
+    next = withVolatile(next, { appliedUpTo: snapshot.throughSlot, heldFrom: snapshot.throughSlot + 1, kv: snapshot.kv, sessions: snapshot.sessions });
+    next = withPersistent(next, { snapshot });
+    next = applyChosen(next, config, out);
+  }
+  const ack: HeartbeatAck = { type: 'HeartbeatAck', term: m.ballot, ballot: m.ballot, learnedThrough: next.volatile.appliedUpTo };
+  out.push({ type: 'send', to: from, message: ack });
+  return next;
+}
+
+/**
  * Multi mode, leader: how far a follower has learned, which catch-up starts from. The latest report
  * wins (a restarted follower reports less than before). Flow control, as etcd's Progress: the next
  * catch-up batch goes out at once only on the ack that shows the previous batch learned, so one batch
@@ -683,13 +760,37 @@ export function heartbeat(s: PaxosState, config: PaxosConfig): StepResult {
     const accept: Accept = { type: 'Accept', term: ballot, ballot, entries, chosenThrough: s.volatile.appliedUpTo };
     out.push({ type: 'send', to: p, message: accept });
   }
-  let next = withVolatile(s, { beats, inFlight: inFlight ?? s.volatile.inFlight });
-  if (config.mode === 'multi') for (const p of peers(s)) next = sendHeartbeat(next, p, config, out);
+  let next = withVolatile(s, { beats, inFlight: inFlight ?? s.volatile.inFlight, appliedAtBeat: s.volatile.appliedUpTo });
+  if (config.mode === 'multi') {
+    // As Raft's leader skips followers that just had an AppendEntries: an Accept since the last beat
+    // kept every follower from campaigning and told it how far the leader has learned. A follower
+    // that reported learning everything chosen by the last beat needs no values either; one that is
+    // behind (a lost Accept, back from a crash or a partition) gets its heartbeat and catch-up.
+    const acceptedSinceBeat = s.volatile.acceptBeat === s.volatile.beats;
+    for (const p of peers(s)) {
+      if (acceptedSinceBeat && !s.volatile.catchUpThrough.has(p) && (s.volatile.peerLearned.get(p) ?? -1) >= s.volatile.appliedAtBeat) continue;
+      next = sendHeartbeat(next, p, config, out);
+    }
+  }
   return { state: next, outputs: out };
 }
 
-/** Sends `peer` its Heartbeat, noting the end of the catch-up batch it carries (if any). */
+/**
+ * Sends `peer` its Heartbeat, noting the end of the catch-up batch it carries (if any); or, when the
+ * peer is behind the first value this leader holds or more than SNAPSHOT_CATCH_UP_SLOTS behind, the
+ * leader's state machine as a snapshot instead (noted the same way, so the ack that shows it
+ * installed sends what follows at once).
+ */
 function sendHeartbeat(s: PaxosState, peer: NodeId, config: PaxosConfig, out: PaxosOutput[]): PaxosState {
+  const learned = s.volatile.peerLearned.get(peer);
+  const applied = s.volatile.appliedUpTo;
+  if (learned !== undefined && learned < applied && (learned + 1 < s.volatile.heldFrom || applied - learned > SNAPSHOT_CATCH_UP_SLOTS)) {
+    const ballot = s.persistent.ballot;
+    const snapshot: PaxosSnapshot = { throughSlot: applied, kv: s.volatile.kv, sessions: s.volatile.sessions };
+    const message: SnapshotMessage = { type: 'Snapshot', term: ballot, ballot, snapshot };
+    out.push({ type: 'send', to: peer, message });
+    return withVolatile(s, { catchUpThrough: copyMap(s.volatile.catchUpThrough).set(peer, applied) });
+  }
   const message = heartbeatFor(s, peer, config);
   out.push({ type: 'send', to: peer, message });
   if (message.chosen.length === 0) return s;
@@ -705,7 +806,10 @@ export function heartbeatFor(s: PaxosState, peer: NodeId, config: PaxosConfig): 
   if (learned !== undefined) {
     const last = Math.min(s.volatile.appliedUpTo, learned + config.maxEntriesPerMessage);
     for (let slot = learned + 1; slot <= last; slot++) {
-      chosen.push({ slot, value: s.volatile.chosen.get(slot)!, op: s.volatile.chosenOps.get(slot) ?? null });
+      const value = s.volatile.chosen.get(slot);
+      // sendHeartbeat sends a snapshot to a peer behind heldFrom; from there every applied value is held.
+      if (value === undefined) throw new Error(`paxos: ${s.id} has no value for slot ${slot} (held from ${s.volatile.heldFrom}, applied ${s.volatile.appliedUpTo})`);
+      chosen.push({ slot, value, op: s.volatile.chosenOps.get(slot) ?? null });
     }
   }
   return { type: 'Heartbeat', term: ballot, ballot, chosen, chosenThrough: s.volatile.appliedUpTo };

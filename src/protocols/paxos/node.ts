@@ -13,12 +13,14 @@ import type { Address, Message, NodeEnv, NodeTraceEvent, ProtocolFactory, Protoc
 import { applyWrite, handle, heartbeat, initialState, resendPrepares, startElection } from './core';
 import { drawElectionDeadlineMs, inputOf } from '../common';
 import { leaderChart, type LeaderChartHost } from '../leader-chart';
-import type { AcceptedEntry, PaxosConfig, PaxosInput, PaxosMessage, PaxosMode, PaxosState, PaxosWrite, Role, StepResult } from './types';
+import { SlotArray } from './slots';
+import type { AcceptedEntry, PaxosConfig, PaxosInput, PaxosMessage, PaxosMode, PaxosSnapshot, PaxosState, PaxosWrite, Role, StepResult } from './types';
 
 export interface PaxosDurable {
   promised: number;
   ballot: number;
-  accepted: Map<number, AcceptedEntry>;
+  accepted: SlotArray<AcceptedEntry>;
+  snapshot: PaxosSnapshot | null;
 }
 
 export interface PaxosView {
@@ -30,6 +32,11 @@ export interface PaxosView {
   readonly chosen: ReadonlyMap<number, string>;
   /** Every slot up to here is chosen, learned and applied. */
   readonly appliedUpTo: number;
+  /**
+   * Slots before this one were applied from a snapshot (its own on restart, or the leader's) and their
+   * values are not held here: the slot table shows them as "in a snapshot". 1 when there is none.
+   */
+  readonly heldFrom: number;
   readonly kv: ReadonlyMap<string, string>;
   /** The leader it follows (itself when leading), or null. */
   readonly leaderId: string | null;
@@ -42,7 +49,7 @@ export interface PaxosView {
   readonly state: PaxosState;
 }
 
-const PAXOS_MESSAGE_TYPES = new Set(['Prepare', 'Promise', 'Nack', 'Accept', 'Accepted', 'Heartbeat', 'HeartbeatAck', 'Learn']);
+const PAXOS_MESSAGE_TYPES = new Set(['Prepare', 'Promise', 'Nack', 'Accept', 'Accepted', 'Heartbeat', 'HeartbeatAck', 'Snapshot', 'Learn']);
 
 /** Bound on local deliveries handled in one go (each is a reply; a handful per step in practice). */
 const LOCAL_DELIVERIES_MAX = 10_000;
@@ -71,7 +78,8 @@ class PaxosNode implements ProtocolNode, LeaderChartHost {
       bugs: options.bugs,
       maxEntriesPerMessage: options.maxEntriesPerMessage,
     };
-    this.state = initialState(env.id, env.members, durable, this.config);
+    // The kernel hands every boot its own copy of the disk (cloneDurable), so the node may keep it.
+    this.state = initialState(env.id, env.members, durable, this.config, true);
     this.actor = createActor(leaderChart, { clock: env.clock, input: { host: this, heartbeatMs: options.heartbeatMs } });
     this.actor.start();
   }
@@ -100,6 +108,7 @@ class PaxosNode implements ProtocolNode, LeaderChartHost {
       accepted: s.persistent.accepted,
       chosen: s.volatile.chosen,
       appliedUpTo: s.volatile.appliedUpTo,
+      heldFrom: s.volatile.heldFrom,
       kv: s.volatile.kv,
       leaderId: s.volatile.leaderId,
       mode: this.config.mode,
@@ -257,6 +266,8 @@ function describe(message: Message): string {
       return `b${m.ballot} n=${m.chosen.length} through=${m.chosenThrough}`;
     case 'HeartbeatAck':
       return `b${m.ballot} learned=${m.learnedThrough}`;
+    case 'Snapshot':
+      return `b${m.ballot} through=${m.snapshot.throughSlot} keys=${m.snapshot.kv.size}`;
     case 'Learn':
       return `b${m.ballot} ${m.chosen.map((e) => `${e.slot}=${e.value}`).join(' ')}`;
     default: {
@@ -275,9 +286,9 @@ function slotRange(slots: readonly number[]): string {
 export const paxosFactory: ProtocolFactory<PaxosDurable, PaxosWrite> = {
   name: 'paxos',
   create: (env, durable, options) => new PaxosNode(env, durable, options),
-  emptyDurable: () => ({ promised: 0, ballot: 0, accepted: new Map() }),
+  emptyDurable: () => ({ promised: 0, ballot: 0, accepted: SlotArray.empty(), snapshot: null }),
   applyWrite: (durable, write) => applyWrite(durable, write),
-  // Entries are immutable objects: copying the map is a deep enough copy.
-  cloneDurable: (d) => ({ promised: d.promised, ballot: d.ballot, accepted: new Map(d.accepted) }),
+  // Entries and snapshots are immutable objects: copying the slot array is a deep enough copy.
+  cloneDurable: (d) => ({ promised: d.promised, ballot: d.ballot, accepted: d.accepted.clone(), snapshot: d.snapshot }),
   describe,
 };

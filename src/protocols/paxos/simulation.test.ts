@@ -66,8 +66,17 @@ function expectAgreement(run: Run): number {
   expect(split, `slots learned with different values (seed ${run.scenario.seed})`).toEqual([]);
   for (const { id, view } of viewsOf(run)) {
     for (const [slot, value] of view.chosen) expect(learned.get(slot)?.has(value), `${id} slot ${slot}`).toBe(true);
-    // Applied in order: every slot up to appliedUpTo is known.
-    for (let slot = 1; slot <= view.appliedUpTo; slot++) expect(view.chosen.has(slot), `${id} slot ${slot}`).toBe(true);
+    // Applied in order: every slot up to appliedUpTo is known, from where the node's values start
+    // (before heldFrom they came in a snapshot: its own on restart, or the leader's).
+    for (let slot = view.heldFrom; slot <= view.appliedUpTo; slot++) expect(view.chosen.has(slot), `${id} slot ${slot}`).toBe(true);
+  }
+  // Replicas that applied the same slots hold the same state machine, however they got there.
+  const byApplied = new Map<number, { id: string; kv: string }>();
+  for (const { id, view } of viewsOf(run)) {
+    const kv = JSON.stringify([...view.kv].sort());
+    const other = byApplied.get(view.appliedUpTo);
+    if (other === undefined) byApplied.set(view.appliedUpTo, { id, kv });
+    else expect(kv, `${id} and ${other.id} both applied through slot ${view.appliedUpTo}`).toBe(other.kv);
   }
   return learned.size;
 }

@@ -65,6 +65,25 @@ export interface PaxosPersistent {
   readonly ballot: number;
   /** slot -> the highest-ballot proposal accepted there. Mutated in place by `acceptEntries` only (see core.ts). */
   readonly accepted: ReadonlyMap<number, AcceptedEntry>;
+  /**
+   * The learner's latest snapshot of its state machine (null before its first). Not acceptor state:
+   * a chosen value stays chosen, so what a learner applied may be kept and never needs retracting.
+   * It rides the node's next disk write (see core.ts `takeSnapshot`), and a restart resumes from it.
+   */
+  readonly snapshot: PaxosSnapshot | null;
+}
+
+/**
+ * A learner's state machine after applying every slot up to `throughSlot`: the key-value map and the
+ * client sessions, shared by reference (both are immutable once applied). What a restarted node
+ * resumes from, and what a leader sends a follower whose missing values it no longer holds, or that
+ * is too far behind to catch up value by value (Multi-Paxos's counterpart of Raft's InstallSnapshot,
+ * section 7 of the Raft paper).
+ */
+export interface PaxosSnapshot {
+  readonly throughSlot: number;
+  readonly kv: ReadonlyMap<string, string>;
+  readonly sessions: ReadonlyMap<ClientId, SessionResult>;
 }
 
 /** A client request a leader proposed and still has to answer once its slot is applied. */
@@ -129,6 +148,16 @@ export interface PaxosVolatile {
   readonly chosenOps: ReadonlyMap<number, ClientCommand | null>;
   /** Every slot up to this one is chosen, known and applied (so appliedUpTo + 1 is the first slot not learned). */
   readonly appliedUpTo: number;
+  /**
+   * The first slot whose chosen value this learner may hold: 1, or past the snapshot it restarted
+   * from or installed (the values before it were applied elsewhere and never held here). A leader
+   * catches a follower up value by value only from here; behind it, it sends its snapshot.
+   */
+  readonly heldFrom: number;
+  /** Leader (multi): the heartbeat count when it last sent every peer an Accept (see `heartbeat`: those need no heartbeat). */
+  readonly acceptBeat: number;
+  /** Leader (multi): appliedUpTo at its latest heartbeat: a peer that has learned that far needs no catch-up. */
+  readonly appliedAtBeat: number;
   readonly kv: ReadonlyMap<string, string>;
   readonly sessions: ReadonlyMap<ClientId, SessionResult>;
   /** Single mode: the value this node proposes when it has no accepted value to adopt (its first client's command, or its token). */
@@ -213,6 +242,18 @@ export interface HeartbeatAck {
   readonly learnedThrough: number;
 }
 
+/**
+ * Multi: the leader's state machine through `throughSlot`, for a follower it cannot (or should not)
+ * catch up value by value; it also serves as that interval's heartbeat, and is answered by a
+ * HeartbeatAck.
+ */
+export interface SnapshotMessage {
+  readonly type: 'Snapshot';
+  readonly term: number;
+  readonly ballot: number;
+  readonly snapshot: PaxosSnapshot;
+}
+
 /** Single: a proposer that learned the chosen value tells every learner (section 2.3, "Learning a Chosen Value"). */
 export interface Learn {
   readonly type: 'Learn';
@@ -221,13 +262,15 @@ export interface Learn {
   readonly chosen: readonly SlotProposal[];
 }
 
-export type PaxosMessage = Prepare | PromiseMessage | Nack | Accept | Accepted | Heartbeat | HeartbeatAck | Learn;
+export type PaxosMessage = Prepare | PromiseMessage | Nack | Accept | Accepted | Heartbeat | HeartbeatAck | SnapshotMessage | Learn;
 
 /** What is written to disk. null fields are unchanged. */
 export interface PaxosWrite {
   readonly promised: number | null;
   readonly ballot: number | null;
   readonly accepts: readonly (SlotProposal & { readonly ballot: number })[];
+  /** The node's latest snapshot, carried by every write (a reference, so it costs no write of its own). */
+  readonly snapshot: PaxosSnapshot | null;
 }
 
 /** Handler outputs, drained by the node host in order. */

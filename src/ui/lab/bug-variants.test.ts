@@ -93,7 +93,7 @@ describe('each variant breaks the invariant the page says it does', () => {
   // The first seeds of the hunt campaign (partitions, kills and slow nodes every 200 ms) that catch each
   // Paxos variant in Multi-Paxos (as src/check/run.test.ts); every invariant the page names must break.
   const PAXOS_HUNT_SEEDS: Record<string, number> = {
-    'acceptor-forgets-promise': 7,
+    'acceptor-forgets-promise': 1,
     'ignore-accepted-value': 1,
     'accept-lower-ballot': 1,
   };

@@ -191,7 +191,7 @@ describe('Paxos slots', () => {
   }
   function paxosNode(id: string, highestSlot: number, over: Partial<NodeSnapshot> = {}): NodeSnapshot {
     return node(id, {
-      paxos: { promised: 33, promisedLabel: '2.n1', ballot: 0, ballotLabel: '-', phase: 'idle', promises: [], inFlightSlots: 0, chosenSlots: 0, highestSlot },
+      paxos: { promised: 33, promisedLabel: '2.n1', ballot: 0, ballotLabel: '-', phase: 'idle', promises: [], inFlightSlots: 0, chosenSlots: 0, heldFrom: 1, highestSlot },
       ...over,
     });
   }
@@ -211,6 +211,17 @@ describe('Paxos slots', () => {
     expect(() => classifySlot(slot(4, 33, 'noop'), 3, 5)).toThrow();
   });
 
+  it('a slot before where the node holds values, not learned one by one, came in a snapshot', () => {
+    // heldFrom 4: slots 1-3 were applied from a snapshot. What the acceptor accepted there still shows.
+    expect(classifySlot(null, 2, 9, 4)).toEqual({ kind: 'snapshot', accepted: null, ballot: null, ballotLabel: null, chosen: null, chosenDiffers: false });
+    expect(classifySlot(slot(3, 33, 'c1#1 write x 1'), 3, 9, 4)).toMatchObject({ kind: 'snapshot', accepted: 'c1#1 write x 1', ballotLabel: '2.n1' });
+    // Learned before the snapshot came: still the value it learned.
+    expect(classifySlot(slot(3, 33, 'noop', 'noop'), 3, 9, 4).kind).toBe('chosen');
+    // From heldFrom on, as before.
+    expect(classifySlot(slot(4, 33, 'noop'), 4, 9, 4).kind).toBe('accepted');
+    expect(classifySlot(null, 5, 9, 4).kind).toBe('gap');
+  });
+
   it('shortens a client operation to what it does', () => {
     expect(shortValue('c1#12 write x 3')).toBe('write x 3');
     expect(shortValue('c10#2 cas x 1 if 2')).toBe('cas x 1 if 2');
@@ -220,7 +231,7 @@ describe('Paxos slots', () => {
 
   it('lays out slots per node, with gaps, the leader, and no ghost column', () => {
     const nodes = [
-      paxosNode('n1', 4, { role: 'leader', term: 33, commitIndex: 2, paxos: { promised: 33, promisedLabel: '2.n1', ballot: 33, ballotLabel: '2.n1', phase: 'accept', promises: ['n1', 'n2'], inFlightSlots: 2, chosenSlots: 2, highestSlot: 4 } }),
+      paxosNode('n1', 4, { role: 'leader', term: 33, commitIndex: 2, paxos: { promised: 33, promisedLabel: '2.n1', ballot: 33, ballotLabel: '2.n1', phase: 'accept', promises: ['n1', 'n2'], inFlightSlots: 2, chosenSlots: 2, heldFrom: 1, highestSlot: 4 } }),
       paxosNode('n2', 4),
       paxosNode('n3', 3, { status: 'crashed' }),
     ];

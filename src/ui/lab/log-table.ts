@@ -238,9 +238,11 @@ export function buildLogTable(
  *   leader fills with a no-op or a value it learns in phase 1, "Paxos Made Simple" section 3);
  * - `empty`: nothing here and nothing after it either;
  * - `accepted`: a value accepted in some ballot, not (yet) known chosen by this node;
- * - `chosen`: this node learned the value chosen here (it may have accepted another, which then lost).
+ * - `chosen`: this node learned the value chosen here (it may have accepted another, which then lost);
+ * - `snapshot`: applied from a snapshot (the node's own on restart, or its leader's): its state
+ *   machine includes the slot, but it never held the value chosen there (it may hold an accepted one).
  */
-export type SlotKind = 'gap' | 'empty' | 'accepted' | 'chosen';
+export type SlotKind = 'gap' | 'empty' | 'accepted' | 'chosen' | 'snapshot';
 
 export interface SlotCell {
   readonly index: number;
@@ -273,6 +275,8 @@ export interface SlotTableRow {
   readonly appliedUpTo: number;
   /** The highest slot it accepted or learned a value for. */
   readonly highestSlot: number;
+  /** Slots before this one came in a snapshot (1: none did). */
+  readonly heldFrom: number;
   /** Leader: slots proposed and not yet known chosen; null for the others. */
   readonly inFlight: number | null;
   readonly highlighted: boolean;
@@ -294,11 +298,21 @@ export function shortValue(value: string): string {
 /** A client operation's canonical text starts with "client#opId " (protocols/paxos/core.ts commandText). */
 const CLIENT_PREFIX = /^[^\s#]+#\d+ /;
 
-/** Classifies one node's slot: what it accepted (and in which ballot) and what it learned chosen. */
-export function classifySlot(entry: LogEntryView | null, index: number, highestSlot: number): Pick<SlotCell, 'kind' | 'accepted' | 'ballot' | 'ballotLabel' | 'chosen' | 'chosenDiffers'> {
+/**
+ * Classifies one node's slot: what it accepted (and in which ballot) and what it learned chosen.
+ * Slots before `heldFrom` that it did not learn one by one came in a snapshot.
+ */
+export function classifySlot(
+  entry: LogEntryView | null, index: number, highestSlot: number, heldFrom = 1,
+): Pick<SlotCell, 'kind' | 'accepted' | 'ballot' | 'ballotLabel' | 'chosen' | 'chosenDiffers'> {
   if (entry !== null && entry.index !== index) throw new Error(`slot ${index} holds the entry of slot ${entry.index}`);
   const accepted = entry !== null && entry.term > 0 ? entry.label : null;
   const chosen = entry?.chosen ?? null;
+  if (chosen === null && index < heldFrom) {
+    const ballot = accepted === null ? null : (entry as LogEntryView).term;
+    const ballotLabel = accepted === null ? null : ((entry as LogEntryView).ballotLabel ?? String(ballot));
+    return { kind: 'snapshot', accepted, ballot, ballotLabel, chosen: null, chosenDiffers: false };
+  }
   if (accepted === null && chosen === null) {
     return { kind: index < highestSlot ? 'gap' : 'empty', accepted: null, ballot: null, ballotLabel: null, chosen: null, chosenDiffers: false };
   }
@@ -342,7 +356,7 @@ export function buildSlotTable(
     const snapshot = byId.get(row.node);
     const highestSlot = snapshot?.paxos?.highestSlot ?? row.length;
     const cells = columns.map((col): SlotCell => {
-      const slot = classifySlot(entryAt(row, logs.startIndex, col.index), col.index, highestSlot);
+      const slot = classifySlot(entryAt(row, logs.startIndex, col.index), col.index, highestSlot, snapshot?.paxos?.heldFrom ?? 1);
       return {
         ...slot,
         index: col.index,
@@ -359,6 +373,7 @@ export function buildSlotTable(
       isLeader,
       appliedUpTo: row.commitIndex,
       highestSlot,
+      heldFrom: snapshot?.paxos?.heldFrom ?? 1,
       inFlight: isLeader ? (snapshot?.paxos?.inFlightSlots ?? null) : null,
       highlighted: highlightNodes.includes(row.node),
       cells,

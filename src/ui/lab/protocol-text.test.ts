@@ -31,6 +31,7 @@ function paxos(over: Partial<PaxosNodeView> = {}): PaxosNodeView {
     promises: [],
     inFlightSlots: 0,
     chosenSlots: 7,
+    heldFrom: 1,
     highestSlot: 9,
     ...over,
   };
