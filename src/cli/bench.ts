@@ -4,8 +4,9 @@
  * 1. Speed: the reference workload (5-node Raft, heartbeat 50 ms, election timeout 150-300 ms, one-way
  *    latency 5 +- 2 ms, 50 client ops/s, a fault every 5 s) for one simulated hour, keeping the whole
  *    trace; and in the same process the bare kernel (a null protocol making the same number of
- *    message and timer events, no Raft) as the ceiling. Reported: simulated seconds per wall second,
- *    trace events per second, and the ratio between the two.
+ *    message and timer events, no Raft) as the ceiling; then Multi-Paxos on the same workload (issue
+ *    4's figure, next to Raft's). Reported: simulated seconds per wall second, trace events per
+ *    second, and each protocol's ratio to the kernel.
  * 2. Memory: heap used after that hour, with the trace kept (bytes per event, and the total).
  * 3. Correctness at scale: N seeds x 60 s of a swarm of fault mixes on correct Raft (0 violations
  *    expected), and for each bug variant the first seed, of at most 200, that the hunt campaign
@@ -24,8 +25,9 @@ import { runOnWorkers } from './worker-pool';
 import type { CliIo } from './main';
 import type { TimerId } from '../sim/clock';
 
-export function referenceScenario(untilMs: number, seed = 1): Scenario {
+export function referenceScenario(untilMs: number, seed = 1, protocol: 'raft' | 'multipaxos' = 'raft'): Scenario {
   return buildScenario({
+    ...(protocol === 'multipaxos' ? { protocol: 'paxos' as const, paxosMode: 'multi' as const } : {}),
     nodes: 5,
     seed,
     untilMs,
@@ -93,8 +95,8 @@ function figures(simulatedMs: number, wallMs: number, events: number, steps: num
   return { simulatedMs, wallMs, events, steps, messages, speedupX: simulatedMs / wallMs, eventsPerSec: (events / wallMs) * 1000 };
 }
 
-function benchRaft(untilMs: number, keepTrace: boolean): { speed: SpeedFigures; run: Run } {
-  const scenario = referenceScenario(untilMs);
+function benchProtocol(untilMs: number, keepTrace: boolean, protocol: 'raft' | 'multipaxos' = 'raft'): { speed: SpeedFigures; run: Run } {
+  const scenario = referenceScenario(untilMs, 1, protocol);
   let run!: Run;
   const wallMs = timeIt(() => {
     run = new Run(scenario, { keepTrace });
@@ -265,16 +267,25 @@ export async function commandBench(argv: readonly string[], io: CliIo): Promise<
   if (!args.flags.has('skip-speed')) {
     const untilMs = minutes * 60_000;
     say(`Speed: reference workload, ${minutes} simulated minute(s), trace kept`);
-    const heapBeforeMb = heapUsedMb();
-    const { speed: raft, run } = benchRaft(untilMs, true);
-    const heapAfterMb = heapUsedMb();
-    const traceBytes = run.sim.trace.storedBytes;
+    // The Raft run in a function of its own, so nothing keeps its trace alive once it is measured.
+    const { raft, heapBeforeMb, heapAfterMb, traceBytes, storedEvents } = ((): {
+      raft: SpeedFigures; heapBeforeMb: number; heapAfterMb: number; traceBytes: number; storedEvents: number;
+    } => {
+      const heapBefore = heapUsedMb();
+      const { speed, run } = benchProtocol(untilMs, true);
+      return { raft: speed, heapBeforeMb: heapBefore, heapAfterMb: heapUsedMb(), traceBytes: run.sim.trace.storedBytes, storedEvents: run.sim.trace.storedLength };
+    })();
     say(`  raft   ${raft.speedupX.toFixed(1)}x real time, ${Math.round(raft.eventsPerSec)} events/s (${raft.events} events, ${raft.messages} messages, ${(raft.wallMs / 1000).toFixed(2)} s wall)`);
-    say(`  memory heap+buffers ${heapBeforeMb.toFixed(0)} MB -> ${heapAfterMb.toFixed(0)} MB with the run alive${(globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for exact figures)'}; trace store ${(traceBytes / 1024 / 1024).toFixed(1)} MB for ${run.sim.trace.storedLength} events (${(traceBytes / Math.max(1, run.sim.trace.storedLength)).toFixed(1)} B/event)`);
+    say(`  memory heap+buffers ${heapBeforeMb.toFixed(0)} MB -> ${heapAfterMb.toFixed(0)} MB with the run alive${(globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for exact figures)'}; trace store ${(traceBytes / 1024 / 1024).toFixed(1)} MB for ${storedEvents} events (${(traceBytes / Math.max(1, storedEvents)).toFixed(1)} B/event)`);
     const kernel = benchKernel(untilMs, raft.messages);
     say(`  kernel ${kernel.speedupX.toFixed(1)}x real time, ${Math.round(kernel.eventsPerSec)} events/s (${kernel.events} events, ${kernel.messages} messages; null protocol)`);
     say(`  raft / kernel speed ratio ${(raft.speedupX / kernel.speedupX).toFixed(3)}`);
-    report.speed = { raft, kernel, ratio: raft.speedupX / kernel.speedupX, heapBeforeMb, heapAfterMb, traceStoreBytes: traceBytes, storedEvents: run.sim.trace.storedLength };
+    // Issue 4: Multi-Paxos on the same workload, next to Raft's figure.
+    const { speed: multipaxos } = benchProtocol(untilMs, true, 'multipaxos');
+    say(`  multipaxos ${multipaxos.speedupX.toFixed(1)}x real time, ${Math.round(multipaxos.eventsPerSec)} events/s (${multipaxos.events} events, ${multipaxos.messages} messages, ${(multipaxos.wallMs / 1000).toFixed(2)} s wall); multipaxos / kernel ${(multipaxos.speedupX / kernel.speedupX).toFixed(3)}`);
+    report.speed = {
+      raft, kernel, multipaxos, ratio: raft.speedupX / kernel.speedupX, heapBeforeMb, heapAfterMb, traceStoreBytes: traceBytes, storedEvents,
+    };
   }
 
   let failed = false;
