@@ -405,13 +405,10 @@ export class Simulator {
     const entry = slot.disk.completeOldest();
     this.factory.applyWrite(slot.durable, entry.write);
     // The disk is hardware: the write is durable even while the node is paused, but the paused
-    // process only learns of it (and sends the replies that waited for it) on resume.
-    const acknowledge = (): void => {
-      for (const release of entry.held) release();
-      entry.onDurable?.();
-    };
-    if (slot.status === 'paused') slot.deferredDiskAcks.push(acknowledge);
-    else acknowledge();
+    // process only learns of it (and sends the replies that waited for it) on resume. (No closure
+    // on the common path: under tsx every named closure costs a defineProperty, 1.7% of a run.)
+    if (slot.status === 'paused') slot.deferredDiskAcks.push(() => acknowledgeWrite(entry));
+    else acknowledgeWrite(entry);
   }
 
   // ---- network -------------------------------------------------------------------------------
@@ -875,4 +872,10 @@ export function describeAction(action: OperatorAction): string {
       throw new Error(`simulator: unknown action ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** A durable write releases the replies held for it, then tells the node. */
+function acknowledgeWrite(entry: PendingWrite<unknown>): void {
+  for (const release of entry.held) release();
+  entry.onDurable?.();
 }

@@ -206,13 +206,14 @@ class PaxosNode implements ProtocolNode, LeaderChartHost {
       }
     }
     if (given.length > 0) {
-      const record = (): void => {
-        for (const e of given) this.env.record(e);
-      };
-      if (this.lastWrite !== null) this.lastWrite.push(record);
-      else record();
+      if (this.lastWrite !== null) this.lastWrite.push(() => this.recordAll(given));
+      else this.recordAll(given);
     }
     if (roleChanged) this.actor.send({ type: 'ROLE' });
+  }
+
+  private recordAll(events: readonly WithoutTime<NodeTraceEvent>[]): void {
+    for (const e of events) this.env.record(e);
   }
 
   private persist(write: PaxosWrite): void {
