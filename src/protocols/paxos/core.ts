@@ -644,7 +644,7 @@ function handleAccepted(s: PaxosState, from: NodeId, m: Accepted, config: PaxosC
       inFlight.delete(slot);
       learn(next, slot, e, config, out);
     } else {
-      inFlight.set(slot, { ...e, acks });
+      inFlight.set(slot, { value: e.value, op: e.op, acks, sentAtBeat: e.sentAtBeat });
     }
   }
   if (inFlight === null) return next;
@@ -753,7 +753,7 @@ export function heartbeat(s: PaxosState, config: PaxosConfig): StepResult {
       list.push({ slot, value: e.value, op: e.op });
       resent = true;
     }
-    if (resent) (inFlight ??= copyMap(s.volatile.inFlight)).set(slot, { ...e, sentAtBeat: beats });
+    if (resent) (inFlight ??= copyMap(s.volatile.inFlight)).set(slot, { value: e.value, op: e.op, acks: e.acks, sentAtBeat: beats });
   }
   for (const [p, entries] of resend) {
     if (entries.length === 0) continue;
@@ -840,11 +840,12 @@ function handleClientRequest(s: PaxosState, from: ClientId, req: ClientRequest, 
   if (s.volatile.inFlight.size >= MAX_IN_FLIGHT_SLOTS) return s;
   const slot = s.volatile.nextSlot;
   const proposal = clientProposal(from, req);
-  const inFlight = copyMap(s.volatile.inFlight).set(slot, { ...proposal, acks: new Set(), sentAtBeat: s.volatile.beats });
+  // Fixed-shape literals, not spreads: this runs for every client request (as withVolatile).
+  const inFlight = copyMap(s.volatile.inFlight).set(slot, { value: proposal.value, op: proposal.op, acks: new Set(), sentAtBeat: s.volatile.beats });
   const pendingReplies = copyMap(s.volatile.pendingReplies).set(slot, { client: from, opId: req.opId });
   out.push({ type: 'propose', slot, ballot: s.persistent.ballot, value: proposal.value });
   const next = withVolatile(s, { inFlight, pendingReplies, nextSlot: slot + 1 });
-  return broadcastAccept(next, [{ slot, ...proposal }], config, out);
+  return broadcastAccept(next, [{ slot, value: proposal.value, op: proposal.op }], config, out);
 }
 
 /**
