@@ -180,7 +180,10 @@ export function applyWrite(
 ): void {
   if (write.promised !== null) durable.promised = write.promised;
   if (write.ballot !== null) durable.ballot = write.ballot;
-  for (const a of write.accepts) durable.accepted.set(a.slot, { ballot: a.ballot, value: a.value, op: a.op });
+  for (let i = 0; i < write.accepts.length; i++) {
+    const a = write.accepts[i]!;
+    durable.accepted.set(a.slot, { ballot: a.ballot, value: a.value, op: a.op });
+  }
   // Writes complete in order, but a snapshot is only ever replaced by a later one.
   const snapshot = write.snapshot ?? null;
   if (snapshot !== null && snapshot.throughSlot > (durable.snapshot?.throughSlot ?? 0)) durable.snapshot = snapshot;
@@ -369,7 +372,8 @@ function broadcastAccept(s: PaxosState, entries: readonly SlotProposal[], config
     const accept: Accept = {
       type: 'Accept', term: ballot, ballot, entries: entries.slice(i, i + config.maxEntriesPerMessage), chosenThrough: next.volatile.appliedUpTo,
     };
-    for (const p of peers(next)) out.push({ type: 'send', to: p, message: accept });
+    const others = peers(next);
+    for (let k = 0; k < others.length; k++) out.push({ type: 'send', to: others[k]!, message: accept });
     next = handleAccept(next, next.id, accept, config, out);
   }
   return entries.length > 0 && next.volatile.acceptBeat !== next.volatile.beats ? withVolatile(next, { acceptBeat: next.volatile.beats }) : next;
@@ -567,7 +571,8 @@ function followLeader(s: PaxosState, ballot: number, config: PaxosConfig, out: P
 function acceptEntries(s: PaxosState, ballot: number, entries: readonly SlotProposal[]): (SlotProposal & { ballot: number })[] {
   const accepted = s.persistent.accepted as ReadonlyMap<number, AcceptedEntry> & SlotWriter<AcceptedEntry>;
   const written: (SlotProposal & { ballot: number })[] = [];
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
     if (accepted.get(e.slot)?.ballot === ballot) continue;
     accepted.set(e.slot, { ballot, value: e.value, op: e.op });
     written.push({ slot: e.slot, ballot, value: e.value, op: e.op });
@@ -635,7 +640,8 @@ function handleAccepted(s: PaxosState, from: NodeId, m: Accepted, config: PaxosC
     next = withVolatile(next, { peerLearned: copyMap(s.volatile.peerLearned).set(from, m.learnedThrough) });
   }
   let inFlight: Map<number, InFlight> | null = null;
-  for (const slot of m.slots) {
+  for (let i = 0; i < m.slots.length; i++) {
+    const slot = m.slots[i]!;
     const e = (inFlight ?? next.volatile.inFlight).get(slot);
     if (e === undefined || e.acks.has(from)) continue;
     inFlight ??= copyMap(next.volatile.inFlight);
@@ -667,7 +673,7 @@ function handleHeartbeat(s: PaxosState, from: NodeId, m: Heartbeat, config: Paxo
     return s;
   }
   let next = followLeader(s, m.ballot, config, out);
-  for (const e of m.chosen) learn(next, e.slot, e, config, out);
+  for (let i = 0; i < m.chosen.length; i++) learn(next, m.chosen[i]!.slot, m.chosen[i]!, config, out);
   next = learnFromLeader(next, m.ballot, m.chosenThrough, config, out);
   next = applyChosen(next, config, out);
   const ack: HeartbeatAck = { type: 'HeartbeatAck', term: m.ballot, ballot: m.ballot, learnedThrough: next.volatile.appliedUpTo };
@@ -767,7 +773,9 @@ export function heartbeat(s: PaxosState, config: PaxosConfig): StepResult {
     // that reported learning everything chosen by the last beat needs no values either; one that is
     // behind (a lost Accept, back from a crash or a partition) gets its heartbeat and catch-up.
     const acceptedSinceBeat = s.volatile.acceptBeat === s.volatile.beats;
-    for (const p of peers(s)) {
+    const others = peers(s);
+    for (let i = 0; i < others.length; i++) {
+      const p = others[i]!;
       if (acceptedSinceBeat && !s.volatile.catchUpThrough.has(p) && (s.volatile.peerLearned.get(p) ?? -1) >= s.volatile.appliedAtBeat) continue;
       next = sendHeartbeat(next, p, config, out);
     }
