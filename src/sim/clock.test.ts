@@ -429,3 +429,24 @@ describe('VirtualClock.scheduleFirst (operator actions)', () => {
     expect(fired).toEqual([]);
   });
 });
+
+describe('VirtualClock.scheduleCall', () => {
+  it('calls fn(arg) in the same (deadline, order set) sequence as schedule, and can be cancelled', () => {
+    const clock = new VirtualClock();
+    const log: string[] = [];
+    const note = (what: string): void => {
+      log.push(`${clock.nowMs}:${what}`);
+    };
+    clock.schedule(() => note('a'), 5);
+    clock.scheduleCall(note, 'b', 5);
+    clock.scheduleCall(note, 'c', 2);
+    const dropped = clock.scheduleCall(note, 'dropped', 3);
+    clock.schedule(() => note('d'), 5);
+    clock.cancel(dropped);
+    expect(clock.pending).toBe(4);
+    expect(drain(clock)).toBe(4);
+    expect(log).toEqual(['2:c', '5:a', '5:b', '5:d']);
+    expect(() => clock.scheduleCall(note, 'x', Number.NaN)).toThrow(/finite/);
+    expect(clock.pending).toBe(0);
+  });
+});

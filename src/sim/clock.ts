@@ -25,7 +25,9 @@ interface TimerEntry {
   seq: number;
   /** Order among timers due at the same millisecond: seq, or below every seq for `scheduleFirst`. */
   rank: number;
-  fn: () => void;
+  /** Called with `arg` when the timer fires (`scheduleCall`); `schedule`'s closures ignore it. */
+  fn: (arg: unknown) => void;
+  arg: unknown;
   state: typeof PENDING | typeof FIRED | typeof CANCELLED;
 }
 
@@ -58,7 +60,20 @@ export class VirtualClock {
     const delay = Math.max(0, Math.round(delayMs));
     if (this.live >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
     const seq = this.nextSeq++;
-    return this.add({ deadlineMs: this.now + delay, seq, rank: seq, fn, state: PENDING });
+    return this.add({ deadlineMs: this.now + delay, seq, rank: seq, fn, arg: undefined, state: PENDING });
+  }
+
+  /**
+   * Runs `fn(arg)` after `delayMs`, exactly as `schedule(() => fn(arg), delayMs)` would, without a
+   * closure per timer: the kernel schedules one for every message and every disk write, and `fn` is
+   * made once (a bound method).
+   */
+  scheduleCall<T>(fn: (arg: T) => void, arg: T, delayMs: number): TimerId {
+    if (!Number.isFinite(delayMs)) throw new Error(`clock: delay must be finite, got ${delayMs}`);
+    const delay = Math.max(0, Math.round(delayMs));
+    if (this.live >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
+    const seq = this.nextSeq++;
+    return this.add({ deadlineMs: this.now + delay, seq, rank: seq, fn: fn as (arg: unknown) => void, arg, state: PENDING });
   }
 
   /**
@@ -71,7 +86,7 @@ export class VirtualClock {
     if (!Number.isSafeInteger(atMs) || atMs < this.now) throw new Error(`clock: scheduleFirst at ${atMs} ms, now is ${this.now} ms`);
     if (this.live >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
     const seq = this.nextSeq++;
-    return this.add({ deadlineMs: atMs, seq, rank: seq - FIRST_RANK_OFFSET, fn, state: PENDING });
+    return this.add({ deadlineMs: atMs, seq, rank: seq - FIRST_RANK_OFFSET, fn, arg: undefined, state: PENDING });
   }
 
   private add(entry: TimerEntry): TimerId {
@@ -85,6 +100,7 @@ export class VirtualClock {
     const entry = id as unknown as TimerEntry | null | undefined;
     if (entry === null || typeof entry !== 'object' || entry.state !== PENDING) return;
     entry.state = CANCELLED;
+    entry.arg = undefined;
     this.live--;
     // Lazy deletion: cancelled entries are skipped when they reach the top. Compact if they pile up.
     if (this.heap.length > 1024 && this.heap.length > 4 * this.live) this.compact();
@@ -110,7 +126,9 @@ export class VirtualClock {
     this.live--;
     if (top.deadlineMs < this.now) throw new Error('clock: time went backwards');
     this.now = top.deadlineMs;
-    top.fn();
+    const { fn, arg } = top;
+    top.arg = undefined; // a fired entry may be held as a handle: do not keep its message alive
+    fn(arg);
     return true;
   }
 

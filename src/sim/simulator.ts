@@ -398,8 +398,12 @@ export class Simulator {
     if (slot.incarnation !== incarnation || slot.status === 'crashed') return;
     const entry: PendingWrite<unknown> = slot.disk.enqueue(write, this.clock.nowMs);
     entry.onDurable = onDurable;
-    entry.timer = this.clock.schedule(() => this.fsyncDone(slot), entry.durableAtMs - this.clock.nowMs);
+    entry.timer = this.clock.scheduleCall(this.fsyncDoneCall, slot, entry.durableAtMs - this.clock.nowMs);
   }
+
+  /** `arrive` and `fsyncDone` bound once, for the clock's closure-free timers (one per message, one per write). */
+  private readonly arriveCall = (flight: InFlight): void => this.arrive(flight);
+  private readonly fsyncDoneCall = (slot: NodeSlot): void => this.fsyncDone(slot);
 
   private fsyncDone(slot: NodeSlot): void {
     const entry = slot.disk.completeOldest();
@@ -495,7 +499,7 @@ export class Simulator {
       return;
     }
     const flight: InFlight = { id, from, to, message, sentAtMs: this.nowMs, deliverAtMs: this.nowMs + latencyMs, timer: null };
-    flight.timer = this.clock.schedule(() => this.arrive(flight), latencyMs);
+    flight.timer = this.clock.scheduleCall(this.arriveCall, flight, latencyMs);
     this.network.inFlight.set(id, flight);
   }
 
