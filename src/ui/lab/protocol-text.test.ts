@@ -67,7 +67,11 @@ describe('legend', () => {
     expect(multi).toContain('Prepare (1a)');
     expect(multi).toContain('Promise, Nack (1b)');
     expect(multi).toContain('Heartbeat');
+    expect(multi).toContain('Snapshot');
+    expect(multi).not.toContain('Learn'); // only single-decree Paxos sends Learn
     expect(legendMessages('paxos').map((m) => m.label).join(' | ')).not.toContain('Heartbeat');
+    expect(legendMessages('paxos').map((m) => m.label).join(' | ')).toContain('Learn');
+    expect(categoryName('append', 'multipaxos', 'Snapshot')).toBe("leader's snapshot (catch-up)");
     // Every Paxos category is listed once: no glyph is left unexplained.
     expect(new Set(legendMessages('paxos').map((m) => m.category)).size).toBe(6);
     expect(legendRoles('multipaxos')[0]!.label).toBe('leader (phase 2)');

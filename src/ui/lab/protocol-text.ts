@@ -31,7 +31,7 @@ export function protocolTitle(protocol: ProtocolName): string {
 /**
  * A message category in words, for the message inspector. Paxos reuses Raft's categories for its
  * messages (lab-protocol.ts): vote = Prepare (phase 1a), vote-reply = Promise or Nack (1b),
- * append = Accept (2a), Learn and Heartbeat, append-reply = Accepted (2b) and HeartbeatAck.
+ * append = Accept (2a), Learn, Heartbeat and Snapshot, append-reply = Accepted (2b) and HeartbeatAck.
  */
 export function categoryName(category: MessageCategory, protocol: ProtocolName, type?: string): string {
   if (!isPaxos(protocol)) return RAFT_CATEGORY_NAMES[category];
@@ -48,6 +48,7 @@ const PAXOS_TYPE_NAMES: Readonly<Record<string, string>> = {
   Learn: 'learn a chosen value',
   Heartbeat: "leader's heartbeat",
   HeartbeatAck: 'heartbeat ack',
+  Snapshot: "leader's snapshot (catch-up)",
 };
 
 const RAFT_CATEGORY_NAMES: Readonly<Record<MessageCategory, string>> = {
@@ -87,7 +88,8 @@ export function legendMessages(protocol: ProtocolName): readonly LegendMessage[]
       { category: 'client-reply', heartbeat: false, label: 'client reply' },
     ];
   }
-  const learn = protocol === 'multipaxos' ? 'Accept, Learn, Heartbeat' : 'Accept, Learn';
+  // Multi-Paxos never sends Learn (single-decree's proposer does); its leader sends heartbeats and snapshots.
+  const learn = protocol === 'multipaxos' ? 'Accept, Heartbeat, Snapshot' : 'Accept, Learn';
   const reply = protocol === 'multipaxos' ? 'Accepted, HeartbeatAck' : 'Accepted';
   return [
     { category: 'vote', heartbeat: false, label: 'Prepare (1a)' },
