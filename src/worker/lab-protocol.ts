@@ -69,6 +69,11 @@ export interface NodeSnapshot {
   readonly leaderId: string | null;
   readonly commitIndex: number;
   readonly lastApplied: number;
+  /**
+   * The last index (Raft) or slot (Paxos) of the node's latest snapshot of its state machine, on
+   * disk if it is crashed: what a restart resumes from (Raft section 7). 0 when it has none.
+   */
+  readonly snapshotIndex: number;
   readonly logLength: number;
   readonly lastLogTerm: number;
   /** When the election timer fires (followers and candidates that are up); null otherwise. */

@@ -37,7 +37,7 @@ import {
 type NodeRecord = Pick<
   NodeSnapshot,
   | 'status' | 'role' | 'term' | 'votedFor' | 'leaderId' | 'commitIndex' | 'lastApplied' | 'electionDeadlineMs' | 'electionArmedAtMs'
-  | 'slowFactor' | 'clockRate'
+  | 'slowFactor' | 'clockRate' | 'snapshotIndex'
 > & {
   readonly nextIndex: ReadonlyMap<string, number> | null;
   readonly matchIndex: ReadonlyMap<string, number> | null;
@@ -224,7 +224,7 @@ function sameRecord(a: NodeRecord, b: NodeRecord): boolean {
     a.status === b.status && a.role === b.role && a.term === b.term && a.votedFor === b.votedFor && a.leaderId === b.leaderId &&
     a.commitIndex === b.commitIndex && a.lastApplied === b.lastApplied && a.electionDeadlineMs === b.electionDeadlineMs &&
     a.nextIndex === b.nextIndex && a.matchIndex === b.matchIndex && a.votesGranted === b.votesGranted && a.kv === b.kv &&
-    a.slowFactor === b.slowFactor && a.clockRate === b.clockRate && samePaxos(a.paxos, b.paxos)
+    a.slowFactor === b.slowFactor && a.clockRate === b.clockRate && a.snapshotIndex === b.snapshotIndex && samePaxos(a.paxos, b.paxos)
   );
 }
 
@@ -567,6 +567,7 @@ export class LabRecorder {
       log = durable.log;
       record = {
         status, role: 'follower', term: durable.currentTerm, votedFor: durable.votedFor, leaderId: null, commitIndex: 0, lastApplied: 0,
+        snapshotIndex: durable.snapshot?.lastIncludedIndex ?? 0,
         electionDeadlineMs: null, electionArmedAtMs: null, nextIndex: null, matchIndex: null, votesGranted: null, kv: null,
         slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id), paxos: null,
       };
@@ -581,7 +582,7 @@ export class LabRecorder {
       const armed = deadline === null ? null : previous !== null && previous.electionDeadlineMs === deadline ? previous.electionArmedAtMs : nowMs;
       record = {
         status, role, term: s.persistent.currentTerm, votedFor: s.persistent.votedFor, leaderId: v.leaderId, commitIndex: v.commitIndex,
-        lastApplied: v.lastApplied, electionDeadlineMs: deadline, electionArmedAtMs: armed,
+        lastApplied: v.lastApplied, snapshotIndex: s.persistent.snapshot?.lastIncludedIndex ?? 0, electionDeadlineMs: deadline, electionArmedAtMs: armed,
         nextIndex: role === 'leader' ? v.nextIndex : null, matchIndex: role === 'leader' ? v.matchIndex : null,
         votesGranted: role === 'follower' ? null : v.votesGranted, kv: v.kv,
         slowFactor: sim.slowFactorOf(id), clockRate: sim.clockRateOf(id), paxos: null,
@@ -630,6 +631,7 @@ export class LabRecorder {
       const paxos: PaxosRecord = { promised: durable.promised, ballot: durable.ballot, inFlightSlots: 0, chosenSlots: 0, heldFrom };
       const record: NodeRecord = {
         ...common, role: 'follower', term: durable.promised, leaderId: null, commitIndex: 0, lastApplied: 0,
+        snapshotIndex: durable.snapshot?.throughSlot ?? 0,
         electionDeadlineMs: null, electionArmedAtMs: null, votesGranted: null, kv: null, paxos,
       };
       return { record, log: rows };
@@ -647,7 +649,7 @@ export class LabRecorder {
     const paxos: PaxosRecord = { promised: view.promised, ballot: view.ballot, inFlightSlots: v.inFlight.size, chosenSlots: view.chosen.size, heldFrom: view.heldFrom };
     const record: NodeRecord = {
       ...common, role, term: view.promised, leaderId: v.leaderId, commitIndex: v.appliedUpTo, lastApplied: v.appliedUpTo,
-      electionDeadlineMs: deadline, electionArmedAtMs: armed, votesGranted, kv: v.kv,
+      snapshotIndex: view.state.persistent.snapshot?.throughSlot ?? 0, electionDeadlineMs: deadline, electionArmedAtMs: armed, votesGranted, kv: v.kv,
       paxos: previous !== null && samePaxos(previous.paxos, paxos) ? previous.paxos : paxos,
     };
     return { record, log: rows };
@@ -822,7 +824,7 @@ export class LabRecorder {
     const kv = r.kv === null ? [] : [...r.kv].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     return {
       id, status: r.status, role: r.role, term: r.term, votedFor: r.votedFor, leaderId: r.leaderId, commitIndex: r.commitIndex,
-      lastApplied: r.lastApplied, logLength, lastLogTerm: lastTerm,
+      lastApplied: r.lastApplied, snapshotIndex: r.snapshotIndex, logLength, lastLogTerm: lastTerm,
       electionDeadlineMs: r.electionDeadlineMs, electionArmedAtMs: r.electionArmedAtMs,
       nextIndex: mapToRecord(r.nextIndex), matchIndex: mapToRecord(r.matchIndex),
       votesGranted: r.votesGranted === null ? [] : [...r.votesGranted].sort(), kv,

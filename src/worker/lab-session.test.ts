@@ -9,6 +9,7 @@ import type { LabConfig } from './lab-protocol';
 import { defaultLabConfig, LabInputError, LabSession } from './lab-session';
 import { solve } from './lesson-driver';
 import { SNAPSHOT_INTERVAL_SLOTS } from '../protocols/paxos/core';
+import { SNAPSHOT_INTERVAL_ENTRIES } from '../protocols/raft/core';
 import { buildSlotTable } from '../ui/lab/log-table';
 
 const SCENARIO_DIR = join(__dirname, '..', '..', 'scenarios');
@@ -211,6 +212,27 @@ describe('LabSession: operator actions', () => {
   });
 });
 
+describe('LabSession: snapshots', () => {
+  it('Raft: a node shows its latest snapshot; crashed, the one on its disk; restarted, it has applied through it at once', () => {
+    // 100 ops/s: past a snapshot interval (1,024 entries) by 15 s.
+    const s = session({ loadOpsPerSec: 100 });
+    s.seek(15_000);
+    const nodes = s.snapshot().nodes;
+    expect(nodes.every((n) => n.snapshotIndex >= SNAPSHOT_INTERVAL_ENTRIES && n.snapshotIndex <= n.lastApplied)).toBe(true);
+    const follower = nodes.find((n) => n.role === 'follower')!;
+    s.act({ type: 'crash', node: follower.id });
+    s.seek(15_100);
+    const crashed = s.snapshot().nodes.find((n) => n.id === follower.id)!;
+    expect(crashed.status).toBe('crashed');
+    expect(crashed.snapshotIndex).toBeGreaterThanOrEqual(SNAPSHOT_INTERVAL_ENTRIES);
+    s.act({ type: 'restart', node: follower.id });
+    const back = s.snapshot().nodes.find((n) => n.id === follower.id)!;
+    expect(back.snapshotIndex).toBe(crashed.snapshotIndex);
+    expect(back.lastApplied).toBe(back.snapshotIndex);
+    expect(back.kv.length).toBeGreaterThan(0);
+  });
+});
+
 describe('LabSession: safety', () => {
   it('a bug variant produces a violation with the step that caused it, the nodes and the log index', () => {
     const s = session({ scenario: 'figure-8-commit-old-term' });
@@ -397,6 +419,7 @@ describe('LabSession: Paxos', () => {
     s.seek(25_000);
     const crashed = s.snapshot().nodes.find((n) => n.id === follower.id)!;
     expect(crashed.paxos!.heldFrom).toBeGreaterThan(SNAPSHOT_INTERVAL_SLOTS); // its snapshot, on disk
+    expect(crashed.snapshotIndex).toBe(crashed.paxos!.heldFrom - 1);
     s.act({ type: 'restart', node: follower.id });
     const back = s.snapshot().nodes.find((n) => n.id === follower.id)!;
     expect(back.status).toBe('up');
