@@ -3,11 +3,10 @@
  * objects, built as a string otherwise. Both must give the same bytes (the same trace hash), and the
  * text is what traces, transcripts and the lab have always shown.
  */
-import { describe, expect, it } from 'vitest';
-import { Run } from '../../check/run';
+import { describe, it } from 'vitest';
 import { buildScenario } from '../../sim/scenario';
-import { StringDetailWriter, Trace } from '../../sim/trace';
 import type { Message } from '../../sim/types';
+import { expectDetailsAgree, expectSameHashObserved } from '../testing/describe-checks';
 import { paxosFactory } from './node';
 import type { PaxosMessage } from './types';
 
@@ -31,30 +30,12 @@ const CASES: Array<[PaxosMessage, string]> = [
 
 describe('Paxos message details', () => {
   it('describe (a string) and describeInto (written into the trace) say the same, byte for byte, as traces always have', () => {
-    const describer = { describeInto: (m: Message, out: Parameters<NonNullable<typeof paxosFactory.describeInto>>[1]) => paxosFactory.describeInto!(m, out) };
-    for (const [m, text] of CASES) {
-      expect(paxosFactory.describe(m as Message)).toBe(text);
-      const w = new StringDetailWriter();
-      paxosFactory.describeInto!(m as Message, w);
-      expect(w.take()).toBe(text);
-      const direct = new Trace();
-      direct.appendSentDescribed(5, 1, 'n1', 'n2', m.type, m.term, m as Message, describer);
-      const viaString = new Trace();
-      viaString.append({ kind: 'sent', atMs: 5, msgId: 1, from: 'n1', to: 'n2', type: m.type, term: m.term, detail: text });
-      expect(direct.at(0)).toEqual(viaString.at(0));
-      expect(direct.finalHash()).toBe(viaString.finalHash());
-    }
+    expectDetailsAgree(paxosFactory, CASES.map(([m, text]) => [m as Message, text] as const));
   });
 
   it('a Multi-Paxos run has the same trace whether or not an observer asks for message events', () => {
-    const scenario = buildScenario({ protocol: 'paxos', paxosMode: 'multi', nodes: 5, seed: 11, untilMs: 8_000, loadOpsPerSec: 40, nemesis: ['partition', 'crash'], nemesisIntervalMs: 1_000 });
-    const plain = new Run(scenario, { keepTrace: false });
-    plain.runUntil();
-    const observed = new Run(scenario, { keepTrace: false });
-    let sends = 0;
-    observed.sim.addObserver({ messageEvents: true, afterStep: (_s, events) => { for (const e of events) if (e.kind === 'sent') sends++; } });
-    observed.runUntil();
-    expect(sends).toBeGreaterThan(1000);
-    expect(observed.summary().traceHash).toBe(plain.summary().traceHash);
+    expectSameHashObserved(
+      buildScenario({ protocol: 'paxos', paxosMode: 'multi', nodes: 5, seed: 11, untilMs: 8_000, loadOpsPerSec: 40, nemesis: ['partition', 'crash'], nemesisIntervalMs: 1_000 }),
+    );
   });
 });
