@@ -35,6 +35,27 @@ async function expectPlaying(embed: Locator, playing: boolean): Promise<void> {
   await expect(facts(embed)).toHaveAttribute('data-playing', String(playing));
 }
 
+/**
+ * Pauses `embed` and returns the time it stopped at, once it has settled: a frame the worker sent
+ * before the pause can still land after the click (on a loaded machine it moved the time by 1 ms
+ * after it was read, and the test that compared it failed).
+ */
+async function pauseAndSettle(embed: Locator): Promise<number> {
+  await transport(embed, 'Pause').click();
+  await expectPlaying(embed, false);
+  let last = await nowMs(embed);
+  await expect
+    .poll(async () => {
+      await embed.page().waitForTimeout(150);
+      const now = await nowMs(embed);
+      const settled = now === last;
+      last = now;
+      return settled;
+    })
+    .toBe(true);
+  return last;
+}
+
 /** Playback's Play or Pause button (minimal and full controls both put it in the "Playback" group). */
 function transport(embed: Locator, name: 'Play' | 'Pause'): Locator {
   return embed.getByRole('group', { name: 'Playback' }).getByRole('button', { name, exact: true });
@@ -110,9 +131,7 @@ test('two embeds on a plain page play independently, each in its own worker, fro
   for (const worker of page.workers()) expect(new URL(worker.url()).pathname).toBe('/embed/faultline-lab-worker.js');
 
   // Pausing one leaves it still while the other plays.
-  await transport(election, 'Pause').click();
-  await expectPlaying(election, false);
-  const frozenMs = await nowMs(election);
+  const frozenMs = await pauseAndSettle(election);
   await figure8.scrollIntoViewIfNeeded();
   await transport(figure8, 'Play').click();
   await expect.poll(() => nowMs(figure8)).toBeGreaterThan(60);
@@ -208,8 +227,7 @@ test('a docs page rendered from Markdown: the pasted snippets give live clusters
   await expect(second.getByTestId('embed-caption')).toHaveText('Figure 8: a broken Raft commits an entry of an older term');
   await expect(second.getByRole('slider', { name: 'Time' })).toBeVisible();
 
-  await transport(first, 'Pause').click();
-  const frozenMs = await nowMs(first);
+  const frozenMs = await pauseAndSettle(first);
   await second.scrollIntoViewIfNeeded();
   await transport(second, 'Play').click();
   await expect.poll(() => nowMs(second)).toBeGreaterThan(60);
