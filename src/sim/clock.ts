@@ -55,12 +55,7 @@ export class VirtualClock {
 
   /** Runs `fn` after `delayMs` of virtual time; returns a handle for `cancel`. */
   schedule(fn: () => void, delayMs: number): TimerId {
-    // XState may pass fractional or non-finite delays from user configuration; the clock is integral.
-    if (!Number.isFinite(delayMs)) throw new Error(`clock: delay must be finite, got ${delayMs}`);
-    const delay = Math.max(0, Math.round(delayMs));
-    if (this.live >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);
-    const seq = this.nextSeq++;
-    return this.add({ deadlineMs: this.now + delay, seq, rank: seq, fn, arg: undefined, state: PENDING });
+    return this.scheduleCall(fn, undefined, delayMs);
   }
 
   /**
@@ -69,6 +64,7 @@ export class VirtualClock {
    * made once (a bound method).
    */
   scheduleCall<T>(fn: (arg: T) => void, arg: T, delayMs: number): TimerId {
+    // XState may pass fractional or non-finite delays from user configuration; the clock is integral.
     if (!Number.isFinite(delayMs)) throw new Error(`clock: delay must be finite, got ${delayMs}`);
     const delay = Math.max(0, Math.round(delayMs));
     if (this.live >= TIMER_LIMIT) throw new Error(`clock: more than ${TIMER_LIMIT} pending timers`);

@@ -19,6 +19,7 @@ import { RAFT_INVARIANTS } from '../check/raft-invariants';
 import type { Run } from '../check/run';
 import { ballotProposer, formatBallot } from '../protocols/paxos/ballot';
 import type { PaxosDurable, PaxosView } from '../protocols/paxos/node';
+import { highestSlot } from '../protocols/paxos/slots';
 import type { RaftDurable, RaftView } from '../protocols/raft/node';
 import type { LogEntry } from '../protocols/raft/types';
 import { paxosQuorums } from '../sim/scenario';
@@ -275,9 +276,7 @@ function insertSorted(list: number[], n: number): void {
 
 /** Rewrites a node's slot table from what it holds: accepted values, and the values it learned chosen (null: none). */
 function replaceSlots(rows: SlotRow[], accepted: ReadonlyMap<number, { ballot: number; value: string }>, chosen: ReadonlyMap<number, string> | null): void {
-  let highest = 0;
-  for (const slot of accepted.keys()) highest = Math.max(highest, slot);
-  if (chosen !== null) for (const slot of chosen.keys()) highest = Math.max(highest, slot);
+  const highest = Math.max(highestSlot(accepted), chosen === null ? 0 : highestSlot(chosen));
   rows.length = 0;
   for (let slot = 1; slot <= highest; slot++) {
     const a = accepted.get(slot);
