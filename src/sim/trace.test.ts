@@ -242,6 +242,70 @@ describe('Trace storage', () => {
     expect(unkept.finalHash()).toBe(kept.finalHash());
   });
 
+  it('a stored trace writes events straight into its chunks: one cut by a chunk boundary moves whole, however it is written', () => {
+    // Fill the first chunk to within a few hundred bytes of its end, then write sends (described piece
+    // by piece, details long enough to need a two-byte length) that must move to the next chunk part-way
+    // through, for every way the boundary can fall; every event decodes, and the hash is the reference one.
+    const filler = (i: number): TraceEvent => ({ kind: 'fault', atMs: i, fault: 'f', detail: 'y'.repeat(1_000) });
+    const storedSize = (e: TraceEvent): number => { const n = refEncode(e).length; return leb128(n).length + n; };
+    const fills = Math.floor(((1 << 20) - 2_000) / storedSize(filler(1_000)));
+    const describer = { describeInto: (m: string, out: { text(s: string): void; int(n: number): void }) => { out.text('op'); out.int(7); out.text(m); } };
+    const fillers: TraceEvent[] = Array.from({ length: fills }, (_, i) => filler(i));
+    const room = (1 << 20) - fillers.reduce((sum, e) => sum + storedSize(e), 0);
+    // The hash of the fillers once; each case continues a copy of it.
+    const fillerHash = createHash('sha256');
+    for (const e of fillers) {
+      const rec = refEncode(e);
+      fillerHash.update(Uint8Array.from(leb128(rec.length)));
+      fillerHash.update(rec);
+    }
+    const continued = (more: readonly TraceEvent[]): string => {
+      const h = fillerHash.copy();
+      for (const e of more) {
+        const rec = refEncode(e);
+        h.update(Uint8Array.from(leb128(rec.length)));
+        h.update(rec);
+      }
+      return h.digest('hex');
+    };
+    const lefts = [...Array.from({ length: 40 }, (_, i) => i), 60, 100, 150, 201, 230, 260, 330];
+    for (const left of lefts) {
+      const pad: TraceEvent = { kind: 'fault', atMs: fills, fault: 'pad', detail: 'z'.repeat(room - left - 12) };
+      const events = [...fillers, pad];
+      const tail: TraceEvent[] = [pad];
+      const kept = new Trace(true);
+      const unkept = new Trace(false);
+      for (const e of events) {
+        kept.append(e);
+        unkept.append(e);
+      }
+      for (const [k, detail] of ['', 'x'.repeat(200), '→'.repeat(50), 'w'.repeat(90)].entries()) {
+        kept.appendSentDescribed(1 << 20, k, 'n1', 'n2', 'AppendEntries', 3, detail, describer);
+        unkept.appendSentDescribed(1 << 20, k, 'n1', 'n2', 'AppendEntries', 3, detail, describer);
+        const sent: TraceEvent = { kind: 'sent', atMs: 1 << 20, msgId: k, from: 'n1', to: 'n2', type: 'AppendEntries', term: 3, detail: `op7${detail}` };
+        events.push(sent);
+        tail.push(sent);
+      }
+      for (let i = fills - 1; i < events.length; i++) expect(kept.at(i), `event ${i}, ${left} bytes left`).toEqual(events[i]);
+      expect(kept.finalHash()).toBe(continued(tail));
+      expect(unkept.finalHash()).toBe(kept.finalHash());
+      expect(kept.prefixHash(events.length - 1)).toBe(continued(tail.slice(0, -1)));
+    }
+  });
+
+  it('refuses an event larger than a chunk, stored or not, and goes on as if it had not been offered', () => {
+    const huge: TraceEvent = { kind: 'fault', atMs: 1, fault: 'huge', detail: 'h'.repeat((1 << 20) + 10) };
+    for (const keep of [true, false]) {
+      const t = new Trace(keep);
+      t.append(SENT);
+      expect(() => t.append(huge)).toThrow(/larger than a chunk/);
+      const after: TraceEvent = { ...SENT, msgId: 2 };
+      expect(t.append(after)).toBe(1);
+      if (keep) expect(t.at(1)).toEqual(after);
+      expect(t.finalHash()).toBe(refHash([SENT, after]));
+    }
+  });
+
   it('hashed=false counts events by kind without encoding or hashing them', () => {
     fc.assert(
       fc.property(fc.array(anyEvent, { maxLength: 40 }), (events) => {

@@ -112,6 +112,21 @@ const CODE_SENT = KIND_CODE.get('sent')!;
 const FIELD_NAMES: readonly (readonly string[])[] = TRACE_EVENT_KINDS.map((k) => FIELDS[k].map(([name]) => name));
 const FIELD_NUMERIC: readonly (readonly boolean[])[] = TRACE_EVENT_KINDS.map((k) => FIELDS[k].map(([, type]) => type === 'u'));
 const CODE_DELIVERED = KIND_CODE.get('delivered')!;
+const CODE_DROPPED = KIND_CODE.get('dropped')!;
+const CODE_DUPLICATED = KIND_CODE.get('duplicated')!;
+const CODE_TIMER = KIND_CODE.get('timer')!;
+const CODE_ROLE = KIND_CODE.get('role')!;
+const CODE_TERM = KIND_CODE.get('term')!;
+const CODE_APPEND = KIND_CODE.get('append')!;
+const CODE_COMMIT = KIND_CODE.get('commit')!;
+const CODE_INVOKE = KIND_CODE.get('invoke')!;
+const CODE_OK = KIND_CODE.get('ok')!;
+const CODE_FAIL = KIND_CODE.get('fail')!;
+const CODE_INFO = KIND_CODE.get('info')!;
+const CODE_PROMISE = KIND_CODE.get('promise')!;
+const CODE_ACCEPTED = KIND_CODE.get('accepted')!;
+const CODE_PROPOSE = KIND_CODE.get('propose')!;
+const CODE_CHOSEN = KIND_CODE.get('chosen')!;
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
@@ -120,11 +135,20 @@ const textDecoder = new TextDecoder();
 class ByteWriter {
   bytes = new Uint8Array(256);
   length = 0;
+  /**
+   * Called instead of growing when the bytes are full: it must make room for `extra` more (a stored
+   * trace moves the event being written to a new chunk) or throw.
+   */
+  overflow: ((extra: number) => void) | null = null;
   reset(): void {
     this.length = 0;
   }
   ensure(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
+    if (this.overflow !== null) {
+      this.overflow(extra);
+      return;
+    }
     let size = this.bytes.length * 2;
     while (size < this.length + extra) size *= 2;
     const next = new Uint8Array(size);
@@ -300,10 +324,15 @@ function encodeDelivered(out: ByteWriter, atMs: number, msgId: number, from: str
   out.string(type);
 }
 
-/** Canonical encoding of one event: kind code, time, then the kind's fields in FIELDS order. */
+/**
+ * Canonical encoding of one event: kind code, time, then the kind's fields in FIELDS order.
+ *
+ * Written out per kind rather than looped over FIELDS: every event of a run passes through here, and
+ * a loop reading `event[name]` is a megamorphic keyed load per field (events come in some twenty
+ * shapes), which made encoding about a quarter of a run. Each case writes exactly what the
+ * table-driven `encodeEventByTable` writes (trace.test.ts checks every kind against it).
+ */
 export function encodeEvent(event: TraceEvent, out: ByteWriter): void {
-  // Hand-written fast paths for the kinds that make up most of a trace (message sends and
-  // deliveries); they write exactly what the table-driven loop below would (trace.test.ts checks).
   switch (event.kind) {
     case 'sent':
       encodeSent(out, event.atMs, event.msgId, event.from, event.to, event.type, event.term, event.detail);
@@ -311,9 +340,112 @@ export function encodeEvent(event: TraceEvent, out: ByteWriter): void {
     case 'delivered':
       encodeDelivered(out, event.atMs, event.msgId, event.from, event.to, event.type);
       return;
+    case 'dropped':
+      head(out, CODE_DROPPED, event.atMs);
+      out.varint(event.msgId);
+      out.string(event.from);
+      out.string(event.to);
+      out.string(event.reason);
+      return;
+    case 'duplicated':
+      head(out, CODE_DUPLICATED, event.atMs);
+      out.varint(event.msgId);
+      out.varint(event.copyId);
+      out.string(event.from);
+      out.string(event.to);
+      return;
+    case 'timer':
+      head(out, CODE_TIMER, event.atMs);
+      out.string(event.node);
+      out.string(event.timer);
+      return;
+    case 'role':
+      head(out, CODE_ROLE, event.atMs);
+      out.string(event.node);
+      out.string(event.role);
+      out.varint(event.term);
+      return;
+    case 'term':
+      head(out, CODE_TERM, event.atMs);
+      out.string(event.node);
+      out.varint(event.term);
+      return;
+    case 'append':
+      head(out, CODE_APPEND, event.atMs);
+      out.string(event.node);
+      out.varint(event.index);
+      out.varint(event.term);
+      out.varint(event.count);
+      return;
+    case 'commit':
+      head(out, CODE_COMMIT, event.atMs);
+      out.string(event.node);
+      out.varint(event.commitIndex);
+      return;
+    case 'invoke':
+      head(out, CODE_INVOKE, event.atMs);
+      out.string(event.client);
+      out.varint(event.opId);
+      out.string(event.op);
+      out.string(event.key);
+      out.string(event.value);
+      return;
+    case 'ok':
+      head(out, CODE_OK, event.atMs);
+      out.string(event.client);
+      out.varint(event.opId);
+      out.string(event.value);
+      return;
+    case 'fail':
+      head(out, CODE_FAIL, event.atMs);
+      out.string(event.client);
+      out.varint(event.opId);
+      out.string(event.reason);
+      return;
+    case 'info':
+      head(out, CODE_INFO, event.atMs);
+      out.string(event.client);
+      out.varint(event.opId);
+      out.string(event.reason);
+      return;
+    case 'promise':
+      head(out, CODE_PROMISE, event.atMs);
+      out.string(event.node);
+      out.varint(event.ballot);
+      return;
+    case 'accepted':
+      head(out, CODE_ACCEPTED, event.atMs);
+      out.string(event.node);
+      out.varint(event.slot);
+      out.varint(event.ballot);
+      out.string(event.value);
+      return;
+    case 'propose':
+      head(out, CODE_PROPOSE, event.atMs);
+      out.string(event.node);
+      out.varint(event.slot);
+      out.varint(event.ballot);
+      out.string(event.value);
+      return;
+    case 'chosen':
+      head(out, CODE_CHOSEN, event.atMs);
+      out.string(event.node);
+      out.varint(event.slot);
+      out.string(event.value);
+      return;
     default:
-      break;
+      // Rare kinds (faults, actions, violations) and anything not listed above: the table.
+      encodeEventByTable(event, out);
   }
+}
+
+function head(out: ByteWriter, code: number, atMs: number): void {
+  out.varint(code);
+  out.varint(atMs);
+}
+
+/** The canonical encoding read off the FIELDS table: the definition `encodeEvent` must agree with. */
+export function encodeEventByTable(event: TraceEvent, out: ByteWriter): void {
   const code = KIND_CODE.get(event.kind);
   if (code === undefined) throw new Error(`trace: unknown event kind ${String(event.kind)}`);
   out.varint(code);
@@ -372,13 +504,24 @@ export const TRACE_EVENT_LIMIT = 50_000_000;
 /**
  * The trace of a run: hashes every event as it is appended, and (when `keep` is on) stores its
  * canonical bytes in 1 MiB chunks with an offset index, so any event can be decoded again later.
+ *
+ * The hash input is each event's length (varint) followed by its bytes. A stored trace encodes every
+ * event straight into its current chunk, length first, so the chunk *is* the hash input: it is hashed
+ * from there in batches and nothing is copied (copying each event from a staging buffer into its
+ * chunk was about 7% of a run). An unstored trace encodes into one reused batch buffer instead.
  */
 export class Trace {
   private readonly hash = createHasher();
-  private readonly stage = new ByteWriter();
+  /** Where events are encoded: the current chunk (stored trace) or the reused batch buffer. */
+  private stage = new ByteWriter();
+  /** Bytes of the stage already given to the hash. */
+  private hashedTo = 0;
+  /** Where the event being encoded starts in the stage (at its length prefix). */
+  private eventAt = 0;
+  /** Whether events still go into chunks (a stored trace, below TRACE_EVENT_LIMIT). */
+  private storing: boolean;
   private readonly chunks: Uint8Array[] = [];
-  private chunkUsed = CHUNK_BYTES;
-  /** Per event: chunk number * CHUNK_BYTES + offset within the chunk. */
+  /** Per stored event: chunk number * CHUNK_BYTES + offset of its length prefix within the chunk. */
   private offsets = new Float64Array(1024);
   private countStored = 0;
   private countTotal = 0;
@@ -397,6 +540,12 @@ export class Trace {
     readonly hashed: boolean = true,
   ) {
     if (keep && !hashed) throw new Error('trace: a stored trace is always hashed (prefixHash reads it)');
+    this.storing = keep;
+    if (keep) {
+      // The first chunk is made on the first event (many short-lived traces in tests store nothing).
+      this.stage.bytes = new Uint8Array(0);
+      this.stage.overflow = (extra) => this.nextChunk(extra);
+    }
   }
 
   get length(): number {
@@ -416,15 +565,13 @@ export class Trace {
     const code = KIND_CODE.get(event.kind);
     if (code === undefined) throw new Error(`trace: unknown event kind ${String(event.kind)}`);
     if (!this.begin(code)) return this.countTotal++;
-    const prefixAt = this.stage.length;
-    this.stage.varint(0);
     try {
       encodeEvent(event, this.stage);
     } catch (error) {
-      this.stage.length = prefixAt; // a refused event leaves nothing behind in the hash input
+      this.stage.length = this.eventAt; // a refused event leaves nothing behind in the hash input
       throw error;
     }
-    return this.finish(code, prefixAt);
+    return this.finish(code);
   }
 
   /**
@@ -436,22 +583,22 @@ export class Trace {
   appendSentDescribed<M>(atMs: number, msgId: number, from: Address, to: Address, type: string, term: number, message: M, describer: MessageDescriber<M>): number {
     if (!this.begin(CODE_SENT)) return this.countTotal++;
     const stage = this.stage;
-    const prefixAt = stage.length;
-    stage.varint(0);
     try {
       encodeSentHead(stage, atMs, msgId, from, to, type, term);
       // The detail is a length-prefixed string: a one-byte length, patched once the text is written.
-      const detailAt = stage.length;
+      // Kept relative to the event's start: describing may move the event to a new chunk.
+      const detailFromEvent = stage.length - this.eventAt;
       stage.varint(0);
       describer.describeInto(message, stage);
+      const detailAt = this.eventAt + detailFromEvent;
       const n = stage.length - detailAt - 1;
       if (n < 0x80) stage.bytes[detailAt] = n;
       else this.widenAt(detailAt, n);
     } catch (error) {
-      stage.length = prefixAt;
+      stage.length = this.eventAt;
       throw error;
     }
-    return this.finish(CODE_SENT, prefixAt);
+    return this.finish(CODE_SENT);
   }
 
   /** The stage's last `n` bytes sit behind a one-byte length at `at`: rewrites it as the varint of `n`. */
@@ -466,20 +613,19 @@ export class Trace {
   /** Appends a `delivered` event from its fields (see appendSentDescribed). */
   appendDelivered(atMs: number, msgId: number, from: Address, to: Address, type: string): number {
     if (!this.begin(CODE_DELIVERED)) return this.countTotal++;
-    const prefixAt = this.stage.length;
-    this.stage.varint(0);
     try {
       encodeDelivered(this.stage, atMs, msgId, from, to, type);
     } catch (error) {
-      this.stage.length = prefixAt;
+      this.stage.length = this.eventAt;
       throw error;
     }
-    return this.finish(CODE_DELIVERED, prefixAt);
+    return this.finish(CODE_DELIVERED);
   }
 
   /**
    * Before encoding an event of kind `code`: false for an unhashed trace (which only counts it: the
-   * caller returns countTotal++), else takes a hash checkpoint when one is due.
+   * caller returns countTotal++), else takes a hash checkpoint when one is due and writes the
+   * event's one-byte length placeholder.
    */
   private begin(code: number): boolean {
     if (this.digest !== null) throw new Error('trace: append after the hash was finalised');
@@ -487,103 +633,104 @@ export class Trace {
       this.countByKind[code]!++;
       return false;
     }
-    if (this.keep && this.countTotal % HASH_CHECKPOINT_EVENTS === 0 && this.countTotal < TRACE_EVENT_LIMIT) {
+    if (this.storing && this.countTotal % HASH_CHECKPOINT_EVENTS === 0) {
       this.flushHash();
       this.hashCheckpoints.push(this.hash.clone());
     }
+    this.eventAt = this.stage.length;
+    this.stage.varint(0);
     return true;
   }
 
   /**
-   * After an event was encoded into the stage behind a one-byte length at `prefixAt`: fixes the
-   * length, counts, stores and returns the event's index. Length-prefixing each event in the hash
-   * input makes the byte stream parse one way only; events are staged and hashed in 16 KiB batches
-   * (per-call overhead dominates for 20-byte records), and encoded straight into the stage (nearly
-   * every event is shorter than 128 bytes; a longer one moves up to make room for its longer length),
-   * so each is written once.
+   * After an event was encoded into the stage behind its one-byte length at `eventAt`: fixes the
+   * length, counts, indexes and returns the event's index. Length-prefixing each event in the hash
+   * input makes the byte stream parse one way only; the hash takes the stage in 16 KiB batches
+   * (per-call overhead dominates for 20-byte records). Nearly every event is shorter than 128 bytes;
+   * a longer one moves up to make room for its longer length.
    */
-  private finish(code: number, prefixAt: number): number {
+  private finish(code: number): number {
     const stage = this.stage;
-    let start = prefixAt + 1;
-    const length = stage.length - start;
+    const length = stage.length - this.eventAt - 1;
     // Refuse before hashing, so a refused event leaves the hash, the counts and the store in step.
     if (length > CHUNK_BYTES) {
-      stage.length = prefixAt;
+      stage.length = this.eventAt;
       throw new Error(`trace: event of ${length} bytes is larger than a chunk`);
     }
-    if (length < 0x80) {
-      stage.bytes[prefixAt] = length;
-    } else {
-      start = this.widenLengthPrefix(prefixAt, length);
-    }
+    if (length < 0x80) stage.bytes[this.eventAt] = length;
+    else this.widenLengthPrefix(length);
     this.countByKind[code]!++;
     const index = this.countTotal++;
-    if (this.keep && this.countStored < TRACE_EVENT_LIMIT) this.store(stage.bytes, start, length);
-    if (stage.length >= HASH_BATCH_BYTES) this.flushHash();
+    if (this.storing) this.index();
+    if (stage.length - this.hashedTo >= HASH_BATCH_BYTES) this.flushHash();
     return index;
   }
 
-  /** Rewrites the stage's one-byte length at `prefixAt` as the varint of `length`; returns where the event now starts. */
-  private widenLengthPrefix(prefixAt: number, length: number): number {
+  /** Rewrites the one-byte length at `eventAt` as the varint of `length`, moving the event up. */
+  private widenLengthPrefix(length: number): void {
     const stage = this.stage;
-    const encoded = stage.bytes.slice(prefixAt + 1, prefixAt + 1 + length);
-    stage.length = prefixAt;
+    const encoded = stage.bytes.slice(this.eventAt + 1, this.eventAt + 1 + length);
+    stage.length = this.eventAt;
     stage.varint(length);
-    const start = stage.length;
     stage.bytesFrom(encoded);
-    return start;
   }
 
-  private store(source: Uint8Array, start: number, length: number): void {
-    if (length > CHUNK_BYTES) throw new Error('trace: event larger than a chunk');
-    if (this.chunkUsed + length > CHUNK_BYTES) {
-      this.chunks.push(new Uint8Array(CHUNK_BYTES));
-      this.chunkUsed = 0;
-    }
-    const chunkIndex = this.chunks.length - 1;
-    const chunk = this.chunks[chunkIndex]!;
-    const at = this.chunkUsed;
-    // Events are a few dozen bytes: a loop beats creating a subarray view to copy from.
-    if (length <= 64) {
-      for (let i = 0; i < length; i++) chunk[at + i] = source[start + i]!;
-    } else {
-      chunk.set(source.subarray(start, start + length), at);
-    }
+  /** Records where the event just finished is stored; stops storing at TRACE_EVENT_LIMIT. */
+  private index(): void {
     if (this.countStored === this.offsets.length) {
       const grown = new Float64Array(this.offsets.length * 2);
       grown.set(this.offsets);
       this.offsets = grown;
     }
-    this.offsets[this.countStored++] = chunkIndex * CHUNK_BYTES + at;
-    this.chunkUsed += length;
+    this.offsets[this.countStored++] = (this.chunks.length - 1) * CHUNK_BYTES + this.eventAt;
+    if (this.countStored >= TRACE_EVENT_LIMIT) {
+      // From here on the trace is hashed only: later events go through a reused batch buffer.
+      this.flushHash();
+      this.storing = false;
+      this.stage = new ByteWriter();
+      this.hashedTo = 0;
+    }
+  }
+
+  /**
+   * The current chunk cannot take `extra` more bytes: hashes what it holds before the event being
+   * written, and moves that event's bytes so far to the start of a new chunk.
+   */
+  private nextChunk(extra: number): void {
+    const stage = this.stage;
+    const partial = stage.length - this.eventAt;
+    if (partial + extra > CHUNK_BYTES) throw new Error(`trace: event of more than ${CHUNK_BYTES} bytes is larger than a chunk`);
+    if (this.eventAt > this.hashedTo) this.hash.update(stage.bytes.subarray(this.hashedTo, this.eventAt));
+    const chunk = new Uint8Array(CHUNK_BYTES);
+    if (partial > 0) chunk.set(stage.bytes.subarray(this.eventAt, stage.length), 0);
+    this.chunks.push(chunk);
+    stage.bytes = chunk;
+    stage.length = partial;
+    this.eventAt = 0;
+    this.hashedTo = 0;
+  }
+
+  /** Where the stored event at `index` starts (its length prefix): chunk and offset. */
+  private locate(index: number): { chunk: Uint8Array; reader: ByteReader } {
+    const position = this.offsets[index]!;
+    const chunk = this.chunks[Math.floor(position / CHUNK_BYTES)]!;
+    return { chunk, reader: new ByteReader(chunk, position % CHUNK_BYTES) };
   }
 
   /** Decodes the stored event at `index`. */
   at(index: number): TraceEvent {
     if (!(Number.isInteger(index) && index >= 0 && index < this.countStored)) throw new RangeError(`trace: no stored event ${index}`);
-    const position = this.offsets[index]!;
-    const chunk = this.chunks[Math.floor(position / CHUNK_BYTES)]!;
-    return decodeEvent(chunk, position % CHUNK_BYTES);
+    const { chunk, reader } = this.locate(index);
+    reader.varint(); // the length
+    return decodeEvent(chunk, reader.offset);
   }
 
-  /** The canonical bytes of the stored event at `index`. */
-  private rawAt(index: number): Uint8Array {
-    const position = this.offsets[index]!;
-    const chunk = this.chunks[Math.floor(position / CHUNK_BYTES)]!;
-    const start = position % CHUNK_BYTES;
-    // The next event starts right after this one unless it opened a new chunk; decoding finds the end.
-    const next = index + 1 < this.countStored ? this.offsets[index + 1]! : -1;
-    if (next > position && Math.floor(next / CHUNK_BYTES) === Math.floor(position / CHUNK_BYTES)) {
-      return chunk.subarray(start, next % CHUNK_BYTES);
-    }
-    const reader = new ByteReader(chunk, start);
-    const kind = TRACE_EVENT_KINDS[reader.varint()]!;
-    reader.varint();
-    for (const [, type] of FIELDS[kind]) {
-      if (type === 'u') reader.varint();
-      else reader.string();
-    }
-    return chunk.subarray(start, reader.offset);
+  /** The hash input of the stored event at `index`: its length prefix and canonical bytes. */
+  private hashInputAt(index: number): Uint8Array {
+    const { chunk, reader } = this.locate(index);
+    const start = reader.offset;
+    const length = reader.varint();
+    return chunk.subarray(start, reader.offset + length);
   }
 
   /**
@@ -598,19 +745,15 @@ export class Trace {
     }
     const k = Math.floor(count / HASH_CHECKPOINT_EVENTS);
     const checkpoint = k < this.hashCheckpoints.length ? this.hashCheckpoints[k]! : null;
-    const hash = checkpoint === null ? this.hash.clone() : checkpoint.clone();
-    let from = k * HASH_CHECKPOINT_EVENTS;
     if (checkpoint === null) {
       // Only the running state (no checkpoint yet at this boundary): that is the whole trace so far.
       if (count !== this.countTotal) throw new Error('trace: missing hash checkpoint');
-      hash.update(this.stage.bytes.subarray(0, this.stage.length));
-      from = count;
+      const hash = this.hash.clone();
+      hash.update(this.stage.bytes.subarray(this.hashedTo, this.stage.length));
+      return hash.hexDigest();
     }
-    for (let i = from; i < count; i++) {
-      const raw = this.rawAt(i);
-      hash.updateVarint(raw.length);
-      hash.update(raw);
-    }
+    const hash = checkpoint.clone();
+    for (let i = k * HASH_CHECKPOINT_EVENTS; i < count; i++) hash.update(this.hashInputAt(i));
     return hash.hexDigest();
   }
 
@@ -635,9 +778,12 @@ export class Trace {
     return this.digest;
   }
 
+  /** Gives the hash what the stage holds beyond what it already has; a batch buffer is then reused. */
   private flushHash(): void {
-    this.hash.update(this.stage.bytes.subarray(0, this.stage.length));
-    this.stage.reset();
+    const stage = this.stage;
+    if (stage.length > this.hashedTo) this.hash.update(stage.bytes.subarray(this.hashedTo, stage.length));
+    if (this.storing) this.hashedTo = stage.length;
+    else stage.reset();
   }
 }
 
