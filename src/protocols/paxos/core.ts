@@ -79,12 +79,19 @@ function safetyAssured(s: PaxosState, config: PaxosConfig): boolean {
 
 // ---- state construction ------------------------------------------------------------------------
 
-/** The candidate's and leader's bookkeeping, empty: what a follower holds of it. */
-function proposerBookkeeping(): Pick<PaxosVolatile, 'phase1' | 'wonWith' | 'inFlight' | 'beats' | 'peerLearned' | 'catchUpThrough' | 'pendingReplies' | 'acceptBeat' | 'appliedAtBeat'> {
-  return {
-    phase1: null, wonWith: [], inFlight: new Map(), beats: 0, peerLearned: new Map(), catchUpThrough: new Map(), pendingReplies: new Map(),
-    acceptBeat: -1, appliedAtBeat: 0,
-  };
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Empties the candidate's and leader's bookkeeping: what a follower holds of it. */
+function clearBookkeeping(v: Writable<PaxosVolatile>): void {
+  v.phase1 = null;
+  v.wonWith = [];
+  v.inFlight = new Map();
+  v.beats = 0;
+  v.peerLearned = new Map();
+  v.catchUpThrough = new Map();
+  v.pendingReplies = new Map();
+  v.acceptBeat = -1;
+  v.appliedAtBeat = 0;
 }
 
 /**
@@ -103,16 +110,26 @@ export function initialState(id: NodeId, members: readonly NodeId[], durable: Pa
   const snapshot = config.mode === 'multi' ? (durable.snapshot ?? null) : null;
   let maxBallotSeen = Math.max(promised, durable.ballot);
   for (const e of durable.accepted.values()) maxBallotSeen = Math.max(maxBallotSeen, e.ballot);
+  // Every field, in the order of volatileCopy (the one shape volatile state has; see below); the
+  // proposer's bookkeeping is empty, as clearBookkeeping leaves it.
   const volatile: PaxosVolatile = {
     role: 'follower',
     leaderId: null,
     maxBallotSeen,
-    ...proposerBookkeeping(),
+    phase1: null,
+    wonWith: [],
+    inFlight: new Map(),
     nextSlot: 1,
+    beats: 0,
+    peerLearned: new Map(),
+    catchUpThrough: new Map(),
+    pendingReplies: new Map(),
     chosen: SlotArray.empty(),
     chosenOps: SlotArray.empty(),
     appliedUpTo: snapshot?.throughSlot ?? 0,
     heldFrom: (snapshot?.throughSlot ?? 0) + 1,
+    acceptBeat: -1,
+    appliedAtBeat: 0,
     kv: snapshot?.kv ?? new Map(),
     sessions: snapshot?.sessions ?? new Map(),
     ownProposal: tokenProposal(id),
@@ -122,41 +139,96 @@ export function initialState(id: NodeId, members: readonly NodeId[], durable: Pa
   return { id, members, persistent: { promised, ballot: durable.ballot, accepted, snapshot }, volatile };
 }
 
-function withPersistent(s: PaxosState, p: Partial<PaxosPersistent>): PaxosState {
-  return { id: s.id, members: s.members, persistent: { ...s.persistent, ...p }, volatile: s.volatile };
+/*
+ * State is immutable: a handler that changes something makes a copy of the record it changes, sets
+ * fields on the copy, and puts it in a copy of the state (as Raft's core does). The copies are
+ * literals of one fixed shape (no spread, no partial objects): spreading was several times slower for
+ * V8, and reading a partial object's possibly missing fields, in a different shape at every call
+ * site, was a megamorphic load per field. This runs several times per message.
+ */
+
+/** A copy of `s`'s persistent state for the caller to change, then pass to withPersistent. */
+function persistentCopy(s: PaxosState): Writable<PaxosPersistent> {
+  const o = s.persistent;
+  return { promised: o.promised, ballot: o.ballot, accepted: o.accepted, snapshot: o.snapshot };
 }
 
-/**
- * A copy of `s` with some volatile fields replaced, written out field by field: a literal of fixed
- * shape is several times cheaper for V8 than spreading, and this runs several times per message (as
- * Raft's withVolatile).
- */
-function withVolatile(s: PaxosState, v: Partial<PaxosVolatile>): PaxosState {
+function withPersistent(s: PaxosState, persistent: PaxosPersistent): PaxosState {
+  return { id: s.id, members: s.members, persistent, volatile: s.volatile };
+}
+
+/** A copy of `s`'s volatile state for the caller to change, then pass to withVolatile. */
+function volatileCopy(s: PaxosState): Writable<PaxosVolatile> {
   const o = s.volatile;
-  const volatile: PaxosVolatile = {
-    role: v.role ?? o.role,
-    leaderId: v.leaderId !== undefined ? v.leaderId : o.leaderId,
-    maxBallotSeen: v.maxBallotSeen ?? o.maxBallotSeen,
-    phase1: v.phase1 !== undefined ? v.phase1 : o.phase1,
-    wonWith: v.wonWith ?? o.wonWith,
-    inFlight: v.inFlight ?? o.inFlight,
-    nextSlot: v.nextSlot ?? o.nextSlot,
-    beats: v.beats ?? o.beats,
-    peerLearned: v.peerLearned ?? o.peerLearned,
-    catchUpThrough: v.catchUpThrough ?? o.catchUpThrough,
-    pendingReplies: v.pendingReplies ?? o.pendingReplies,
-    chosen: v.chosen ?? o.chosen,
-    chosenOps: v.chosenOps ?? o.chosenOps,
-    appliedUpTo: v.appliedUpTo ?? o.appliedUpTo,
-    heldFrom: v.heldFrom ?? o.heldFrom,
-    acceptBeat: v.acceptBeat ?? o.acceptBeat,
-    appliedAtBeat: v.appliedAtBeat ?? o.appliedAtBeat,
-    kv: v.kv ?? o.kv,
-    sessions: v.sessions ?? o.sessions,
-    ownProposal: v.ownProposal !== undefined ? v.ownProposal : o.ownProposal,
-    waitingClients: v.waitingClients ?? o.waitingClients,
+  return {
+    role: o.role,
+    leaderId: o.leaderId,
+    maxBallotSeen: o.maxBallotSeen,
+    phase1: o.phase1,
+    wonWith: o.wonWith,
+    inFlight: o.inFlight,
+    nextSlot: o.nextSlot,
+    beats: o.beats,
+    peerLearned: o.peerLearned,
+    catchUpThrough: o.catchUpThrough,
+    pendingReplies: o.pendingReplies,
+    chosen: o.chosen,
+    chosenOps: o.chosenOps,
+    appliedUpTo: o.appliedUpTo,
+    heldFrom: o.heldFrom,
+    acceptBeat: o.acceptBeat,
+    appliedAtBeat: o.appliedAtBeat,
+    kv: o.kv,
+    sessions: o.sessions,
+    ownProposal: o.ownProposal,
+    waitingClients: o.waitingClients,
   };
+}
+
+function withVolatile(s: PaxosState, volatile: PaxosVolatile): PaxosState {
   return { id: s.id, members: s.members, persistent: s.persistent, volatile };
+}
+
+/** `s` with a raised promise (phase 1b and 2b). */
+function withPromised(s: PaxosState, promised: number): PaxosState {
+  const p = persistentCopy(s);
+  p.promised = promised;
+  return withPersistent(s, p);
+}
+
+/** `s` with a new learner snapshot (taken, or installed from the leader). */
+function withSnapshot(s: PaxosState, snapshot: PaxosSnapshot): PaxosState {
+  const p = persistentCopy(s);
+  p.snapshot = snapshot;
+  return withPersistent(s, p);
+}
+
+/** `s` following another leader (or none). */
+function withLeaderId(s: PaxosState, leaderId: NodeId | null): PaxosState {
+  const v = volatileCopy(s);
+  v.leaderId = leaderId;
+  return withVolatile(s, v);
+}
+
+/** `s` with the next window of its phase 1, or the promises gathered for this one. */
+function withPhase1(s: PaxosState, phase1: Phase1): PaxosState {
+  const v = volatileCopy(s);
+  v.phase1 = phase1;
+  return withVolatile(s, v);
+}
+
+/** Leader: `s` having heard how far `peer` has learned. */
+function withPeerLearned(s: PaxosState, peer: NodeId, learnedThrough: number): PaxosState {
+  const v = volatileCopy(s);
+  v.peerLearned = copyMap(s.volatile.peerLearned).set(peer, learnedThrough);
+  return withVolatile(s, v);
+}
+
+/** Leader: `s` with a new record of the catch-up batches in flight. */
+function withCatchUpThrough(s: PaxosState, catchUpThrough: ReadonlyMap<NodeId, number>): PaxosState {
+  const v = volatileCopy(s);
+  v.catchUpThrough = catchUpThrough;
+  return withVolatile(s, v);
 }
 
 /** The disk write of a raised promise (none under acceptor-forgets-promise: it is never persisted). */
@@ -242,20 +314,20 @@ function applyChosen(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): Pa
       }
     }
   }
-  let next = withVolatile(s, {
-    appliedUpTo: applied,
-    kv: machine.kvNow(),
-    sessions: machine.sessionsNow(),
-    pendingReplies: pendingReplies ?? s.volatile.pendingReplies,
-  });
-  if (config.mode === 'single' && next.volatile.waitingClients.size > 0) {
+  const v = volatileCopy(s);
+  v.appliedUpTo = applied;
+  v.kv = machine.kvNow();
+  v.sessions = machine.sessionsNow();
+  if (pendingReplies !== null) v.pendingReplies = pendingReplies;
+  if (config.mode === 'single' && v.waitingClients.size > 0) {
     // Only one command is ever chosen: it succeeded, every other waiting one definitely never will.
-    for (const [client, opId] of next.volatile.waitingClients) {
-      const session = next.volatile.sessions.get(client);
+    for (const [client, opId] of v.waitingClients) {
+      const session = v.sessions.get(client);
       out.push({ type: 'send', to: client, message: session !== undefined && session.opId === opId ? clientReply(session) : failReply(opId) });
     }
-    next = withVolatile(next, { waitingClients: new Map() });
+    v.waitingClients = new Map();
   }
+  const next = withVolatile(s, v);
   return config.mode === 'multi' ? maybeSnapshot(next) : next;
 }
 
@@ -269,14 +341,18 @@ function applyChosen(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): Pa
 function maybeSnapshot(s: PaxosState): PaxosState {
   const { appliedUpTo, kv, sessions } = s.volatile;
   if (appliedUpTo - (s.persistent.snapshot?.throughSlot ?? 0) < SNAPSHOT_INTERVAL_SLOTS) return s;
-  return withPersistent(s, { snapshot: { throughSlot: appliedUpTo, kv, sessions } });
+  return withSnapshot(s, { throughSlot: appliedUpTo, kv, sessions });
 }
 
 // ---- role changes, all in one place -------------------------------------------------------------
 
 /** Gives up proposing (or stops): clients waiting on this proposer get no answer and time out (info). */
 export function becomeFollower(s: PaxosState, leaderId: NodeId | null): PaxosState {
-  return withVolatile(s, { role: 'follower', leaderId, ...proposerBookkeeping() });
+  const v = volatileCopy(s);
+  v.role = 'follower';
+  v.leaderId = leaderId;
+  clearBookkeeping(v);
+  return withVolatile(s, v);
 }
 
 /**
@@ -291,11 +367,19 @@ export function startElection(s: PaxosState, config: PaxosConfig): StepResult {
   const ballot = makeBallot(ballotRound(highest) + 1, s.id, s.members);
   // Section 2.3: the proposer remembers the highest ballot it tried in stable storage before using it
   // (the Prepares below wait for this write, as every message does for the writes issued before it).
-  let next = withPersistent(s, { ballot });
+  const p = persistentCopy(s);
+  p.ballot = ballot;
+  let next = withPersistent(s, p);
   out.push(persistOutput(next, null, ballot, []));
   const fromSlot = config.mode === 'single' ? 1 : s.volatile.appliedUpTo + 1;
   const phase1: Phase1 = { startSlot: fromSlot, fromSlot, promises: new Map(), reports: new Map(), maxSlot: fromSlot - 1 };
-  next = withVolatile(next, { role: 'candidate', leaderId: null, maxBallotSeen: ballot, ...proposerBookkeeping(), phase1 });
+  const v = volatileCopy(next);
+  v.role = 'candidate';
+  v.leaderId = null;
+  v.maxBallotSeen = ballot;
+  clearBookkeeping(v);
+  v.phase1 = phase1;
+  next = withVolatile(next, v);
   // A fresh randomized timeout: if this ballot is preempted or its messages lost, the next try waits it out.
   out.push({ type: 'resetElectionTimer' });
   next = broadcastPrepare(next, fromSlot, config, out);
@@ -358,9 +442,14 @@ function becomeLeader(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): P
     inFlight.set(p.slot, { value: p.value, op: p.op, acks: new Set(), sentAtBeat: 0 });
     out.push({ type: 'propose', slot: p.slot, ballot, value: p.value });
   }
-  const next = withVolatile(s, {
-    role: 'leader', leaderId: s.id, ...proposerBookkeeping(), inFlight, nextSlot, wonWith: [...p1.promises.keys()].sort(),
-  });
+  const v = volatileCopy(s);
+  v.role = 'leader';
+  v.leaderId = s.id;
+  clearBookkeeping(v);
+  v.inFlight = inFlight;
+  v.nextSlot = nextSlot;
+  v.wonWith = [...p1.promises.keys()].sort();
+  const next = withVolatile(s, v);
   return broadcastAccept(next, proposals, config, out);
 }
 
@@ -376,7 +465,10 @@ function broadcastAccept(s: PaxosState, entries: readonly SlotProposal[], config
     for (let k = 0; k < others.length; k++) out.push({ type: 'send', to: others[k]!, message: accept });
     next = handleAccept(next, next.id, accept, config, out);
   }
-  return entries.length > 0 && next.volatile.acceptBeat !== next.volatile.beats ? withVolatile(next, { acceptBeat: next.volatile.beats }) : next;
+  if (entries.length === 0 || next.volatile.acceptBeat === next.volatile.beats) return next;
+  const v = volatileCopy(next);
+  v.acceptBeat = v.beats;
+  return withVolatile(next, v);
 }
 
 // ---- messages ----------------------------------------------------------------------------------
@@ -390,7 +482,12 @@ export function handle(s: PaxosState, input: PaxosInput, config: PaxosConfig): S
   }
   const m = input.message;
   const seen = m.type === 'Nack' ? m.promised : m.ballot;
-  next = seen > s.volatile.maxBallotSeen ? withVolatile(s, { maxBallotSeen: seen }) : s;
+  next = s;
+  if (seen > s.volatile.maxBallotSeen) {
+    const v = volatileCopy(s);
+    v.maxBallotSeen = seen;
+    next = withVolatile(s, v);
+  }
   switch (m.type) {
     case 'Prepare':
       next = handlePrepare(next, input.from, m, config, out);
@@ -449,13 +546,13 @@ function handlePrepare(s: PaxosState, from: NodeId, m: Prepare, config: PaxosCon
   let next = s;
   if (m.ballot > promised) {
     // Section 2.3: the promise is on stable storage before the reply (the kernel holds the reply).
-    next = withPersistent(next, { promised: m.ballot });
+    next = withPromised(next, m.ballot);
     const write = promiseWrite(m.ballot, config);
     if (write !== null) out.push(persistOutput(next, write, null, []));
     if (from !== s.id) {
       // Our own ballot can no longer win: our acceptor just promised to refuse it.
       if (next.volatile.role !== 'follower' && m.ballot > next.persistent.ballot) next = becomeFollower(next, null);
-      else if (next.volatile.leaderId !== null) next = withVolatile(next, { leaderId: null });
+      else if (next.volatile.leaderId !== null) next = withLeaderId(next, null);
       // Back off while that proposer runs its ballot (as Raft resets its timer on granting a vote).
       out.push({ type: 'resetElectionTimer' });
     }
@@ -532,11 +629,11 @@ function handlePromise(s: PaxosState, from: NodeId, m: PromiseMessage, config: P
   }
   const promises = copyMap(p1.promises).set(from, m.complete ? Infinity : lastReported);
   let next = applyChosen(s, config, out);
-  next = withVolatile(next, { phase1: { ...p1, promises, reports, maxSlot } });
+  next = withPhase1(next, { startSlot: p1.startSlot, fromSlot: p1.fromSlot, promises, reports, maxSlot });
   if (promises.size < config.phase1Quorum) return next;
   const coveredTo = kthLargest(promises.values(), config.phase1Quorum);
   if (coveredTo === Infinity) return becomeLeader(next, config, out);
-  next = withVolatile(next, { phase1: { ...next.volatile.phase1!, fromSlot: coveredTo + 1, promises: new Map() } });
+  next = withPhase1(next, { startSlot: p1.startSlot, fromSlot: coveredTo + 1, promises: new Map(), reports, maxSlot });
   return broadcastPrepare(next, coveredTo + 1, config, out);
 }
 
@@ -557,7 +654,7 @@ function followLeader(s: PaxosState, ballot: number, config: PaxosConfig, out: P
   if (next.volatile.role !== 'follower') return next;
   if (config.mode === 'multi') {
     const leader = ballotProposer(ballot, next.members);
-    if (leader !== next.volatile.leaderId) next = withVolatile(next, { leaderId: leader });
+    if (leader !== next.volatile.leaderId) next = withLeaderId(next, leader);
   }
   out.push({ type: 'resetElectionTimer' });
   return next;
@@ -597,7 +694,7 @@ function handleAccept(s: PaxosState, from: NodeId, m: Accept, config: PaxosConfi
   let next = s;
   if (!lower && from !== s.id) next = followLeader(next, m.ballot, config, out);
   const raised = m.ballot > promised;
-  if (raised) next = withPersistent(next, { promised: m.ballot });
+  if (raised) next = withPromised(next, m.ballot);
   const accepts = acceptEntries(next, m.ballot, m.entries);
   const promiseToWrite = raised ? promiseWrite(m.ballot, config) : null;
   if (accepts.length > 0 || promiseToWrite !== null) out.push(persistOutput(next, promiseToWrite, null, accepts));
@@ -637,7 +734,7 @@ function handleAccepted(s: PaxosState, from: NodeId, m: Accepted, config: PaxosC
   if (s.volatile.role !== 'leader' || m.ballot !== s.persistent.ballot) return s;
   let next = s;
   if (config.mode === 'multi' && from !== s.id && s.volatile.peerLearned.get(from) !== m.learnedThrough) {
-    next = withVolatile(next, { peerLearned: copyMap(s.volatile.peerLearned).set(from, m.learnedThrough) });
+    next = withPeerLearned(next, from, m.learnedThrough);
   }
   let inFlight: Map<number, InFlight> | null = null;
   for (let i = 0; i < m.slots.length; i++) {
@@ -654,7 +751,9 @@ function handleAccepted(s: PaxosState, from: NodeId, m: Accepted, config: PaxosC
     }
   }
   if (inFlight === null) return next;
-  next = applyChosen(withVolatile(next, { inFlight }), config, out);
+  const v = volatileCopy(next);
+  v.inFlight = inFlight;
+  next = applyChosen(withVolatile(next, v), config, out);
   if (config.mode === 'single' && next.volatile.chosen.has(1)) {
     // Section 2.3: the proposer that learned the value tells the other learners; its work is done.
     const ballot = next.persistent.ballot;
@@ -696,8 +795,12 @@ function handleSnapshot(s: PaxosState, from: NodeId, m: SnapshotMessage, config:
   let next = followLeader(s, m.ballot, config, out);
   const snapshot = m.snapshot;
   if (next.volatile.role === 'follower' && snapshot.throughSlot > next.volatile.appliedUpTo) {
-    next = withVolatile(next, { appliedUpTo: snapshot.throughSlot, heldFrom: snapshot.throughSlot + 1, kv: snapshot.kv, sessions: snapshot.sessions });
-    next = withPersistent(next, { snapshot });
+    const v = volatileCopy(next);
+    v.appliedUpTo = snapshot.throughSlot;
+    v.heldFrom = snapshot.throughSlot + 1;
+    v.kv = snapshot.kv;
+    v.sessions = snapshot.sessions;
+    next = withSnapshot(withVolatile(next, v), snapshot);
     next = applyChosen(next, config, out);
   }
   const ack: HeartbeatAck = { type: 'HeartbeatAck', term: m.ballot, ballot: m.ballot, learnedThrough: next.volatile.appliedUpTo };
@@ -716,13 +819,13 @@ function handleHeartbeatAck(s: PaxosState, from: NodeId, m: HeartbeatAck, config
   if (s.volatile.role !== 'leader' || m.ballot !== s.persistent.ballot) return s;
   let next = s;
   if (s.volatile.peerLearned.get(from) !== m.learnedThrough) {
-    next = withVolatile(s, { peerLearned: copyMap(s.volatile.peerLearned).set(from, m.learnedThrough) });
+    next = withPeerLearned(s, from, m.learnedThrough);
   }
   const batchEnd = next.volatile.catchUpThrough.get(from);
   if (batchEnd === undefined || m.learnedThrough < batchEnd) return next;
   const catchUpThrough = copyMap(next.volatile.catchUpThrough);
   catchUpThrough.delete(from);
-  next = withVolatile(next, { catchUpThrough });
+  next = withCatchUpThrough(next, catchUpThrough);
   return m.learnedThrough < next.volatile.appliedUpTo ? sendHeartbeat(next, from, config, out) : next;
 }
 
@@ -766,7 +869,11 @@ export function heartbeat(s: PaxosState, config: PaxosConfig): StepResult {
     const accept: Accept = { type: 'Accept', term: ballot, ballot, entries, chosenThrough: s.volatile.appliedUpTo };
     out.push({ type: 'send', to: p, message: accept });
   }
-  let next = withVolatile(s, { beats, inFlight: inFlight ?? s.volatile.inFlight, appliedAtBeat: s.volatile.appliedUpTo });
+  const v = volatileCopy(s);
+  v.beats = beats;
+  if (inFlight !== null) v.inFlight = inFlight;
+  v.appliedAtBeat = s.volatile.appliedUpTo;
+  let next = withVolatile(s, v);
   if (config.mode === 'multi') {
     // As Raft's leader skips followers that just had an AppendEntries: an Accept since the last beat
     // kept every follower from campaigning and told it how far the leader has learned. A follower
@@ -797,13 +904,13 @@ function sendHeartbeat(s: PaxosState, peer: NodeId, config: PaxosConfig, out: Pa
     const snapshot: PaxosSnapshot = { throughSlot: applied, kv: s.volatile.kv, sessions: s.volatile.sessions };
     const message: SnapshotMessage = { type: 'Snapshot', term: ballot, ballot, snapshot };
     out.push({ type: 'send', to: peer, message });
-    return withVolatile(s, { catchUpThrough: copyMap(s.volatile.catchUpThrough).set(peer, applied) });
+    return withCatchUpThrough(s, copyMap(s.volatile.catchUpThrough).set(peer, applied));
   }
   const message = heartbeatFor(s, peer, config);
   out.push({ type: 'send', to: peer, message });
   if (message.chosen.length === 0) return s;
   const end = message.chosen[message.chosen.length - 1]!.slot;
-  return withVolatile(s, { catchUpThrough: copyMap(s.volatile.catchUpThrough).set(peer, end) });
+  return withCatchUpThrough(s, copyMap(s.volatile.catchUpThrough).set(peer, end));
 }
 
 /** The Heartbeat a leader sends `peer`: the chosen values after what it last reported learning (none while unknown). */
@@ -852,7 +959,11 @@ function handleClientRequest(s: PaxosState, from: ClientId, req: ClientRequest, 
   const inFlight = copyMap(s.volatile.inFlight).set(slot, { value: proposal.value, op: proposal.op, acks: new Set(), sentAtBeat: s.volatile.beats });
   const pendingReplies = copyMap(s.volatile.pendingReplies).set(slot, { client: from, opId: req.opId });
   out.push({ type: 'propose', slot, ballot: s.persistent.ballot, value: proposal.value });
-  const next = withVolatile(s, { inFlight, pendingReplies, nextSlot: slot + 1 });
+  const v = volatileCopy(s);
+  v.inFlight = inFlight;
+  v.pendingReplies = pendingReplies;
+  v.nextSlot = slot + 1;
+  const next = withVolatile(s, v);
   return broadcastAccept(next, [{ slot, value: proposal.value, op: proposal.op }], config, out);
 }
 
@@ -869,6 +980,8 @@ function handleClientRequestSingle(s: PaxosState, from: ClientId, req: ClientReq
   }
   const waiting = s.volatile.waitingClients;
   if (!waiting.has(from) && waiting.size >= MAX_WAITING_CLIENTS) return s; // bounded: it times out
-  const ownProposal = s.volatile.ownProposal.op === null ? clientProposal(from, req) : s.volatile.ownProposal;
-  return withVolatile(s, { waitingClients: new Map(waiting).set(from, req.opId), ownProposal });
+  const v = volatileCopy(s);
+  v.waitingClients = new Map(waiting).set(from, req.opId);
+  if (v.ownProposal.op === null) v.ownProposal = clientProposal(from, req);
+  return withVolatile(s, v);
 }
