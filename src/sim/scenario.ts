@@ -6,6 +6,7 @@
  * `parseScenario` validates untrusted JSON and names the path of every bad field
  * (`network.latency.meanMs: must be a number >= 0`), so a user never gets a crash or a silent default.
  */
+import { nodeIdList } from './ids';
 import { isRegion, REGION_IDS } from './regions';
 import type { NodeId } from './trace';
 
@@ -200,7 +201,7 @@ export const LIMITS = {
 } as const;
 
 export function nodeIds(n: number): NodeId[] {
-  return Array.from({ length: n }, (_, i) => `n${i + 1}`);
+  return nodeIdList(n);
 }
 
 /** The reference defaults (the benchmark workload of issue 2, with no load and no faults). */

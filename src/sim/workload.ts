@@ -13,6 +13,7 @@
  * attempt. An operation that gives up after an attempt that timed out is `info` (that attempt may yet
  * take effect), never `fail`, so the linearizability checker is not told it did not happen.
  */
+import { clientId } from './ids';
 import type { Rng } from './rng';
 import type { RetryPolicy, Scenario } from './scenario';
 import type { ClientId, ClientMessage, ClientOpKind, ClientOperation, ClientRequest, Message, NodeId } from './types';
@@ -88,7 +89,7 @@ export class Workload {
   ) {
     this.retry = config.retry !== undefined && config.retry.policy !== 'none' ? config.retry : null;
     this.clients = Array.from({ length: config.clients }, (_, i) => ({
-      id: `c${i + 1}`,
+      id: clientId(i),
       current: null,
       target: initialTargets?.[i] ?? members[i % members.length]!,
       redirects: 0,
