@@ -7,12 +7,16 @@ import type { TimerId } from './clock';
 export interface PendingWrite<W> {
   readonly write: W;
   readonly durableAtMs: number;
-  /** Messages released when this write (and all before it) is durable. */
-  readonly held: Array<() => void>;
+  /**
+   * Messages released when this write (and all before it) is durable, as flat pairs: destination,
+   * message, destination, message... (a pair of slots rather than a closure per held message: most of a
+   * run's messages wait for a write).
+   */
+  readonly held: unknown[];
   /** The clock timer that completes the fsync (cancelled on a crash). */
   timer: TimerId | null;
-  /** Told when the write is durable (the writer's acknowledgement, as etcd's MsgStorageAppendResp). */
-  onDurable: (() => void) | null;
+  /** Told when the write is durable, with the write (the writer's acknowledgement, as etcd's MsgStorageAppendResp). */
+  onDurable: ((write: W) => void) | null;
 }
 
 /** Bound on queued writes per disk: a protocol that outruns its disk this far has a bug. */

@@ -94,10 +94,11 @@ export interface NodeEnv {
    */
   send(to: Address, message: Message): void;
   /**
-   * Queues a disk write; it becomes durable when its fsync completes, and then `onDurable` runs
-   * (unless the node crashed first). Writes complete in the order they were issued.
+   * Queues a disk write; it becomes durable when its fsync completes, and then `onDurable` runs with
+   * it (unless the node crashed first). Writes complete in the order they were issued. (The write is
+   * passed back so a node can acknowledge every write with one function rather than a closure each.)
    */
-  persist(write: unknown, onDurable?: () => void): void;
+  persist<W>(write: W, onDurable?: (write: W) => void): void;
   record(event: WithoutTime<NodeTraceEvent>): void;
 }
 

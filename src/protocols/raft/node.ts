@@ -112,6 +112,12 @@ class RaftNode implements ProtocolNode, LeaderChartHost {
 
   // ---- performing handler results ----
 
+  /** Our disk finished a write that edited the log: it now holds the log up to the edit's last entry. */
+  private readonly logWriteDurable = (write: RaftWrite): void => {
+    const edit = write.logEdit!;
+    if (!this.stopped) this.apply(handleDurable(this.state, edit.startIndex + edit.entries.length - 1, this.config));
+  };
+
   /** Adopts the new state, performs outputs in order, records changes, and tells the chart of a new role. */
   private apply(result: StepResult): void {
     const before = this.state;
@@ -137,14 +143,8 @@ class RaftNode implements ProtocolNode, LeaderChartHost {
           if (edit !== null && edit.entries.length > 0) {
             this.env.record({ kind: 'append', node: id, index: edit.startIndex, term: edit.entries[0]!.term, count: edit.entries.length });
           }
-          if (edit === null) {
-            this.env.persist(output.write);
-          } else {
-            const durableLength = edit.startIndex + edit.entries.length - 1;
-            this.env.persist(output.write, () => {
-              if (!this.stopped) this.apply(handleDurable(this.state, durableLength, this.config));
-            });
-          }
+          if (edit === null) this.env.persist(output.write);
+          else this.env.persist(output.write, this.logWriteDurable);
           break;
         }
         case 'resetElectionTimer':
