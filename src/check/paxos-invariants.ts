@@ -22,6 +22,28 @@ export type PaxosInvariantName = keyof typeof PAXOS_INVARIANTS;
 
 /** Bound on slots and (slot, ballot) tallies tracked: a run past it is refused, not left to grow. */
 const PAXOS_SLOT_LIMIT = 1_000_000;
+/** Acceptors are tallied as bits of a 32-bit mask: far above any cluster the simulator runs (9 nodes). */
+const ACCEPTOR_BITS_MAX = 30;
+
+/**
+ * What acceptors accepted for one slot. Nearly every slot sees one value in one ballot, so that one is
+ * held inline (acceptors as a bitmask); a second ballot or value (a leader takeover, duelling
+ * proposers, a bug) goes into `more`. Nested maps and a Set per slot were most of the checker's time
+ * and, over a one-hour run's 180,000 slots, a large share of the heap the garbage collector walks.
+ */
+interface SlotTally {
+  readonly ballot: number;
+  readonly value: string;
+  acceptors: number;
+  /** Other (ballot, value) pairs, keyed `${ballot}:${value}`, to their acceptors' mask. */
+  more: Map<string, number> | null;
+}
+
+function bitCount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n++;
+  return n;
+}
 
 export class PaxosInvariantChecker implements StepObserver {
   readonly violations: Violation[] = [];
@@ -29,7 +51,10 @@ export class PaxosInvariantChecker implements StepObserver {
   /** Per acceptor, the highest ballot it ever promised (or accepted: accepting b promises b). */
   private readonly promised = new Map<NodeId, number>();
   /** Per slot, per ballot, per value: the acceptors that accepted it. */
-  private readonly tallies = new Map<number, Map<number, Map<string, Set<NodeId>>>>();
+  private readonly tallies = new Map<number, SlotTally>();
+  /** Each acceptor's bit in the tallies' masks, by first appearance. */
+  private readonly bits = new Map<NodeId, number>();
+  private readonly nodeOfBit: NodeId[] = [];
   /** Per slot, the value a phase-2 quorum chose (the first one; a second is an Agreement violation). */
   private readonly chosenValue = new Map<number, string>();
   /** Per slot, the value learners learned first, and who learned it. */
@@ -98,24 +123,24 @@ export class PaxosInvariantChecker implements StepObserver {
     } else {
       this.promised.set(node, ballot);
     }
-    let byBallot = this.tallies.get(slot);
-    if (byBallot === undefined) {
+    const bit = this.bitOf(node);
+    let mask: number;
+    const tally = this.tallies.get(slot);
+    if (tally === undefined) {
       if (this.tallies.size >= PAXOS_SLOT_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_SLOT_LIMIT} slots`);
-      byBallot = new Map();
-      this.tallies.set(slot, byBallot);
+      this.tallies.set(slot, { ballot, value, acceptors: bit, more: null });
+      mask = bit;
+    } else if (tally.ballot === ballot && tally.value === value) {
+      mask = tally.acceptors |= bit;
+    } else {
+      const more = (tally.more ??= new Map());
+      const key = `${ballot}:${value}`;
+      if (more.size >= PAXOS_SLOT_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_SLOT_LIMIT} tallies for slot ${slot}`);
+      mask = (more.get(key) ?? 0) | bit;
+      more.set(key, mask);
     }
-    let byValue = byBallot.get(ballot);
-    if (byValue === undefined) {
-      byValue = new Map();
-      byBallot.set(ballot, byValue);
-    }
-    let acceptors = byValue.get(value);
-    if (acceptors === undefined) {
-      acceptors = new Set();
-      byValue.set(value, acceptors);
-    }
-    acceptors.add(node);
-    if (acceptors.size !== this.phase2Quorum) return;
+    if (bitCount(mask) !== this.phase2Quorum) return;
+    const acceptors = this.nodesOf(mask);
     // A phase-2 quorum accepted `value` in `ballot`: it is chosen.
     const earlier = this.chosenValue.get(slot);
     if (earlier === undefined) {
@@ -136,6 +161,23 @@ export class PaxosInvariantChecker implements StepObserver {
         `Slot ${slot} had "${earlier}" chosen, and now a quorum of ballot ${ballot} (${[...acceptors].sort().join(', ')}) chose "${value}".`, slot,
       );
     }
+  }
+
+  private bitOf(node: NodeId): number {
+    let bit = this.bits.get(node);
+    if (bit === undefined) {
+      if (this.nodeOfBit.length >= ACCEPTOR_BITS_MAX) throw new Error(`paxos invariants: more than ${ACCEPTOR_BITS_MAX} acceptors`);
+      bit = 1 << this.nodeOfBit.length;
+      this.bits.set(node, bit);
+      this.nodeOfBit.push(node);
+    }
+    return bit;
+  }
+
+  private nodesOf(mask: number): NodeId[] {
+    const nodes: NodeId[] = [];
+    for (let i = 0; i < this.nodeOfBit.length; i++) if ((mask & (1 << i)) !== 0) nodes.push(this.nodeOfBit[i]!);
+    return nodes;
   }
 
   /** StateMachineSafety: every learner learns the same value per slot, and it is the chosen one. */

@@ -21,7 +21,7 @@
  *
  * Bug flags (`config.bugs`) each break one rule on purpose, where that rule is coded.
  */
-import { copyMap, peersOf, SessionApplier } from '../common';
+import { copyMap, copySet, peersOf, SessionApplier } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import { ballotProposer, ballotRound, makeBallot, NO_BALLOT } from './ballot';
 import { highestSlot, SlotArray } from './slots';
@@ -742,7 +742,7 @@ function handleAccepted(s: PaxosState, from: NodeId, m: Accepted, config: PaxosC
     const e = (inFlight ?? next.volatile.inFlight).get(slot);
     if (e === undefined || e.acks.has(from)) continue;
     inFlight ??= copyMap(next.volatile.inFlight);
-    const acks = new Set(e.acks).add(from);
+    const acks = copySet(e.acks).add(from);
     if (acks.size >= config.phase2Quorum) {
       inFlight.delete(slot);
       learn(next, slot, e, config, out);
