@@ -41,22 +41,32 @@ export const VIOLATION_LIMIT = 100;
 
 const digestCache = new WeakMap<LogEntry, number>();
 
-function fnv1a(text: string, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over `text`'s characters, then a separator, continuing from `h`. */
+function fnv1a(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return Math.imul(h ^ 0x7c, FNV_PRIME);
 }
 
-/** A 32-bit digest of what an entry says (its command), independent of where it sits. */
+/**
+ * A 32-bit digest of what an entry says (its command), independent of where it sits. Computed from
+ * the command's fields one after another (no text built for it: this runs for every appended entry).
+ */
 export function entryDigest(entry: LogEntry): number {
   let d = digestCache.get(entry);
   if (d === undefined) {
     const c = entry.command;
-    const text = c.kind === 'noop' ? 'noop' : `${c.client}|${c.opId}|${c.op}|${c.key}|${c.value ?? ''}|${c.expected ?? ''}`;
-    d = fnv1a(text, 0x811c9dc5);
+    if (c.kind === 'noop') {
+      d = fnv1a(0x811c9dc5, 'noop') >>> 0;
+    } else {
+      let h = fnv1a(0x811c9dc5, c.client);
+      h = Math.imul(h ^ c.opId, FNV_PRIME);
+      h = fnv1a(h, c.op);
+      h = fnv1a(h, c.key);
+      h = fnv1a(h, c.value ?? '');
+      d = fnv1a(h, c.expected ?? '') >>> 0;
+    }
     digestCache.set(entry, d);
   }
   return d;
@@ -142,12 +152,13 @@ class ShadowLog {
  * For each event of a step (by position), if it is an append: the highest index it wrote that no later
  * append of the same node in the step replaces (Infinity when none does).
  */
-function appendsKeptUpTo(events: readonly TraceEvent[]): number[] {
-  const kept: number[] = new Array<number>(events.length);
+function appendsKeptUpTo(events: readonly TraceEvent[], kept: number[]): number[] {
+  kept.length = 0;
+  for (let i = 0; i < events.length; i++) kept.push(Number.POSITIVE_INFINITY);
   // Nearly every step has one append: nothing later in the step can replace it.
   let appends = 0;
   for (let i = 0; i < events.length; i++) if (events[i]!.kind === 'append') appends++;
-  if (appends === 1) return kept.fill(Number.POSITIVE_INFINITY);
+  if (appends === 1) return kept;
   const earliestLaterStart = new Map<NodeId, number>();
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
@@ -180,6 +191,8 @@ export class RaftInvariantChecker implements StepObserver {
    */
   private readonly committedInTerm: number[] = [0];
   private sim: Simulator | null = null;
+  /** appendsKeptUpTo's result, reused from step to step. */
+  private readonly keptBuffer: number[] = [];
 
   constructor(private readonly onViolation: (v: Violation) => void = () => {}) {}
 
@@ -201,7 +214,7 @@ export class RaftInvariantChecker implements StepObserver {
           if (this.roles.get(e.node) === 'leader') this.onLeader(e.node, e.term, e.atMs, index);
           break;
         case 'append':
-          keptUpTo ??= appendsKeptUpTo(events);
+          keptUpTo ??= appendsKeptUpTo(events, this.keptBuffer);
           this.onAppend(e.node, e.index, e.count, keptUpTo[i]!, e.atMs, index);
           break;
         case 'commit':
