@@ -55,14 +55,24 @@ const PAXOS_MESSAGE_TYPES = new Set(['Prepare', 'Promise', 'Nack', 'Accept', 'Ac
 /** Bound on local deliveries handled in one go (each is a reply; a handful per step in practice). */
 const LOCAL_DELIVERIES_MAX = 10_000;
 
+/** What waits for one disk write: the acceptor's events to record, then messages to ourselves to deliver. */
+interface WriteWaiters {
+  events: WithoutTime<NodeTraceEvent>[] | null;
+  local: PaxosMessage[] | null;
+}
+
 class PaxosNode implements ProtocolNode, LeaderChartHost {
   private state: PaxosState;
   private readonly config: PaxosConfig;
   private readonly actor: Actor<typeof leaderChart>;
   private deadlineMs = 0;
   private stopped = false;
-  /** Callbacks to run once the last write issued is durable (writes complete in order); null when none is pending. */
-  private lastWrite: (() => void)[] | null = null;
+  /**
+   * Per write not yet durable, in the order issued (writes complete in that order): what waits for it.
+   * Kept as lists on a queue rather than a closure per write and per waiting item: every accepted
+   * value goes through here.
+   */
+  private readonly waiting: WriteWaiters[] = [];
   /** Messages to ourselves that may be delivered now. */
   private readonly localQueue: PaxosMessage[] = [];
   private draining = false;
@@ -214,9 +224,10 @@ class PaxosNode implements ProtocolNode, LeaderChartHost {
       }
     }
     if (given !== null) {
-      const events = given;
-      if (this.lastWrite !== null) this.lastWrite.push(() => this.recordAll(events));
-      else this.recordAll(events);
+      const last = this.lastWrite();
+      if (last === null) this.recordAll(given);
+      else if (last.events === null) last.events = given;
+      else for (let i = 0; i < given.length; i++) last.events.push(given[i]!);
     }
     if (roleChanged) this.actor.send({ type: 'ROLE' });
   }
@@ -225,21 +236,33 @@ class PaxosNode implements ProtocolNode, LeaderChartHost {
     for (let i = 0; i < events.length; i++) this.env.record(events[i]!);
   }
 
-  private persist(write: PaxosWrite): void {
-    const callbacks: (() => void)[] = [];
-    this.lastWrite = callbacks;
-    this.env.persist(write, () => {
-      if (this.lastWrite === callbacks) this.lastWrite = null;
-      if (this.stopped) return;
-      for (const callback of callbacks) callback();
-      this.drain();
-    });
+  /** The waiters of the last write issued, or null when every write is durable. */
+  private lastWrite(): WriteWaiters | null {
+    return this.waiting.length === 0 ? null : this.waiting[this.waiting.length - 1]!;
   }
+
+  private persist(write: PaxosWrite): void {
+    this.waiting.push({ events: null, local: null });
+    this.env.persist(write, this.writeDurable);
+  }
+
+  /**
+   * The oldest pending write is durable: record the acceptances it held back, then deliver the
+   * messages to ourselves that waited for it (after all of them, as a handler's outputs come first).
+   */
+  private readonly writeDurable = (): void => {
+    const done = this.waiting.shift()!;
+    if (this.stopped) return;
+    if (done.events !== null) this.recordAll(done.events);
+    if (done.local !== null) for (let i = 0; i < done.local.length; i++) this.localQueue.push(done.local[i]!);
+    this.drain();
+  };
 
   /** A message to ourselves: delivered once the writes issued before it are durable. */
   private sendLocal(message: PaxosMessage): void {
-    if (this.lastWrite !== null) this.lastWrite.push(() => this.localQueue.push(message));
-    else this.localQueue.push(message);
+    const last = this.lastWrite();
+    if (last === null) this.localQueue.push(message);
+    else (last.local ??= []).push(message);
   }
 
   /** Delivers queued local messages, outside any handler (a handler's outputs are all performed first). */
