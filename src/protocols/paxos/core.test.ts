@@ -88,7 +88,7 @@ function leaderState(ballot: number, inFlight: Record<number, [Proposal, NodeId[
   const flights = new Map<number, InFlight>();
   let nextSlot = (spec.appliedUpTo ?? 0) + 1;
   for (const [slot, [p, acks]] of Object.entries(inFlight)) {
-    flights.set(Number(slot), { ...p, acks: new Set(acks), sentAtBeat: 0 });
+    flights.set(Number(slot), { ...p, acks: acks.reduce((mask, n) => mask | (1 << MEMBERS.indexOf(n)), 0), sentAtBeat: 0 });
     nextSlot = Math.max(nextSlot, Number(slot) + 1);
   }
   return makeState({ promised: ballot, ballot, role: 'leader', leaderId: 'n1', ...spec, volatile: { inFlight: flights, nextSlot, ...spec.volatile } }, cfg);

@@ -21,7 +21,7 @@
  *
  * Bug flags (`config.bugs`) each break one rule on purpose, where that rule is coded.
  */
-import { copyMap, copySet, peersOf, SessionApplier } from '../common';
+import { copyMap, peersOf, SessionApplier } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import { ballotProposer, ballotRound, makeBallot, NO_BALLOT } from './ballot';
 import { highestSlot, SlotArray } from './slots';
@@ -64,6 +64,19 @@ export function tokenProposal(id: NodeId): Proposal {
 }
 
 /** The other members, in membership order. */
+/** `node`'s bit in an in-flight slot's acks (its place in the membership). */
+function memberBit(s: PaxosState, node: NodeId): number {
+  const i = s.members.indexOf(node);
+  if (i < 0 || i > 30) throw new Error(`paxos: ${node} is not a member (${s.members.join(', ')})`);
+  return 1 << i;
+}
+
+function bitCount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n++;
+  return n;
+}
+
 function peers(s: PaxosState): readonly NodeId[] {
   return peersOf(s.members, s.id);
 }
@@ -439,7 +452,7 @@ function becomeLeader(s: PaxosState, config: PaxosConfig, out: PaxosOutput[]): P
   const ballot = s.persistent.ballot;
   const inFlight = new Map<number, InFlight>();
   for (const p of proposals) {
-    inFlight.set(p.slot, { value: p.value, op: p.op, acks: new Set(), sentAtBeat: 0 });
+    inFlight.set(p.slot, { value: p.value, op: p.op, acks: 0, sentAtBeat: 0 });
     out.push({ type: 'propose', slot: p.slot, ballot, value: p.value });
   }
   const v = volatileCopy(s);
@@ -740,10 +753,11 @@ function handleAccepted(s: PaxosState, from: NodeId, m: Accepted, config: PaxosC
   for (let i = 0; i < m.slots.length; i++) {
     const slot = m.slots[i]!;
     const e = (inFlight ?? next.volatile.inFlight).get(slot);
-    if (e === undefined || e.acks.has(from)) continue;
+    const bit = memberBit(next, from);
+    if (e === undefined || (e.acks & bit) !== 0) continue;
     inFlight ??= copyMap(next.volatile.inFlight);
-    const acks = copySet(e.acks).add(from);
-    if (acks.size >= config.phase2Quorum) {
+    const acks = e.acks | bit;
+    if (bitCount(acks) >= config.phase2Quorum) {
       inFlight.delete(slot);
       learn(next, slot, e, config, out);
     } else {
@@ -855,7 +869,7 @@ export function heartbeat(s: PaxosState, config: PaxosConfig): StepResult {
     if (beats - e.sentAtBeat < 2) continue;
     let resent = false;
     for (const p of peers(s)) {
-      if (e.acks.has(p)) continue;
+      if ((e.acks & memberBit(s, p)) !== 0) continue;
       let list = resend.get(p);
       if (list === undefined) resend.set(p, (list = []));
       if (list.length >= config.maxEntriesPerMessage) continue;
@@ -956,7 +970,7 @@ function handleClientRequest(s: PaxosState, from: ClientId, req: ClientRequest, 
   const slot = s.volatile.nextSlot;
   const proposal = clientProposal(from, req);
   // Fixed-shape literals, not spreads: this runs for every client request (as withVolatile).
-  const inFlight = copyMap(s.volatile.inFlight).set(slot, { value: proposal.value, op: proposal.op, acks: new Set(), sentAtBeat: s.volatile.beats });
+  const inFlight = copyMap(s.volatile.inFlight).set(slot, { value: proposal.value, op: proposal.op, acks: 0, sentAtBeat: s.volatile.beats });
   const pendingReplies = copyMap(s.volatile.pendingReplies).set(slot, { client: from, opId: req.opId });
   out.push({ type: 'propose', slot, ballot: s.persistent.ballot, value: proposal.value });
   const v = volatileCopy(s);

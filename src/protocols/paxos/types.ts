@@ -108,8 +108,11 @@ export interface Phase1 {
 
 /** A leader's proposal for a slot that is not chosen yet. */
 export interface InFlight extends Proposal {
-  /** Acceptors that accepted it in our ballot (phase 2b replies, ourselves included once durable). */
-  readonly acks: ReadonlySet<NodeId>;
+  /**
+   * Acceptors that accepted it in our ballot (phase 2b replies, ourselves included once durable), as
+   * a bitmask over the members (bit i is members[i]; clusters have at most 9): one is made per reply.
+   */
+  readonly acks: number;
   /** The leader's heartbeat count when it was last sent: resent only once a whole interval old. */
   readonly sentAtBeat: number;
 }
