@@ -9,6 +9,7 @@ import type { Simulator, StepObserver } from '../sim/simulator';
 import type { TraceEvent } from '../sim/trace';
 import type { NodeId } from '../sim/types';
 import { VIOLATION_LIMIT, type Violation } from './raft-invariants';
+import { bitCount } from '../protocols/common';
 
 export const PAXOS_INVARIANTS = {
   Agreement: 'At most one value is chosen for each slot (accepted by a phase-2 quorum in some ballot).',
@@ -39,11 +40,6 @@ interface SlotTally {
   more: Map<string, number> | null;
 }
 
-function bitCount(mask: number): number {
-  let n = 0;
-  for (let m = mask; m !== 0; m &= m - 1) n++;
-  return n;
-}
 
 export class PaxosInvariantChecker implements StepObserver {
   readonly violations: Violation[] = [];

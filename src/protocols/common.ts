@@ -33,6 +33,13 @@ export function copyMap<K, V>(m: ReadonlyMap<K, V>): Map<K, V> {
   return copy;
 }
 
+/** The number of bits set in a 32-bit mask (acceptors tallied as bits of one). */
+export function bitCount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n++;
+  return n;
+}
+
 /** A copy of a set, in the same order, without the iterator protocol's garbage (see copyMap). */
 export function copySet<T>(s: ReadonlySet<T>): Set<T> {
   const copy = new Set<T>();

@@ -21,7 +21,7 @@
  *
  * Bug flags (`config.bugs`) each break one rule on purpose, where that rule is coded.
  */
-import { copyMap, peersOf, SessionApplier } from '../common';
+import { bitCount, copyMap, peersOf, SessionApplier } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import { ballotProposer, ballotRound, makeBallot, NO_BALLOT } from './ballot';
 import { highestSlot, SlotArray } from './slots';
@@ -69,12 +69,6 @@ function memberBit(s: PaxosState, node: NodeId): number {
   const i = s.members.indexOf(node);
   if (i < 0 || i > 30) throw new Error(`paxos: ${node} is not a member (${s.members.join(', ')})`);
   return 1 << i;
-}
-
-function bitCount(mask: number): number {
-  let n = 0;
-  for (let m = mask; m !== 0; m &= m - 1) n++;
-  return n;
 }
 
 function peers(s: PaxosState): readonly NodeId[] {
