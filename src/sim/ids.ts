@@ -15,11 +15,6 @@ export function internalized(s: string): string {
   return Object.keys(holder)[0]!;
 }
 
-/** n1..nN. */
-export function nodeIdList(n: number): string[] {
-  return Array.from({ length: n }, (_, i) => internalized(`n${i + 1}`));
-}
-
 /** The id of the i-th client (0-based): c1, c2, ... */
 export function clientId(i: number): string {
   return internalized(`c${i + 1}`);

@@ -6,7 +6,7 @@
  * `parseScenario` validates untrusted JSON and names the path of every bad field
  * (`network.latency.meanMs: must be a number >= 0`), so a user never gets a crash or a silent default.
  */
-import { nodeIdList } from './ids';
+import { internalized } from './ids';
 import { isRegion, REGION_IDS } from './regions';
 import type { NodeId } from './trace';
 
@@ -200,8 +200,9 @@ export const LIMITS = {
   timeMsMax: 600_000,
 } as const;
 
+/** n1..nN, as internalized strings (see ids.ts: they are compared on every message). */
 export function nodeIds(n: number): NodeId[] {
-  return nodeIdList(n);
+  return Array.from({ length: n }, (_, i) => internalized(`n${i + 1}`));
 }
 
 /** The reference defaults (the benchmark workload of issue 2, with no load and no faults). */

@@ -14,7 +14,7 @@
  */
 import { Run } from '../check/run';
 import {
-  buildScenarioFrom, CLOCK_RATE_MAX, CLOCK_RATE_MIN, defaultScenario, parseScenario, parseScenarioText, paxosQuorums, SLOW_FACTOR_MAX,
+  buildScenarioFrom, CLOCK_RATE_MAX, CLOCK_RATE_MIN, defaultScenario, nodeIds, parseScenario, parseScenarioText, paxosQuorums, SLOW_FACTOR_MAX,
   type BuildOptions, type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import type { History } from '../check/history';
@@ -159,7 +159,7 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
   if (config.bugs !== null) overrides.bugs = [...config.bugs];
   if (config.loadOpsPerSec !== null) overrides.loadOpsPerSec = config.loadOpsPerSec;
   if (config.nemesis !== null) overrides.nemesis = [...config.nemesis];
-  const members = Array.from({ length: (config.nodes ?? base.cluster.nodes) }, (_, i) => `n${i + 1}`);
+  const members = nodeIds(config.nodes ?? base.cluster.nodes);
   config.actions.forEach((a, i) => {
     const bad = checkAction(a, members);
     if (bad !== null) throw new LabInputError(`Action ${i + 1} (${String(a.type)}): ${bad}.`);
