@@ -11,9 +11,10 @@ import { describe, expect, it } from 'vitest';
 import type { ClientId, ClientRequest, NodeId } from '../../sim/types';
 import { makeBallot, NO_BALLOT } from './ballot';
 import {
-  applyWrite, commandText, handle, heartbeat, initialState, MAX_IN_FLIGHT_SLOTS, promiseFor, resendPrepares, SNAPSHOT_CATCH_UP_SLOTS,
+  applyWrite, commandText, handle, heartbeat, initialState, MAX_BALLOT_UNKNOWN, MAX_IN_FLIGHT_SLOTS, promiseFor, resendPrepares, SNAPSHOT_CATCH_UP_SLOTS,
   SNAPSHOT_INTERVAL_SLOTS, startElection,
 } from './core';
+import { paxosFactory } from './node';
 import type {
   Accept, Accepted, AcceptedEntry, ClientCommand, Heartbeat, HeartbeatAck, InFlight, Nack, PaxosConfig, PaxosMessage, PaxosMode,
   PaxosOutput, PaxosSnapshot, PaxosState, PaxosVolatile, PaxosWrite, Phase1, Prepare, PromiseMessage, PromiseReport, Proposal, StepResult,
@@ -615,6 +616,30 @@ describe('durable state', () => {
     expect(d).toEqual({ promised: 5, ballot: 9, accepted: new Map([[2, { ballot: 9, ...A }]]), snapshot: null });
     applyWrite(d, { promised: 17, ballot: null, accepts: [], snapshot: null });
     expect(d.promised).toBe(17);
+  });
+
+  it("the disk's highest accepted ballot follows every write, and a restart's maxBallotSeen equals a full scan", () => {
+    // A seeded walk of writes, overwrites by lower ballots included (as accept-lower-ballot makes).
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const d = paxosFactory.emptyDurable();
+    let unknownSeen = false;
+    for (let i = 0; i < 400; i++) {
+      const accepts = Array.from({ length: 1 + next(3) }, () => ({ slot: 1 + next(12), ballot: b(1 + next(20), MEMBERS[next(5)]!), ...A }));
+      applyWrite(d, { promised: next(4) === 0 ? b(1 + next(20), 'n2') : null, ballot: null, accepts, snapshot: null });
+      const scanned = Math.max(0, ...[...d.accepted.values()].map((e) => e.ballot));
+      if (d.maxAcceptedBallot === MAX_BALLOT_UNKNOWN) unknownSeen = true;
+      else expect(d.maxAcceptedBallot).toBe(scanned);
+      const withCache = initialState('n1', MEMBERS, paxosFactory.cloneDurable(d), MULTI, true);
+      const byScan = initialState('n1', MEMBERS, { ...d, maxAcceptedBallot: undefined }, MULTI);
+      expect(withCache.volatile.maxBallotSeen).toBe(byScan.volatile.maxBallotSeen);
+      expect(byScan.volatile.maxBallotSeen).toBe(Math.max(d.promised, d.ballot, scanned));
+    }
+    // The walk lowered the entry holding the maximum at least once, so the unknown path was taken.
+    expect(unknownSeen).toBe(true);
   });
 
   it('a restarted node keeps promise, ballot and accepted values; proposer and learner state start empty', () => {

@@ -107,7 +107,9 @@ function clearBookkeeping(v: Writable<PaxosVolatile>): void {
  * `adoptAccepted` the node takes ownership of `durable.accepted` (the kernel's boot copy) instead of
  * copying it: a restart late in a long run would otherwise copy every slot ever accepted.
  */
-export function initialState(id: NodeId, members: readonly NodeId[], durable: PaxosPersistent, config: PaxosConfig, adoptAccepted = false): PaxosState {
+export function initialState(
+  id: NodeId, members: readonly NodeId[], durable: PaxosPersistent & { readonly maxAcceptedBallot?: number }, config: PaxosConfig, adoptAccepted = false,
+): PaxosState {
   if (adoptAccepted && !(durable.accepted instanceof SlotArray)) throw new Error('paxos: only a SlotArray of accepted values can be adopted');
   if (!members.includes(id)) throw new Error(`paxos: ${id} is not a member`);
   // Bug acceptor-forgets-promise: the promise is kept in memory only (section 2.3 requires stable
@@ -115,8 +117,9 @@ export function initialState(id: NodeId, members: readonly NodeId[], durable: Pa
   // Its writes never carry the promise either (see `promiseWrite`); this only makes sure.
   const promised = config.bugs.has('acceptor-forgets-promise') ? NO_BALLOT : durable.promised;
   const snapshot = config.mode === 'multi' ? (durable.snapshot ?? null) : null;
-  let maxBallotSeen = Math.max(promised, durable.ballot);
-  for (const e of durable.accepted.values()) maxBallotSeen = Math.max(maxBallotSeen, e.ballot);
+  const known = durable.maxAcceptedBallot ?? MAX_BALLOT_UNKNOWN;
+  const floor = Math.max(promised, durable.ballot);
+  const maxBallotSeen = known !== MAX_BALLOT_UNKNOWN ? Math.max(floor, known) : highestAcceptedBallot(durable.accepted, floor);
   // Every field, in the order of volatileCopy (the one shape volatile state has; see below); the
   // proposer's bookkeeping is empty, as clearBookkeeping leaves it.
   const volatile: PaxosVolatile = {
@@ -144,6 +147,21 @@ export function initialState(id: NodeId, members: readonly NodeId[], durable: Pa
   };
   const accepted = adoptAccepted ? durable.accepted : SlotArray.from(durable.accepted);
   return { id, members, persistent: { promised, ballot: durable.ballot, accepted, snapshot }, volatile };
+}
+
+function acceptedBallot(e: AcceptedEntry): number {
+  return e.ballot;
+}
+
+/**
+ * The highest ballot among accepted entries, or `floor` if higher. A restart late in an hour-long run
+ * scans 180,000 entries: an indexed loop for a SlotArray (an iterator cost 14% of such a run).
+ */
+function highestAcceptedBallot(accepted: ReadonlyMap<number, AcceptedEntry>, floor: number): number {
+  if (accepted instanceof SlotArray) return (accepted as SlotArray<AcceptedEntry>).maxOf(acceptedBallot, floor);
+  let max = floor;
+  for (const e of accepted.values()) if (e.ballot > max) max = e.ballot;
+  return max;
 }
 
 /*
@@ -253,14 +271,38 @@ function persistOutput(s: PaxosState, promised: number | null, ballot: number | 
   return { type: 'persist', write: { promised, ballot, accepts, snapshot: s.persistent.snapshot } };
 }
 
+/**
+ * The disk's record of a Paxos node, as applyWrite changes it. `maxAcceptedBallot`, where kept (the
+ * simulated disk keeps it; tests may not), is the highest ballot among the accepted entries, or
+ * MAX_BALLOT_UNKNOWN once an entry holding it was overwritten by a lower one (only a bug variant does
+ * that). It spares a restart a scan of every accepted entry: 180,000 objects late in an hour-long run,
+ * a cache miss each, 4% of such a run.
+ */
+export interface DurableRecord {
+  promised: number;
+  ballot: number;
+  accepted: SlotWriter<AcceptedEntry> & { get(slot: number): AcceptedEntry | undefined };
+  snapshot: PaxosSnapshot | null;
+  maxAcceptedBallot?: number;
+}
+
+export const MAX_BALLOT_UNKNOWN = -1;
+
+/** The highest accepted ballot after `previous` (the entry there, if any) is replaced by one at `ballot`. */
+export function maxAfterAccept(max: number, previous: AcceptedEntry | undefined, ballot: number): number {
+  if (max === MAX_BALLOT_UNKNOWN) return max;
+  // The entry that held the maximum went down: another entry may hold it too, or none; only a scan knows.
+  if (previous !== undefined && previous.ballot === max && ballot < max) return MAX_BALLOT_UNKNOWN;
+  return ballot > max ? ballot : max;
+}
+
 /** Applies a completed disk write to durable state (the disk's copy, not the node's). */
-export function applyWrite(
-  durable: { promised: number; ballot: number; accepted: SlotWriter<AcceptedEntry>; snapshot: PaxosSnapshot | null }, write: PaxosWrite,
-): void {
+export function applyWrite(durable: DurableRecord, write: PaxosWrite): void {
   if (write.promised !== null) durable.promised = write.promised;
   if (write.ballot !== null) durable.ballot = write.ballot;
   for (let i = 0; i < write.accepts.length; i++) {
     const a = write.accepts[i]!;
+    if (durable.maxAcceptedBallot !== undefined) durable.maxAcceptedBallot = maxAfterAccept(durable.maxAcceptedBallot, durable.accepted.get(a.slot), a.ballot);
     durable.accepted.set(a.slot, { ballot: a.ballot, value: a.value, op: a.op });
   }
   // Writes complete in order, but a snapshot is only ever replaced by a later one.

@@ -15,6 +15,7 @@ import { applyWrite, handle, heartbeat, initialState, resendPrepares, startElect
 import { drawElectionDeadlineMs, inputOf } from '../common';
 import { leaderChart, type LeaderChartHost } from '../leader-chart';
 import { SlotArray } from './slots';
+import { NO_BALLOT } from './ballot';
 import type { AcceptedEntry, PaxosConfig, PaxosInput, PaxosMessage, PaxosMode, PaxosSnapshot, PaxosState, PaxosWrite, Role, StepResult } from './types';
 
 export interface PaxosDurable {
@@ -22,6 +23,8 @@ export interface PaxosDurable {
   ballot: number;
   accepted: SlotArray<AcceptedEntry>;
   snapshot: PaxosSnapshot | null;
+  /** The highest accepted ballot, or MAX_BALLOT_UNKNOWN (see DurableRecord in core.ts): a restart need not scan `accepted`. */
+  maxAcceptedBallot: number;
 }
 
 export interface PaxosView {
@@ -371,10 +374,10 @@ function describe(message: Message): string {
 export const paxosFactory: ProtocolFactory<PaxosDurable, PaxosWrite> = {
   name: 'paxos',
   create: (env, durable, options) => new PaxosNode(env, durable, options),
-  emptyDurable: () => ({ promised: 0, ballot: 0, accepted: SlotArray.empty(), snapshot: null }),
+  emptyDurable: () => ({ promised: 0, ballot: 0, accepted: SlotArray.empty(), snapshot: null, maxAcceptedBallot: NO_BALLOT }),
   applyWrite: (durable, write) => applyWrite(durable, write),
   // Entries and snapshots are immutable objects: copying the slot array is a deep enough copy.
-  cloneDurable: (d) => ({ promised: d.promised, ballot: d.ballot, accepted: d.accepted.clone(), snapshot: d.snapshot }),
+  cloneDurable: (d) => ({ promised: d.promised, ballot: d.ballot, accepted: d.accepted.clone(), snapshot: d.snapshot, maxAcceptedBallot: d.maxAcceptedBallot }),
   describe,
   describeInto,
 };

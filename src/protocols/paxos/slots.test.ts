@@ -51,4 +51,47 @@ describe('SlotArray', () => {
     expect(() => a.set(1, undefined as unknown as string)).toThrow(/undefined/);
     expect(a.size).toBe(0);
   });
+
+  it('starts at the first slot set: a high slot first, then lower ones, filled downwards or at random', () => {
+    const a = SlotArray.empty<number>();
+    a.set(150_000, 1);
+    expect(a.lastKey()).toBe(150_000);
+    expect(a.get(1)).toBeUndefined();
+    expect(a.get(149_999)).toBeUndefined();
+    expect(a.has(150_000)).toBe(true);
+    for (let slot = 149_999; slot >= 149_000; slot--) a.set(slot, slot);
+    a.set(3, 3);
+    a.set(150_002, 2);
+    expect(a.size).toBe(1003);
+    expect(a.lastKey()).toBe(150_002);
+    expect([...a.keys()].slice(0, 3)).toEqual([3, 149_000, 149_001]);
+    expect([...a.keys()].slice(-3)).toEqual([149_999, 150_000, 150_002]);
+    expect(a.get(150_001)).toBeUndefined();
+    expect(a.get(2)).toBeUndefined();
+    const seen: number[] = [];
+    a.forEach((_v, slot) => seen.push(slot));
+    expect(seen).toEqual([...a.keys()]);
+    const copy = a.clone();
+    copy.set(1, 9);
+    expect(a.has(1)).toBe(false);
+    expect([...copy.keys()].slice(0, 2)).toEqual([1, 3]);
+    expect(copy.lastKey()).toBe(150_002);
+  });
+
+  it('fills downwards one slot at a time in linear time (the array grows down with slack)', () => {
+    const a = SlotArray.empty<number>();
+    const top = 200_000;
+    for (let slot = top; slot >= 1; slot--) a.set(slot, slot);
+    expect(a.size).toBe(top);
+    expect([...a.values()].slice(0, 3)).toEqual([1, 2, 3]);
+    expect(a.lastKey()).toBe(top);
+  });
+
+  it('maxOf scores every entry and keeps the floor when nothing beats it', () => {
+    const a = SlotArray.empty<{ ballot: number }>();
+    expect(a.maxOf((e) => e.ballot, 7)).toBe(7);
+    a.set(9, { ballot: 3 }).set(4, { ballot: 12 }).set(20, { ballot: 5 });
+    expect(a.maxOf((e) => e.ballot, 7)).toBe(12);
+    expect(a.maxOf((e) => e.ballot, 40)).toBe(40);
+  });
 });
