@@ -221,7 +221,10 @@ export class LessonRunner {
         this.lab.playTo(d.kind === 'play-to' ? { atMs: d.ms } : { goal: d.goal, withinMs: d.withinMs });
         let sawPlaying = false;
         return this.#waitFor(run, () => {
-          if (this.lab.cueReached !== null) return true;
+          // The worker says the cue is reached before it may draw that moment (it holds a frame back until
+          // the page acknowledges the previous one): what follows (a highlight of the leader) reads the
+          // snapshot, so wait for the frame that comes after `stopped`.
+          if (this.lab.cueReached !== null) return this.lab.frames > this.lab.cueReached.atFrame;
           if (this.lab.loading || this.lab.frames <= framesAtSend) return false;
           if (this.lab.playing) sawPlaying = true;
           // Paused by the student, the end of the run or a violation: the cue will not come.
