@@ -21,40 +21,44 @@ export const PAXOS_INVARIANTS = {
 
 export type PaxosInvariantName = keyof typeof PAXOS_INVARIANTS;
 
-/** Bound on slots and (slot, ballot) tallies tracked: a run past it is refused, not left to grow. */
+/** Bound on slot numbers and on (ballot, value) tallies per slot: a run past it is refused, not left to grow. */
 const PAXOS_SLOT_LIMIT = 1_000_000;
+const PAXOS_TALLY_LIMIT = 1_000_000;
 /** Acceptors are tallied as bits of a 32-bit mask: far above any cluster the simulator runs (9 nodes). */
 const ACCEPTOR_BITS_MAX = 30;
 
 /**
- * What acceptors accepted for one slot. Nearly every slot sees one value in one ballot, so that one is
- * held inline (acceptors as a bitmask); a second ballot or value (a leader takeover, duelling
- * proposers, a bug) goes into `more`. Nested maps and a Set per slot were most of the checker's time
- * and, over a one-hour run's 180,000 slots, a large share of the heap the garbage collector walks.
+ * What the checker knows of one slot. What acceptors accepted: nearly every slot sees one value in one
+ * ballot, so that one is held inline (acceptors as a bitmask); a second ballot or value (a leader
+ * takeover, duelling proposers, a bug) goes into `more`. Then the value a quorum chose and the one
+ * learners learned first. One record per slot in an array indexed by slot (slots are dense from 1):
+ * nested maps and a Set per slot were most of the checker's time, and three maps keyed by slot over a
+ * one-hour run's 180,000 slots a large share of the heap the garbage collector walks.
  */
-interface SlotTally {
-  readonly ballot: number;
-  readonly value: string;
+interface SlotRecord {
+  /** The first (ballot, value) accepted for the slot; value null until an acceptor accepts one. */
+  ballot: number;
+  value: string | null;
   acceptors: number;
   /** Other (ballot, value) pairs, keyed `${ballot}:${value}`, to their acceptors' mask. */
   more: Map<string, number> | null;
+  /** The value a phase-2 quorum chose (the first one; a second is an Agreement violation). */
+  chosen: string | null;
+  /** The value learners learned first, and who learned it. */
+  learned: string | null;
+  learnedBy: NodeId | null;
 }
-
 
 export class PaxosInvariantChecker implements StepObserver {
   readonly violations: Violation[] = [];
   private readonly reported = new Set<string>();
   /** Per acceptor, the highest ballot it ever promised (or accepted: accepting b promises b). */
   private readonly promised = new Map<NodeId, number>();
-  /** Per slot, per ballot, per value: the acceptors that accepted it. */
-  private readonly tallies = new Map<number, SlotTally>();
+  /** slots[slot]: what is known of it (slots[0] is never used). */
+  private readonly slots: (SlotRecord | undefined)[] = [];
   /** Each acceptor's bit in the tallies' masks, by first appearance. */
   private readonly bits = new Map<NodeId, number>();
   private readonly nodeOfBit: NodeId[] = [];
-  /** Per slot, the value a phase-2 quorum chose (the first one; a second is an Agreement violation). */
-  private readonly chosenValue = new Map<number, string>();
-  /** Per slot, the value learners learned first, and who learned it. */
-  private readonly learned = new Map<number, { value: string; node: NodeId }>();
   /** Every value any proposer proposed (phase 2a), for Validity. */
   private readonly proposed = new Set<string>();
 
@@ -120,35 +124,34 @@ export class PaxosInvariantChecker implements StepObserver {
       this.promised.set(node, ballot);
     }
     const bit = this.bitOf(node);
+    const record = this.recordOf(slot);
     let mask: number;
-    const tally = this.tallies.get(slot);
-    if (tally === undefined) {
-      if (this.tallies.size >= PAXOS_SLOT_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_SLOT_LIMIT} slots`);
-      this.tallies.set(slot, { ballot, value, acceptors: bit, more: null });
-      mask = bit;
-    } else if (tally.ballot === ballot && tally.value === value) {
-      mask = tally.acceptors |= bit;
+    if (record.value === null) {
+      record.ballot = ballot;
+      record.value = value;
+      mask = record.acceptors = bit;
+    } else if (record.ballot === ballot && record.value === value) {
+      mask = record.acceptors |= bit;
     } else {
-      const more = (tally.more ??= new Map());
+      const more = (record.more ??= new Map());
       const key = `${ballot}:${value}`;
-      if (more.size >= PAXOS_SLOT_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_SLOT_LIMIT} tallies for slot ${slot}`);
+      if (more.size >= PAXOS_TALLY_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_TALLY_LIMIT} tallies for slot ${slot}`);
       mask = (more.get(key) ?? 0) | bit;
       more.set(key, mask);
     }
     if (bitCount(mask) !== this.phase2Quorum) return;
     const acceptors = this.nodesOf(mask);
     // A phase-2 quorum accepted `value` in `ballot`: it is chosen.
-    const earlier = this.chosenValue.get(slot);
-    if (earlier === undefined) {
-      this.chosenValue.set(slot, value);
+    const earlier = record.chosen;
+    if (earlier === null) {
+      record.chosen = value;
       if (!this.proposed.has(value)) {
         this.violate('Validity', `${slot}`, atMs, eventIndex, [...acceptors], `Slot ${slot} chose "${value}", which no proposer proposed.`, slot);
       }
-      const learnt = this.learned.get(slot);
-      if (learnt !== undefined && learnt.value !== value) {
+      if (record.learned !== null && record.learned !== value) {
         this.violate(
-          'StateMachineSafety', `${slot}`, atMs, eventIndex, [learnt.node, ...acceptors],
-          `${learnt.node} learned "${learnt.value}" for slot ${slot}, but a quorum chose "${value}".`, slot,
+          'StateMachineSafety', `${slot}`, atMs, eventIndex, [record.learnedBy!, ...acceptors],
+          `${record.learnedBy} learned "${record.learned}" for slot ${slot}, but a quorum chose "${value}".`, slot,
         );
       }
     } else if (earlier !== value) {
@@ -178,20 +181,34 @@ export class PaxosInvariantChecker implements StepObserver {
 
   /** StateMachineSafety: every learner learns the same value per slot, and it is the chosen one. */
   private onLearned(node: NodeId, slot: number, value: string, atMs: number, eventIndex: number): void {
-    const first = this.learned.get(slot);
-    if (first === undefined) {
-      if (this.learned.size >= PAXOS_SLOT_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_SLOT_LIMIT} slots`);
-      this.learned.set(slot, { value, node });
-    } else if (first.value !== value) {
+    const record = this.recordOf(slot);
+    if (record.learned === null) {
+      record.learned = value;
+      record.learnedBy = node;
+    } else if (record.learned !== value) {
       this.violate(
-        'StateMachineSafety', `${slot}`, atMs, eventIndex, [first.node, node],
-        `${first.node} learned "${first.value}" for slot ${slot}, ${node} learned "${value}".`, slot,
+        'StateMachineSafety', `${slot}`, atMs, eventIndex, [record.learnedBy!, node],
+        `${record.learnedBy} learned "${record.learned}" for slot ${slot}, ${node} learned "${value}".`, slot,
       );
       return;
     }
-    const chosen = this.chosenValue.get(slot);
-    if (chosen !== undefined && chosen !== value) {
+    const chosen = record.chosen;
+    if (chosen !== null && chosen !== value) {
       this.violate('StateMachineSafety', `${slot}`, atMs, eventIndex, [node], `${node} learned "${value}" for slot ${slot}, but a quorum chose "${chosen}".`, slot);
     }
+  }
+
+  /** The slot's record, made empty the first time the slot is seen. */
+  private recordOf(slot: number): SlotRecord {
+    if (!(Number.isInteger(slot) && slot >= 1 && slot <= PAXOS_SLOT_LIMIT)) throw new Error(`paxos invariants: slot ${slot} is not in 1..${PAXOS_SLOT_LIMIT}`);
+    const slots = this.slots;
+    let record = slots[slot];
+    if (record === undefined) {
+      // Fill any gap explicitly, so the array stays packed for V8 (slots arrive nearly in order).
+      while (slots.length < slot) slots.push(undefined);
+      record = { ballot: 0, value: null, acceptors: 0, more: null, chosen: null, learned: null, learnedBy: null };
+      slots[slot] = record;
+    }
+    return record;
   }
 }
