@@ -12,7 +12,7 @@ import { buildScenario, parseScenarioText, type Scenario } from '../sim/scenario
 import { decodeActions, parseUrlState } from '../ui/lab/url-state';
 import { scenarioForConfig } from '../worker/lab-session';
 import { encodeActionsParam, isViolation, labUrl, runFuzzJob, type SeedCheck } from './fuzz';
-import { main, type CliIo } from './main';
+import { main, writeFileCreatingFolder, type CliIo } from './main';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -35,6 +35,8 @@ async function cli(argv: string[]): Promise<{ code: number; out: string; err: st
       err += t;
     },
     readFile: (p) => readFileSync(p, 'utf8'),
+    // The CLI's own writer, as `faultline fuzz` uses it.
+    writeFile: writeFileCreatingFolder,
   };
   const code = await main(argv, io);
   return { code, out, err };
@@ -118,6 +120,50 @@ describe('faultline fuzz', () => {
     file.runUntil();
     expect(lab.summary().traceHash).toBe(file.summary().traceHash);
   }, WORKER_TEST_MS);
+
+  it('writes into an --out folder that does not exist yet (the default fuzz-out/ on a fresh clone)', async () => {
+    const out = join(tempDir(), 'not', 'yet');
+    const r = await cli([...CAMPAIGN, '--json', '--out', out]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    expect(readdirSync(out)).toEqual(['no-step-down-seed1.json']);
+  }, WORKER_TEST_MS);
+
+  it('Flexible Paxos quorums that need not meet: found, shrunk, replayed, and the lab link computes the same run', async () => {
+    const out = tempDir();
+    const campaign = ['fuzz', '--protocol', 'multipaxos', '--q1', '2', '--q2', '2', '--seeds', '20', '--until', '10s', '--workers', '2', '--out', out];
+    const text = await cli(campaign);
+    expect(text.out).toMatch(/^fuzz: multipaxos-q1-2-q2-2 \(\|Q1\| = 2, \|Q2\| = 2 of 5: the quorums need not meet, so Agreement can break\)/);
+    const r = await cli([...campaign, '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const v = (JSON.parse(r.out) as FuzzJson).violations[0]!;
+    expect(v.invariants).toContain('Agreement');
+    expect(v.replay).toMatch(/^npm run -s faultline -- run --protocol multipaxos --seed \d+ .* --q1 2 --q2 2 /);
+    const s = v.shrunk!;
+    expect(s.file).toBe(join(out, `multipaxos-q1-2-q2-2-seed${v.seed}.json`));
+    const scenario = loadFile(s.file);
+    expect([scenario.protocol, scenario.paxos]).toEqual(['paxos', { mode: 'multi', phase1Quorum: 2, phase2Quorum: 2 }]);
+    expect(evaluateScenario(scenario).invariants).toContain(s.target);
+    expect(s.url).toMatch(/^http:\/\/localhost:5173\/\?protocol=multipaxos&q1=2&q2=2&seed=\d+&nodes=5&bug=none&/);
+    const state = parseUrlState(new URL(s.url!).search);
+    expect(state.problems).toEqual([]);
+    const lab = new Run(scenarioForConfig(state.config, new Map()), { keepTrace: false });
+    lab.runUntil(state.atMs);
+    const file = new Run(scenario, { keepTrace: false });
+    file.runUntil();
+    expect(lab.summary().traceHash).toBe(file.summary().traceHash);
+    expect(lab.summary().violations.map((x) => x.invariant)).toContain(s.target);
+  }, WORKER_TEST_MS);
+
+  it('refuses quorum sizes for Raft, and sizes a cluster cannot have', async () => {
+    const raft = await cli(['fuzz', '--q1', '2', '--seeds', '1']);
+    expect(raft.code).toBe(2);
+    expect(raft.err).toMatch(/--q1 and --q2 are Paxos quorum sizes/);
+    const big = await cli(['fuzz', '--protocol', 'multipaxos', '--nemesis', 'none', '--q2', '7', '--seeds', '1']);
+    expect(big.code).toBe(2);
+    expect(big.err).toMatch(/phase2Quorum/);
+  });
 
   it('with --all checks every seed and shrinks each violation, saying how to replay it', async () => {
     const out = tempDir();

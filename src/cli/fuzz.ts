@@ -1,9 +1,10 @@
 /**
- * `faultline fuzz --protocol raft --seeds N [--bug NAME] [--until DURATION] [--workers K]
- *                 [--nemesis LIST|swarm|hunt] [--load OPS] [--all] [--json] [--out DIR]`
+ * `faultline fuzz [--protocol raft|paxos|multipaxos [--q1 K --q2 K]] --seeds N [--bug NAME]
+ *                 [--until DURATION] [--workers K] [--nemesis LIST|swarm|hunt] [--load OPS] [--all]
+ *                 [--json] [--out DIR]`
  *
  * A seeded fuzz campaign: seeds 1..N on worker threads, each a run under a nemesis, checked for every
- * Raft invariant (after every event) and for linearizability of its client history (with a search
+ * invariant of its protocol (after every event) and for linearizability of its client history (with a search
  * budget: 'unknown' is reported, and is not a violation). It stops at the first violating seed
  * (unless --all), shrinks it (src/check/shrink.ts) and writes the shrunk scenario as a file, with the
  * command that replays it and the lab link that shows it. Every failure says how to reproduce it.
@@ -16,7 +17,7 @@ import { dirname, join } from 'node:path';
 import type { Verdict } from '../check/history';
 import { evaluateScenario, NOT_LINEARIZABLE, shrinkScenario, type ShrinkResult } from '../check/shrink';
 import {
-  buildScenario, defaultScenario, NEMESIS_FAULTS, parseScenario, ScenarioError, LIMITS, type NemesisFault, type OperatorAction, type Scenario,
+  buildScenario, defaultScenario, NEMESIS_FAULTS, parseScenario, paxosQuorums, ScenarioError, LIMITS, type NemesisFault, type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import { RngStreams } from '../sim/rng';
 import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, UsageError } from './args';
@@ -33,8 +34,11 @@ export interface FuzzIo extends CliIo {
 export type FuzzNemesis = 'swarm' | 'hunt' | NemesisFault[];
 
 export interface FuzzConfig {
-  /** raft (default), paxos (single-decree) or multipaxos, with majority quorums. */
+  /** raft (default), paxos (single-decree) or multipaxos. */
   protocol?: 'raft' | 'paxos' | 'multipaxos';
+  /** Paxos's phase-1 and phase-2 quorum sizes (Flexible Paxos); absent or null: majorities. */
+  phase1Quorum?: number | null;
+  phase2Quorum?: number | null;
   bugs: string[];
   untilMs: number;
   nemesis: FuzzNemesis;
@@ -75,6 +79,18 @@ export function swarmNemesis(seed: number): { faults: NemesisFault[]; intervalMs
   return { faults, intervalMs: rng.pick(SWARM_INTERVALS_MS) };
 }
 
+/**
+ * What a campaign hunts, as a name for its output and files: the bugs, else the protocol and any
+ * quorum sizes (`multipaxos-q1-2-q2-2`).
+ */
+export function campaignLabel(config: FuzzConfig): string {
+  if (config.bugs.length > 0) return config.bugs.join('+');
+  const parts: string[] = [config.protocol ?? 'raft'];
+  if (config.phase1Quorum != null) parts.push(`q1-${config.phase1Quorum}`);
+  if (config.phase2Quorum != null) parts.push(`q2-${config.phase2Quorum}`);
+  return parts.join('-');
+}
+
 /** The scenario of one seed of a campaign. */
 export function fuzzScenario(config: FuzzConfig, seed: number): Scenario {
   const nemesis =
@@ -87,13 +103,15 @@ export function fuzzScenario(config: FuzzConfig, seed: number): Scenario {
   return buildScenario({
     protocol: protocol === 'multipaxos' ? 'paxos' : protocol,
     ...(protocol === 'raft' ? {} : { paxosMode: protocol === 'paxos' ? 'single' : 'multi' }),
+    ...(config.phase1Quorum != null ? { phase1Quorum: config.phase1Quorum } : {}),
+    ...(config.phase2Quorum != null ? { phase2Quorum: config.phase2Quorum } : {}),
     seed,
     untilMs: config.untilMs,
     nemesis: nemesis.faults,
     nemesisIntervalMs: nemesis.intervalMs,
     loadOpsPerSec: config.opsPerSec,
     bugs: config.bugs,
-    name: `fuzz ${config.bugs.length ? config.bugs.join('+') : (config.protocol ?? 'raft')} seed ${seed}`,
+    name: `fuzz ${campaignLabel(config)} seed ${seed}`,
   });
 }
 
@@ -135,13 +153,12 @@ export function encodeActionsParam(actions: readonly OperatorAction[]): string {
 }
 
 /**
- * The lab link that computes the same run, or why there is none. The lab takes seed, nodes, bugs,
- * load, nemesis kinds and actions over the default scenario; it cannot carry timing, network,
+ * The lab link that computes the same run, or why there is none. The lab takes the protocol (Paxos
+ * with its quorum sizes), seed, nodes, bugs, load, nemesis kinds and actions over the default scenario; it cannot carry timing, network,
  * workload fields other than the load, or the nemesis interval.
  */
 export function labUrl(s: Scenario): { url: string | null; why: string | null } {
   const d = defaultScenario();
-  if (s.protocol !== 'raft') return { url: null, why: `the lab draws Raft only so far, not ${s.protocol}` };
   const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   if (!sameJson(s.timing, d.timing) || !sameJson(s.network, d.network)) return { url: null, why: 'the lab cannot set timing or network fields' };
   if (!sameJson({ ...s.workload, opsPerSec: 0 }, { ...d.workload, opsPerSec: 0 })) return { url: null, why: 'the lab can set only the load of the workload' };
@@ -151,7 +168,14 @@ export function labUrl(s: Scenario): { url: string | null; why: string | null } 
   if (s.actions.length > LAB_ACTIONS_MAX) return { url: null, why: `the lab takes at most ${LAB_ACTIONS_MAX} actions, this has ${s.actions.length}` };
   if (s.untilMs > LAB_END_MS) return { url: null, why: `the lab runs at most ${LAB_END_MS / 60_000} minutes` };
   if (s.actions.some((a) => a.atMs < 1)) return { url: null, why: 'the lab takes actions from 1 ms on' };
-  const params = [`seed=${s.seed}`, `nodes=${s.cluster.nodes}`, `bug=${s.bugs.length ? s.bugs.join(',') : 'none'}`, `load=${s.workload.opsPerSec}`];
+  const params: string[] = [];
+  // Paxos first, as the lab's own links put it: the protocol in the CLI's names, then any quorum sizes.
+  if (s.protocol === 'paxos') {
+    params.push(`protocol=${s.paxos.mode === 'single' ? 'paxos' : 'multipaxos'}`);
+    if (s.paxos.phase1Quorum !== null) params.push(`q1=${s.paxos.phase1Quorum}`);
+    if (s.paxos.phase2Quorum !== null) params.push(`q2=${s.paxos.phase2Quorum}`);
+  }
+  params.push(`seed=${s.seed}`, `nodes=${s.cluster.nodes}`, `bug=${s.bugs.length ? s.bugs.join(',') : 'none'}`, `load=${s.workload.opsPerSec}`);
   if (s.nemesis.faults.length > 0) params.push(`nemesis=${s.nemesis.faults.join(',')}`);
   if (s.actions.length > 0) params.push(`actions=${encodeActionsParam(s.actions)}`);
   params.push(`t=${s.untilMs}`);
@@ -226,6 +250,15 @@ function describeNemesis(n: FuzzNemesis): string {
   return n.length === 0 ? 'no nemesis' : `nemesis ${n.join(',')} every ${FIXED_NEMESIS_INTERVAL_MS / 1000} s`;
 }
 
+/** The quorums of a Paxos campaign, and a warning when a phase-1 and a phase-2 quorum need not meet. */
+function quorumNote(config: FuzzConfig): string {
+  if ((config.protocol ?? 'raft') === 'raft') return '';
+  const q = paxosQuorums(fuzzScenario(config, 1));
+  const nodes = fuzzScenario(config, 1).cluster.nodes;
+  const meet = q.phase1 + q.phase2 > nodes;
+  return ` (|Q1| = ${q.phase1}, |Q2| = ${q.phase2} of ${nodes}${meet ? '' : ': the quorums need not meet, so Agreement can break'})`;
+}
+
 function whatBroke(c: SeedCheck): string {
   const parts: string[] = [];
   if (c.invariants.length > 0) parts.push(c.invariants.join(', '));
@@ -248,7 +281,7 @@ function writeScenarioFile(io: FuzzIo, path: string, scenario: Scenario): void {
 
 export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<number> {
   const started = performance.now();
-  const args = parseArgs(argv, ['protocol', 'seeds', 'bug', 'until', 'workers', 'nemesis', 'load', 'out'], ['all', 'json']);
+  const args = parseArgs(argv, ['protocol', 'q1', 'q2', 'seeds', 'bug', 'until', 'workers', 'nemesis', 'load', 'out'], ['all', 'json']);
   if (args.positional.length > 0) throw new UsageError(`fuzz: unexpected argument "${args.positional[0]}"`);
   const protocol = lastFlag(args, 'protocol') ?? 'raft';
   if (protocol !== 'raft' && protocol !== 'paxos' && protocol !== 'multipaxos') {
@@ -263,8 +296,15 @@ export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<
   const workers = workersText === undefined ? Math.max(1, Math.min(availableParallelism(), 8)) : parseIntArg(workersText, '--workers', 1, 64);
   const loadText = lastFlag(args, 'load');
   const opsPerSec = loadText === undefined ? DEFAULT_LOAD_OPS_PER_SEC : parseNumberArg(loadText, '--load', 0, LIMITS.opsPerSecMax);
+  const q1Text = lastFlag(args, 'q1');
+  const q2Text = lastFlag(args, 'q2');
+  if (protocol === 'raft' && (q1Text !== undefined || q2Text !== undefined)) {
+    throw new UsageError('--q1 and --q2 are Paxos quorum sizes: add --protocol paxos or --protocol multipaxos (Raft always uses majorities)');
+  }
   const config: FuzzConfig = {
     protocol,
+    phase1Quorum: q1Text === undefined ? null : parseIntArg(q1Text, '--q1', 1, 9),
+    phase2Quorum: q2Text === undefined ? null : parseIntArg(q2Text, '--q2', 1, 9),
     bugs: (args.flags.get('bug') ?? []).flatMap(parseList),
     untilMs,
     nemesis: parseNemesis(lastFlag(args, 'nemesis')),
@@ -282,8 +322,8 @@ export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<
   const say = (t: string): void => {
     if (!json) io.out(t + '\n');
   };
-  const label = config.bugs.length > 0 ? config.bugs.join('+') : protocol;
-  say(`fuzz: ${label}, seeds 1-${seeds} x ${untilMs / 1000} s, ${describeNemesis(config.nemesis)}, ${opsPerSec} ops/s, ${Math.min(workers, seeds)} worker(s)`);
+  const label = campaignLabel(config);
+  say(`fuzz: ${label}${quorumNote(config)}, seeds 1-${seeds} x ${untilMs / 1000} s, ${describeNemesis(config.nemesis)}, ${opsPerSec} ops/s, ${Math.min(workers, seeds)} worker(s)`);
 
   const entry = new URL('./fuzz-worker.ts', import.meta.url);
   const jobs: FuzzJob[] = Array.from({ length: seeds }, (_, i) => ({ kind: 'check', seed: i + 1, config }));

@@ -11,7 +11,7 @@
  *
  * Exit codes: 0 ok, 1 a safety violation was found, 2 bad input (message on stderr).
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { bundledScenarioNames, formatProblem, parseDeck, type DeckContext } from '../present/deck';
 import { lessonFolders, readLessonFolder, validateLessonFolder } from '../lessons/files';
@@ -24,16 +24,16 @@ import { metricsCsv } from '../check/metrics';
 import { installNativeTraceHasher } from './native-hash';
 import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, parseWindowMs, UsageError, type ParsedArgs } from './args';
 
-export const USAGE = `faultline: Raft under failure, headless and deterministic
+export const USAGE = `faultline: Raft and Paxos under failure, headless and deterministic
 
 Usage:
-  faultline run [options]        run a scenario and check every Raft safety property after every event
+  faultline run [options]        run a scenario and check every safety property of its protocol after every event
   faultline validate FILE        check a scenario file, a lesson folder (lessons/ID) with its
                                  lesson.md and scenarios, every lesson (lessons), a presenter deck
                                  (presentations/ID.md) or every deck (presentations) (exit 0 valid, 2 invalid)
   faultline lincheck FILE        check a client history for linearizability (exit 0 yes, 1 no, 3 unknown)
   faultline bench [options]      measure simulator speed and memory (see BENCHMARKS.md)
-  faultline fuzz [options]       seeds 1..N under a nemesis; the first violation shrunk to a file (--seeds N --bug NAME --until DUR --nemesis LIST|swarm|hunt --load OPS --workers K --all --json --out DIR)
+  faultline fuzz [options]       seeds 1..N under a nemesis; the first violation shrunk to a file (--protocol NAME --q1 N --q2 N --seeds N --bug NAME --until DUR --nemesis LIST|swarm|hunt --load OPS --workers K --all --json --out DIR)
 
 Run options:
   --scenario FILE          start from a scenario file (flags below override its fields)
@@ -89,11 +89,17 @@ export interface CliIo {
   writeFile?(path: string, text: string): void;
 }
 
+/** Writes a file, creating its folder first (`fuzz --out DIR` names a folder that need not exist). */
+export function writeFileCreatingFolder(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
 const nodeIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   readFile: (p) => readFileSync(p, 'utf8'),
-  writeFile: (p, text) => writeFileSync(p, text),
+  writeFile: writeFileCreatingFolder,
 };
 
 function formatErrors(source: string, errors: readonly ValidationError[]): string {
