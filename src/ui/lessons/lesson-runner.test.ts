@@ -5,23 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseLesson, type Lesson } from '../../lessons/lesson';
-import type { ClusterSnapshot, LabCommand, LabReply, RunInfo } from '../../worker/lab-protocol';
+import type { ClusterSnapshot, LabReply, RunInfo } from '../../worker/lab-protocol';
 import { LabClient } from '../lab/lab-client.svelte';
 import { LessonRunner } from './lesson-runner.svelte';
-
-class ScriptedWorker extends EventTarget {
-  readonly sent: LabCommand[] = [];
-  postMessage(command: LabCommand): void {
-    this.sent.push(command);
-  }
-  terminate(): void {}
-  reply(message: LabReply): void {
-    this.dispatchEvent(new MessageEvent('message', { data: message }));
-  }
-  commands(): LabCommand[] {
-    return this.sent.filter((c) => c.type !== 'ack');
-  }
-}
+import { ScriptedWorker } from '../testing/scripted-worker';
 
 const TEXT = `---
 id: demo

@@ -5,23 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DeckScene } from '../../present/deck';
-import type { ClusterSnapshot, LabCommand, LabConfig, LabReply, RunInfo } from '../../worker/lab-protocol';
+import type { ClusterSnapshot, LabConfig, LabReply, RunInfo } from '../../worker/lab-protocol';
 import { SceneSlot } from './scene-slot.svelte';
-
-class ScriptedWorker extends EventTarget {
-  readonly sent: LabCommand[] = [];
-  postMessage(command: LabCommand): void {
-    this.sent.push(command);
-  }
-  terminate(): void {}
-  reply(message: LabReply): void {
-    this.dispatchEvent(new MessageEvent('message', { data: message }));
-  }
-  /** Commands sent, acknowledgements of frames left out. */
-  commands(): LabCommand[] {
-    return this.sent.filter((c) => c.type !== 'ack');
-  }
-}
+import { ScriptedWorker } from '../testing/scripted-worker';
 
 const CONFIG: LabConfig = { scenario: null, protocol: 'raft', nodes: 3, seed: 3, bugs: null, loadOpsPerSec: 0, nemesis: null, q1: null, q2: null, actions: [] };
 
