@@ -515,6 +515,7 @@ export class Simulator {
     if (original === undefined) return false;
     const copyId = this.network.allocateId();
     this.record({ kind: 'duplicated', atMs: this.nowMs, msgId: id, copyId, from: original.from, to: original.to });
+    this.workload.requestCopied(original.from, original.message);
     this.launch(copyId, original.from, original.to, original.message);
     return true;
   }

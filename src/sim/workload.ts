@@ -11,7 +11,8 @@
  * SAME operation (same opId), which the cluster's client sessions execute at most once (Raft section
  * 8), so the history keeps one operation: invoked at the first attempt, completed by the reply to any
  * attempt. An operation that gives up after an attempt that timed out is `info` (that attempt may yet
- * take effect), never `fail`, so the linearizability checker is not told it did not happen.
+ * take effect), never `fail`, so the linearizability checker is not told it did not happen; so is one
+ * whose request the network duplicated (requestCopied).
  */
 import { clientId } from './ids';
 import type { Rng } from './rng';
@@ -238,6 +239,20 @@ export class Workload {
     c.maybeExecuted = true;
     if (this.retryLater(c, op)) return;
     this.complete(c, 'info', null, 'timeout');
+  }
+
+  /**
+   * The network made a second copy of a message a client sent. If it is a request of the client's
+   * operation in progress, a copy may reach a node after every other copy was refused, and run there
+   * (a redirect or a refusal answers one copy, not all of them): from now on the operation can only end
+   * ok or info, never fail. Found by fuzzing a Paxos grid: a duplicated request was redirected, the
+   * client recorded fail, and the other copy reached the new leader and ran.
+   */
+  requestCopied(from: string, message: Message): void {
+    if (message.type !== 'ClientRequest') return;
+    const c = this.byId.get(from as ClientId);
+    if (c === undefined || c.current === null || c.current.opId !== (message as ClientRequest).opId) return;
+    c.maybeExecuted = true;
   }
 
   receive(clientId: ClientId, from: NodeId, message: ClientMessage): void {
