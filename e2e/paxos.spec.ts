@@ -19,7 +19,7 @@ function cliRun(flags: string[], untilMs: number): ReturnType<typeof runScenario
   const io = { out: () => undefined, err: () => undefined, readFile: (p: string) => readFileSync(p, 'utf8') };
   const args = parseArgs(
     [...flags, '--until', `${untilMs}ms`],
-    ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'q1', 'q2'],
+    ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'q1', 'q2', 'grid'],
     ['json', 'trace'],
   );
   return runScenario(scenarioFromArgs(args, io));
@@ -187,7 +187,7 @@ test('the quorum explorer follows the run\'s settings, and goes back to them on 
   await expect(explorer.getByLabel(/^\|Q2\|/)).toHaveValue('5');
   const verdict = explorer.getByTestId('quorum-verdict');
   await expect(verdict).toContainText('Every phase-1 quorum meets every phase-2 quorum');
-  await expect(explorer.getByTestId('explorer-run-sizes')).toContainText("These are this run's sizes: N = 7, |Q1| = 3, |Q2| = 5.");
+  await expect(explorer.getByTestId('explorer-run-sizes')).toContainText("These are this run's quorums: N = 7, |Q1| = 3, |Q2| = 5.");
   await expect(page.getByTestId('quorum-warning')).toHaveCount(0);
   // The run settings start from the run too.
   const settings = settingsOf(page);
@@ -215,4 +215,32 @@ test('the quorum explorer follows the run\'s settings, and goes back to them on 
   await expect(explorer.getByLabel(/^\|Q2\|/)).toHaveValue('2');
   await expect(explorer.getByTestId('explorer-run-sizes')).toContainText('(Raft uses majorities)');
   await expect(explorer.getByRole('heading', { name: 'Quorums this run used' })).toHaveCount(0);
+});
+
+test('a grid quorum system: chosen in Run settings, drawn row by row, each slot chosen by a whole row', async ({ page }) => {
+  await lab.open('?protocol=multipaxos&load=20&seed=4&t=1000');
+  const settings = settingsOf(page);
+  await settings.getByLabel('Quorum system').selectOption('3x3');
+  await expect(settings.getByLabel('Nodes', { exact: true })).toHaveValue('9');
+  await expect(settings.getByLabel('Nodes', { exact: true })).toBeDisabled();
+  await expect(settings.getByLabel('Phase-1 quorum |Q1|')).toHaveCount(0);
+  await expect(settings.getByTestId('quorum-grid-note')).toContainText('Phase 1 needs a whole column (3 nodes), phase 2 a whole row');
+  await settings.getByRole('button', { name: 'Start run' }).click();
+  await expect(page.getByRole('button', { name: /^n\d+, / })).toHaveCount(9);
+  await expect.poll(() => new URL(page.url()).searchParams.get('grid')).toBe('3x3');
+  await expect(page.getByLabel('Run', { exact: true })).toContainText('grid 3 × 3');
+
+  // The same link, at a later moment: the CLI computes the same run, and every phase-2 quorum drawn is a row.
+  const atMs = 3000;
+  await lab.open(`?protocol=multipaxos&grid=3x3&load=20&seed=4&t=${atMs}`);
+  await lab.expectTime(atMs);
+  expect(await lab.hash()).toBe(cliRun(['--protocol', 'multipaxos', '--grid', '3x3', '--load', '20', '--seed', '4'], atMs).traceHash);
+  const rows = ['n1 n2 n3', 'n4 n5 n6', 'n7 n8 n9'];
+  const used = explorerOf(page).getByRole('list', { name: 'Phase 2 (accepts): quorums used' });
+  await expect(used.locator('.set').first()).toBeVisible();
+  for (const set of await used.locator('.set').allTextContents()) expect(rows).toContain(set.trim());
+  const explorer = explorerOf(page);
+  await expect(explorer.getByTestId('explorer-run-sizes')).toContainText("These are this run's quorums: a 3 x 3 grid of N = 9");
+  await expect(explorer.getByLabel('Rows')).toHaveValue('3');
+  await expect(page.getByTestId('quorum-warning')).toHaveCount(0);
 });

@@ -10,6 +10,7 @@ import type { TraceEvent } from '../sim/trace';
 import type { NodeId } from '../sim/types';
 import { VIOLATION_LIMIT, type Violation } from './raft-invariants';
 import { bitCount } from '../protocols/common';
+import { formatGrid, gridFits, isPhase2Quorum, type GridShape } from '../protocols/paxos/quorums';
 
 export const PAXOS_INVARIANTS = {
   Agreement: 'At most one value is chosen for each slot (accepted by a phase-2 quorum in some ballot).',
@@ -62,11 +63,20 @@ export class PaxosInvariantChecker implements StepObserver {
   /** Every value any proposer proposed (phase 2a), for Validity. */
   private readonly proposed = new Set<string>();
 
+  /**
+   * `phase2Quorum`: the phase-2 quorum size. With `grid` (its shape and the members, which fill it row by
+   * row), a phase-2 quorum is a whole row instead, and acceptors get their bits in member order.
+   */
   constructor(
     private readonly phase2Quorum: number,
     private readonly onViolation: (v: Violation) => void = () => undefined,
+    private readonly grid: { readonly shape: GridShape; readonly members: readonly NodeId[] } | null = null,
   ) {
     if (!(Number.isInteger(phase2Quorum) && phase2Quorum >= 1)) throw new Error(`paxos invariants: bad phase-2 quorum ${phase2Quorum}`);
+    if (grid !== null) {
+      if (!gridFits(grid.shape, grid.members.length)) throw new Error(`paxos invariants: a ${formatGrid(grid.shape)} grid does not fit ${grid.members.length} members`);
+      for (const m of grid.members) this.bitOf(m);
+    }
   }
 
   afterStep(_sim: Simulator, events: readonly TraceEvent[], indexes: readonly number[]): void {
@@ -125,21 +135,25 @@ export class PaxosInvariantChecker implements StepObserver {
     }
     const bit = this.bitOf(node);
     const record = this.recordOf(slot);
+    let before: number;
     let mask: number;
     if (record.value === null) {
       record.ballot = ballot;
       record.value = value;
+      before = 0;
       mask = record.acceptors = bit;
     } else if (record.ballot === ballot && record.value === value) {
+      before = record.acceptors;
       mask = record.acceptors |= bit;
     } else {
       const more = (record.more ??= new Map());
       const key = `${ballot}:${value}`;
       if (more.size >= PAXOS_TALLY_LIMIT) throw new Error(`paxos invariants: more than ${PAXOS_TALLY_LIMIT} tallies for slot ${slot}`);
-      mask = (more.get(key) ?? 0) | bit;
+      before = more.get(key) ?? 0;
+      mask = before | bit;
       more.set(key, mask);
     }
-    if (bitCount(mask) !== this.phase2Quorum) return;
+    if (!this.becameQuorum(before, mask)) return;
     const acceptors = this.nodesOf(mask);
     // A phase-2 quorum accepted `value` in `ballot`: it is chosen.
     const earlier = record.chosen;
@@ -160,6 +174,17 @@ export class PaxosInvariantChecker implements StepObserver {
         `Slot ${slot} had "${earlier}" chosen, and now a quorum of ballot ${ballot} (${[...acceptors].sort().join(', ')}) chose "${value}".`, slot,
       );
     }
+  }
+
+  /**
+   * Did these acceptors just become a phase-2 quorum? Sizes: the count reaches |Q2| (a repeated
+   * acceptance at exactly |Q2| asks again, harmlessly: the slot's record already says chosen). Grid:
+   * they now hold a whole row and did not before.
+   */
+  private becameQuorum(before: number, mask: number): boolean {
+    if (this.grid === null) return bitCount(mask) === this.phase2Quorum;
+    const q = { phase1Quorum: this.grid.shape.rows, phase2Quorum: this.grid.shape.columns, grid: this.grid.shape };
+    return isPhase2Quorum(q, mask) && !isPhase2Quorum(q, before);
   }
 
   private bitOf(node: NodeId): number {

@@ -7,7 +7,7 @@ import type { RaftView } from '../protocols/raft/node';
 import type { OperatorAction, Scenario } from '../sim/scenario';
 import { Simulator } from '../sim/simulator';
 import type { NodeId } from '../sim/types';
-import { paxosQuorums } from '../sim/scenario';
+import { nodeIds, paxosQuorums } from '../sim/scenario';
 import type { StepObserver } from '../sim/simulator';
 import { REGIONS_ABOUT } from '../sim/regions';
 import { budgetModel, commitBudget, leaderPlacement, type LatencyBudget, type PlacementRow } from './latency-budget';
@@ -25,8 +25,10 @@ function checkerFor(scenario: Scenario, onViolation: (v: Violation) => void): In
   switch (scenario.protocol) {
     case 'raft':
       return new RaftInvariantChecker(onViolation);
-    case 'paxos':
-      return new PaxosInvariantChecker(paxosQuorums(scenario).phase2, onViolation);
+    case 'paxos': {
+      const q = paxosQuorums(scenario);
+      return new PaxosInvariantChecker(q.phase2, onViolation, q.grid === null ? null : { shape: q.grid, members: nodeIds(scenario.cluster.nodes) });
+    }
     default: {
       const never: never = scenario.protocol;
       throw new Error(`run: no invariant checker for ${String(never)}`);

@@ -2,6 +2,8 @@
  * Command-line parsing for `faultline`: small, strict, and with errors that say what was wrong.
  * Exit code 2 is reserved for bad input; UsageError carries the message for stderr.
  */
+import { parseGrid, type GridShape } from '../protocols/paxos/quorums';
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -96,4 +98,11 @@ export function parseArgs(argv: readonly string[], valued: readonly string[], bo
 export function lastFlag(args: ParsedArgs, name: string): string | undefined {
   const values = args.flags.get(name);
   return values === undefined ? undefined : values[values.length - 1];
+}
+
+/** `--grid RxC`: a grid quorum system of R rows and C columns, at most 9 nodes in all. */
+export function parseGridArg(text: string): GridShape {
+  const grid = parseGrid(text);
+  if (grid === null || grid.rows * grid.columns > 9) throw new UsageError(`--grid: expected ROWSxCOLUMNS of at most 9 nodes, such as 3x3 or 2x2, got "${text}"`);
+  return grid;
 }

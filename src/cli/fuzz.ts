@@ -20,10 +20,11 @@ import {
   buildScenario, defaultScenario, NEMESIS_FAULTS, parseScenario, paxosQuorums, ScenarioError, LIMITS, type NemesisFault, type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import { RngStreams } from '../sim/rng';
-import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, UsageError } from './args';
+import { lastFlag, parseArgs, parseDurationMs, parseGridArg, parseIntArg, parseList, parseNumberArg, UsageError } from './args';
 import { campaignNemesis } from './bench';
 import type { CliIo } from './main';
 import { runOnWorkers } from './worker-pool';
+import { formatGrid, type GridShape } from '../protocols/paxos/quorums';
 
 export interface FuzzIo extends CliIo {
   /** Writes a file, creating its folder (default: the real file system). */
@@ -39,6 +40,8 @@ export interface FuzzConfig {
   /** Paxos's phase-1 and phase-2 quorum sizes (Flexible Paxos); absent or null: majorities. */
   phase1Quorum?: number | null;
   phase2Quorum?: number | null;
+  /** Paxos: a grid quorum system instead of sizes (the cluster is then rows x columns nodes). */
+  grid?: GridShape | null;
   bugs: string[];
   untilMs: number;
   nemesis: FuzzNemesis;
@@ -81,13 +84,14 @@ export function swarmNemesis(seed: number): { faults: NemesisFault[]; intervalMs
 
 /**
  * What a campaign hunts, as a name for its output and files: the bugs, else the protocol and any
- * quorum sizes (`multipaxos-q1-2-q2-2`).
+ * quorum sizes or grid (`multipaxos-q1-2-q2-2`, `multipaxos-grid-3x3`).
  */
 export function campaignLabel(config: FuzzConfig): string {
   if (config.bugs.length > 0) return config.bugs.join('+');
   const parts: string[] = [config.protocol ?? 'raft'];
   if (config.phase1Quorum != null) parts.push(`q1-${config.phase1Quorum}`);
   if (config.phase2Quorum != null) parts.push(`q2-${config.phase2Quorum}`);
+  if (config.grid != null) parts.push(`grid-${formatGrid(config.grid)}`);
   return parts.join('-');
 }
 
@@ -105,6 +109,7 @@ export function fuzzScenario(config: FuzzConfig, seed: number): Scenario {
     ...(protocol === 'raft' ? {} : { paxosMode: protocol === 'paxos' ? 'single' : 'multi' }),
     ...(config.phase1Quorum != null ? { phase1Quorum: config.phase1Quorum } : {}),
     ...(config.phase2Quorum != null ? { phase2Quorum: config.phase2Quorum } : {}),
+    ...(config.grid != null ? { grid: config.grid, nodes: config.grid.rows * config.grid.columns } : {}),
     seed,
     untilMs: config.untilMs,
     nemesis: nemesis.faults,
@@ -174,6 +179,7 @@ export function labUrl(s: Scenario): { url: string | null; why: string | null } 
     params.push(`protocol=${s.paxos.mode === 'single' ? 'paxos' : 'multipaxos'}`);
     if (s.paxos.phase1Quorum !== null) params.push(`q1=${s.paxos.phase1Quorum}`);
     if (s.paxos.phase2Quorum !== null) params.push(`q2=${s.paxos.phase2Quorum}`);
+    if (s.paxos.grid !== undefined) params.push(`grid=${formatGrid(s.paxos.grid)}`);
   }
   params.push(`seed=${s.seed}`, `nodes=${s.cluster.nodes}`, `bug=${s.bugs.length ? s.bugs.join(',') : 'none'}`, `load=${s.workload.opsPerSec}`);
   if (s.nemesis.faults.length > 0) params.push(`nemesis=${s.nemesis.faults.join(',')}`);
@@ -222,6 +228,7 @@ export function runCommandFor(s: Scenario): string {
     parts.splice(1, 0, `--protocol ${s.paxos.mode === 'single' ? 'paxos' : 'multipaxos'}`);
     if (s.paxos.phase1Quorum !== null) parts.push(`--q1 ${s.paxos.phase1Quorum}`);
     if (s.paxos.phase2Quorum !== null) parts.push(`--q2 ${s.paxos.phase2Quorum}`);
+    if (s.paxos.grid !== undefined) parts.push(`--grid ${formatGrid(s.paxos.grid)}`);
   }
   if (s.nemesis.faults.length > 0) parts.push(`--nemesis ${s.nemesis.faults.join(',')}`, `--nemesis-interval ${s.nemesis.intervalMs}ms`);
   for (const b of s.bugs) parts.push(`--bug ${b}`);
@@ -255,6 +262,7 @@ function quorumNote(config: FuzzConfig): string {
   if ((config.protocol ?? 'raft') === 'raft') return '';
   const q = paxosQuorums(fuzzScenario(config, 1));
   const nodes = fuzzScenario(config, 1).cluster.nodes;
+  if (q.grid !== null) return ` (a ${formatGrid(q.grid)} grid of ${nodes} nodes: phase 1 a column of ${q.phase1}, phase 2 a row of ${q.phase2})`;
   const meet = q.phase1 + q.phase2 > nodes;
   return ` (|Q1| = ${q.phase1}, |Q2| = ${q.phase2} of ${nodes}${meet ? '' : ': the quorums need not meet, so Agreement can break'})`;
 }
@@ -281,7 +289,7 @@ function writeScenarioFile(io: FuzzIo, path: string, scenario: Scenario): void {
 
 export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<number> {
   const started = performance.now();
-  const args = parseArgs(argv, ['protocol', 'q1', 'q2', 'seeds', 'bug', 'until', 'workers', 'nemesis', 'load', 'out'], ['all', 'json']);
+  const args = parseArgs(argv, ['protocol', 'q1', 'q2', 'grid', 'seeds', 'bug', 'until', 'workers', 'nemesis', 'load', 'out'], ['all', 'json']);
   if (args.positional.length > 0) throw new UsageError(`fuzz: unexpected argument "${args.positional[0]}"`);
   const protocol = lastFlag(args, 'protocol') ?? 'raft';
   if (protocol !== 'raft' && protocol !== 'paxos' && protocol !== 'multipaxos') {
@@ -298,13 +306,15 @@ export async function commandFuzz(argv: readonly string[], io: FuzzIo): Promise<
   const opsPerSec = loadText === undefined ? DEFAULT_LOAD_OPS_PER_SEC : parseNumberArg(loadText, '--load', 0, LIMITS.opsPerSecMax);
   const q1Text = lastFlag(args, 'q1');
   const q2Text = lastFlag(args, 'q2');
-  if (protocol === 'raft' && (q1Text !== undefined || q2Text !== undefined)) {
-    throw new UsageError('--q1 and --q2 are Paxos quorum sizes: add --protocol paxos or --protocol multipaxos (Raft always uses majorities)');
+  const gridText = lastFlag(args, 'grid');
+  if (protocol === 'raft' && (q1Text !== undefined || q2Text !== undefined || gridText !== undefined)) {
+    throw new UsageError('--q1, --q2 and --grid are Paxos quorums: add --protocol paxos or --protocol multipaxos (Raft always uses majorities)');
   }
   const config: FuzzConfig = {
     protocol,
     phase1Quorum: q1Text === undefined ? null : parseIntArg(q1Text, '--q1', 1, 9),
     phase2Quorum: q2Text === undefined ? null : parseIntArg(q2Text, '--q2', 1, 9),
+    grid: gridText === undefined ? null : parseGridArg(gridText),
     bugs: (args.flags.get('bug') ?? []).flatMap(parseList),
     untilMs,
     nemesis: parseNemesis(lastFlag(args, 'nemesis')),

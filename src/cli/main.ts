@@ -16,13 +16,14 @@ import { basename, dirname, join } from 'node:path';
 import { bundledScenarioNames, formatProblem, parseDeck, type DeckContext } from '../present/deck';
 import { lessonFolders, readLessonFolder, validateLessonFolder } from '../lessons/files';
 import { Run, type RunSummary } from '../check/run';
-import { GEO_NEMESIS_FAULTS, NEMESIS_FAULTS, PAXOS_BUGS, RAFT_BUGS, parseScenario, parseScenarioText, defaultScenario, type ValidationError, type Scenario } from '../sim/scenario';
+import { GEO_NEMESIS_FAULTS, NEMESIS_FAULTS, PAXOS_BUGS, RAFT_BUGS, parseScenario, parseScenarioText, defaultScenario, paxosQuorums, type ValidationError, type Scenario } from '../sim/scenario';
 import { sequenceDiagram } from '../export/mermaid';
 import { formatEvent, type TraceEvent } from '../sim/trace';
 import { REGION_IDS, isRegion } from '../sim/regions';
 import { metricsCsv } from '../check/metrics';
 import { installNativeTraceHasher } from './native-hash';
-import { lastFlag, parseArgs, parseDurationMs, parseIntArg, parseList, parseNumberArg, parseWindowMs, UsageError, type ParsedArgs } from './args';
+import { lastFlag, parseArgs, parseDurationMs, parseGridArg, parseIntArg, parseList, parseNumberArg, parseWindowMs, UsageError, type ParsedArgs } from './args';
+import { formatGrid } from '../protocols/paxos/quorums';
 
 export const USAGE = `faultline: Raft and Paxos under failure, headless and deterministic
 
@@ -39,7 +40,10 @@ Run options:
   --scenario FILE          start from a scenario file (flags below override its fields)
   --protocol NAME          raft (default), paxos (single-decree) or multipaxos; Paxos takes
                            --q1 N --q2 N, the phase-1 and phase-2 quorum sizes (majorities); with
-                           q1 + q2 <= N the quorums need not meet, and Agreement can break
+                           q1 + q2 <= N the quorums need not meet, and Agreement can break. Or
+                           --grid RxC: the nodes in R rows of C (n1..nC the first row); phase 1
+                           needs a whole column, phase 2 a whole row (3x3: 3 of 9 nodes per
+                           command); sets --nodes to R*C unless given
   --nodes N                cluster size, 1-9 (default 5)
   --seed S                 seed, 0-4294967295 (default 1)
   --until DURATION         simulated time to run: 500ms, 60s, 2m, 1h (default 10s)
@@ -162,6 +166,13 @@ export function scenarioFromArgs(args: ParsedArgs, io: CliIo): Scenario {
   if (q1 !== undefined) section('paxos').phase1Quorum = parseIntArg(q1, '--q1', 1, 9);
   const q2 = lastFlag(args, 'q2');
   if (q2 !== undefined) section('paxos').phase2Quorum = parseIntArg(q2, '--q2', 1, 9);
+  const gridText = lastFlag(args, 'grid');
+  if (gridText !== undefined) {
+    const grid = parseGridArg(gridText);
+    section('paxos').grid = grid;
+    // A grid of R x C is R * C nodes: the cluster takes that size unless --nodes says otherwise.
+    if (nodes === undefined) section('cluster').nodes = grid.rows * grid.columns;
+  }
   const regions = lastFlag(args, 'regions');
   if (regions !== undefined) placeInRegions(raw, section, regions);
   const parsed = parseScenario(raw);
@@ -190,9 +201,18 @@ function placeInRegions(raw: Record<string, unknown>, section: (name: string) =>
   r.clients = roundRobin(clients);
 }
 
-function humanSummary(s: RunSummary): string {
+/** A Paxos run's quorums, for the summary's first line ("" for Raft and for majorities). */
+function quorumsText(scenario: Scenario): string {
+  if (scenario.protocol !== 'paxos') return '';
+  const q = paxosQuorums(scenario);
+  if (q.grid !== null) return `, grid ${formatGrid(q.grid)} (phase 1 a column of ${q.phase1}, phase 2 a row of ${q.phase2})`;
+  if (scenario.paxos.phase1Quorum === null && scenario.paxos.phase2Quorum === null) return '';
+  return `, |Q1| = ${q.phase1}, |Q2| = ${q.phase2}${q.phase1 + q.phase2 > scenario.cluster.nodes ? '' : ' (the quorums need not meet)'}`;
+}
+
+function humanSummary(s: RunSummary, scenario: Scenario): string {
   const lines = [
-    `Faultline: ${s.protocol}, ${s.nodes} nodes, seed ${s.seed}${s.bugs.length ? `, bugs: ${s.bugs.join(', ')}` : ''}`,
+    `Faultline: ${s.protocol}, ${s.nodes} nodes${quorumsText(scenario)}, seed ${s.seed}${s.bugs.length ? `, bugs: ${s.bugs.join(', ')}` : ''}`,
     `  simulated      ${(s.simulatedMs / 1000).toFixed(3)} s in ${s.steps} steps, ${s.events} trace events`,
     `  trace hash     ${s.traceHash}`,
     `  leaders        ${s.leaderChanges} elected${s.leaders.length ? ` (last: ${s.leaders[s.leaders.length - 1]!.node} in term ${s.leaders[s.leaders.length - 1]!.term})` : ''}`,
@@ -243,7 +263,7 @@ export interface MermaidExport {
 function commandRun(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(
     argv,
-    ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'paxos-mode', 'q1', 'q2', 'mermaid', 'regions', 'metrics', 'metrics-bucket'],
+    ['scenario', 'protocol', 'nodes', 'seed', 'until', 'nemesis', 'nemesis-interval', 'load', 'bug', 'paxos-mode', 'q1', 'q2', 'grid', 'mermaid', 'regions', 'metrics', 'metrics-bucket'],
     ['json', 'trace'],
   );
   if (args.positional.length > 0) throw new UsageError(`run: unexpected argument "${args.positional[0]}"`);
@@ -288,7 +308,7 @@ function commandRun(argv: readonly string[], io: CliIo): number {
   }
   if (args.flags.has('json')) io.out(JSON.stringify(mermaid === null ? summary : { ...summary, mermaid }, null, 2) + '\n');
   else if (mermaid !== null) io.out(mermaid.text);
-  else io.out(humanSummary(summary));
+  else io.out(humanSummary(summary, scenario));
   return summary.violations.length > 0 ? 1 : 0;
 }
 

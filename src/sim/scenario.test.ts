@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  buildScenario, defaultScenario, LIMITS, nodeIds, parseScenario, parseScenarioText, paxosQuorums, RAFT_BUGS, ScenarioError,
+  buildScenario, buildScenarioFrom, defaultScenario, LIMITS, nodeIds, parseScenario, parseScenarioText, paxosQuorums, RAFT_BUGS, ScenarioError,
   type ParseResult, type Scenario,
 } from './scenario';
 
@@ -409,10 +409,28 @@ describe('Paxos fields', () => {
   it('take the mode and the quorum sizes, majorities by default, and Paxos bug names only for Paxos', () => {
     const s = buildScenario({ protocol: 'paxos', nodes: 5, paxosMode: 'single', phase1Quorum: 4, phase2Quorum: 2, bugs: ['ignore-accepted-value'] });
     expect(s.paxos).toEqual({ mode: 'single', phase1Quorum: 4, phase2Quorum: 2 });
-    expect(paxosQuorums(s)).toEqual({ phase1: 4, phase2: 2 });
-    expect(paxosQuorums(buildScenario({ protocol: 'paxos', nodes: 7 }))).toEqual({ phase1: 4, phase2: 4 });
+    expect(paxosQuorums(s)).toEqual({ phase1: 4, phase2: 2, grid: null });
+    expect(paxosQuorums(buildScenario({ protocol: 'paxos', nodes: 7 }))).toEqual({ phase1: 4, phase2: 4, grid: null });
     expect(() => buildScenario({ protocol: 'raft', bugs: ['ignore-accepted-value'] })).toThrow(/bugs\[0\]: must be one of "commit-old-term"/);
     expect(() => buildScenario({ protocol: 'paxos', bugs: ['commit-old-term'] })).toThrow(/bugs\[0\]: must be one of "acceptor-forgets-promise"/);
+  });
+
+  it('take a grid of rows x columns = nodes instead of sizes: a column for phase 1, a row for phase 2', () => {
+    const s = buildScenario({ protocol: 'paxos', nodes: 6, grid: { rows: 2, columns: 3 } });
+    expect(s.paxos).toEqual({ mode: 'multi', phase1Quorum: null, phase2Quorum: null, grid: { rows: 2, columns: 3 } });
+    expect(paxosQuorums(s)).toEqual({ phase1: 2, phase2: 3, grid: { rows: 2, columns: 3 } });
+    // A scenario without a grid has no grid key at all (files and exports are as before).
+    expect('grid' in buildScenario({ protocol: 'paxos' }).paxos).toBe(false);
+    expect('grid' in buildScenarioFrom(s, { grid: null }).paxos).toBe(false);
+    const wrongSize = parseScenario({ protocol: 'paxos', cluster: { nodes: 5 }, paxos: { grid: { rows: 2, columns: 2 } } });
+    expect(wrongSize.ok).toBe(false);
+    if (!wrongSize.ok) expect(wrongSize.errors).toEqual([{ path: 'paxos.grid', message: 'a grid of 2 x 2 is 4 nodes, but the cluster has 5' }]);
+    const both = parseScenario({ protocol: 'paxos', cluster: { nodes: 4 }, paxos: { phase2Quorum: 2, grid: { rows: 2, columns: 2 } } });
+    expect(both.ok).toBe(false);
+    if (!both.ok) expect(both.errors[0]!.message).toMatch(/a grid sets both quorums/);
+    const bad = parseScenario({ protocol: 'paxos', cluster: { nodes: 4 }, paxos: { grid: { rows: 0, columns: 'two', cells: 4 } } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map((e) => e.path).sort()).toEqual(['paxos.grid', 'paxos.grid.cells', 'paxos.grid.columns', 'paxos.grid.rows']);
   });
 
   it('refuse a quorum larger than the cluster or a mode that is not one, naming the field', () => {

@@ -180,8 +180,10 @@ export interface Scenario {
    * Paxos only: `multi` (a stable leader, phase 1 once for all slots, a log of slots) or `single` (one
    * decree, every node a proposer); the phase-1 and phase-2 quorum sizes (Flexible Paxos, Howard et al.
    * 2016), null for a majority. |Q1| + |Q2| <= N is allowed on purpose: the lab warns and runs it.
+   * Or, instead of sizes, a grid of rows x columns = N nodes (filled row by row): a phase-1 quorum is
+   * a whole column, a phase-2 quorum a whole row (src/protocols/paxos/quorums.ts). Absent: no grid.
    */
-  paxos: { mode: PaxosMode; phase1Quorum: number | null; phase2Quorum: number | null };
+  paxos: { mode: PaxosMode; phase1Quorum: number | null; phase2Quorum: number | null; grid?: { rows: number; columns: number } };
   /** Geo-replication (absent = one flat network with `network.latency`, as before). */
   regions?: RegionsConfig;
   /** Request queues and admission control (absent = requests reach the protocol at once, unbounded). */
@@ -230,10 +232,15 @@ export function defaultScenario(): Scenario {
   };
 }
 
-/** The quorum sizes in effect: a majority where the scenario says null. */
-export function paxosQuorums(s: Pick<Scenario, 'cluster' | 'paxos'>): { phase1: number; phase2: number } {
+/**
+ * The quorums in effect: sizes (a majority where the scenario says null), or a grid, whose phase-1
+ * quorums (columns) have `rows` nodes and phase-2 quorums (rows) `columns`.
+ */
+export function paxosQuorums(s: Pick<Scenario, 'cluster' | 'paxos'>): { phase1: number; phase2: number; grid: { rows: number; columns: number } | null } {
+  const grid = s.paxos.grid;
+  if (grid !== undefined) return { phase1: grid.rows, phase2: grid.columns, grid: { rows: grid.rows, columns: grid.columns } };
   const majority = Math.floor(s.cluster.nodes / 2) + 1;
-  return { phase1: s.paxos.phase1Quorum ?? majority, phase2: s.paxos.phase2Quorum ?? majority };
+  return { phase1: s.paxos.phase1Quorum ?? majority, phase2: s.paxos.phase2Quorum ?? majority, grid: null };
 }
 
 export interface BuildOptions {
@@ -249,6 +256,8 @@ export interface BuildOptions {
   paxosMode?: string;
   phase1Quorum?: number;
   phase2Quorum?: number;
+  /** A grid quorum system (null: none, back to sizes). */
+  grid?: { rows: number; columns: number } | null;
 }
 
 /** Builds a scenario from CLI-style options over the defaults, validating the result. */
@@ -270,13 +279,16 @@ export function buildScenarioFrom(base: Scenario, options: BuildOptions = {}): S
   if (options.loadOpsPerSec !== undefined) raw.workload = { ...s.workload, opsPerSec: options.loadOpsPerSec };
   if (options.bugs !== undefined) raw.bugs = options.bugs;
   if (options.name !== undefined) raw.name = options.name;
-  if (options.paxosMode !== undefined || options.phase1Quorum !== undefined || options.phase2Quorum !== undefined) {
-    raw.paxos = {
+  if (options.paxosMode !== undefined || options.phase1Quorum !== undefined || options.phase2Quorum !== undefined || options.grid !== undefined) {
+    const paxos: Record<string, unknown> = {
       ...s.paxos,
       ...(options.paxosMode !== undefined ? { mode: options.paxosMode } : {}),
       ...(options.phase1Quorum !== undefined ? { phase1Quorum: options.phase1Quorum } : {}),
       ...(options.phase2Quorum !== undefined ? { phase2Quorum: options.phase2Quorum } : {}),
     };
+    if (options.grid === null) delete paxos.grid;
+    else if (options.grid !== undefined) paxos.grid = { ...options.grid };
+    raw.paxos = paxos;
   }
   const parsed = parseScenario(raw);
   if (!parsed.ok) throw new ScenarioError(parsed.errors);
@@ -397,14 +409,24 @@ export function parseScenario(input: unknown): ParseResult {
   const actions = root.actions === undefined ? [] : v.array(root.actions, 'actions', LIMITS.actionsMax, (a, p) => v.action(a, p, members, untilMs, usedRegions));
   const bugList: readonly string[] = BUGS_BY_PROTOCOL[protocol as ProtocolName] ?? RAFT_BUGS;
   const bugs = root.bugs === undefined ? [] : v.array(root.bugs, 'bugs', bugList.length, (b, p) => v.literal(b, p, bugList));
-  const px = v.section(root.paxos, 'paxos', ['mode', 'phase1Quorum', 'phase2Quorum']);
+  const px = v.section(root.paxos, 'paxos', ['mode', 'phase1Quorum', 'phase2Quorum', 'grid']);
   const quorum = (value: unknown, path: string): number | null =>
     value === undefined || value === null ? null : v.int(value, path, 1, (nodes as number) >= 1 ? (nodes as number) : 1);
-  const paxos = {
+  const paxos: Scenario['paxos'] = {
     mode: px?.mode === undefined ? d.paxos.mode : v.literal(px.mode, 'paxos.mode', PAXOS_MODES),
     phase1Quorum: quorum(px?.phase1Quorum, 'paxos.phase1Quorum'),
     phase2Quorum: quorum(px?.phase2Quorum, 'paxos.phase2Quorum'),
   };
+  const grid = px?.grid === undefined ? null : v.object(px.grid, 'paxos.grid', ['rows', 'columns']);
+  if (grid !== null) {
+    const rows = v.int(grid.rows, 'paxos.grid.rows', 1, LIMITS.nodesMax);
+    const columns = v.int(grid.columns, 'paxos.grid.columns', 1, LIMITS.nodesMax);
+    if (rows * columns !== nodes) v.error('paxos.grid', `a grid of ${rows} x ${columns} is ${rows * columns} nodes, but the cluster has ${String(nodes)}`);
+    if (paxos.phase1Quorum !== null || paxos.phase2Quorum !== null) {
+      v.error('paxos.grid', 'a grid sets both quorums (a column, then a row): leave phase1Quorum and phase2Quorum out');
+    }
+    paxos.grid = { rows, columns };
+  }
 
   if (v.errors.length > 0) return { ok: false, errors: v.errors };
   const scenario: Scenario = {
@@ -420,7 +442,7 @@ export function parseScenario(input: unknown): ParseResult {
     nemesis: nemesis as Scenario['nemesis'],
     actions: (actions as OperatorAction[]).slice().sort((a, b) => a.atMs - b.atMs),
     bugs: [...new Set(bugs as BugName[])],
-    paxos: paxos as Scenario['paxos'],
+    paxos,
   };
   // Absent sections stay absent (not undefined-valued keys): a scenario without them is exactly as before.
   if (regions !== undefined) scenario.regions = regions;

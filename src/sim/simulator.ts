@@ -383,7 +383,7 @@ export class Simulator {
       electionTimeoutMaxMs: t.electionTimeoutMaxMs,
       bugs: new Set<string>(this.scenario.bugs),
       maxEntriesPerMessage: 64,
-      paxos: { mode: this.scenario.paxos.mode, phase1Quorum: quorums.phase1, phase2Quorum: quorums.phase2 },
+      paxos: { mode: this.scenario.paxos.mode, phase1Quorum: quorums.phase1, phase2Quorum: quorums.phase2, grid: quorums.grid },
     };
   }
 

@@ -137,6 +137,14 @@ export interface ProtocolOptions {
   readonly bugs: ReadonlySet<string>;
   /** Upper bound on entries carried by one replication message. */
   readonly maxEntriesPerMessage: number;
-  /** Paxos only: the mode and the quorum sizes in effect (majorities already filled in). */
-  readonly paxos: { readonly mode: 'multi' | 'single'; readonly phase1Quorum: number; readonly phase2Quorum: number };
+  /**
+   * Paxos only: the mode and the quorum sizes in effect (majorities already filled in), or a grid of
+   * rows x columns (then the sizes are a column's and a row's).
+   */
+  readonly paxos: {
+    readonly mode: 'multi' | 'single';
+    readonly phase1Quorum: number;
+    readonly phase2Quorum: number;
+    readonly grid: { readonly rows: number; readonly columns: number } | null;
+  };
 }

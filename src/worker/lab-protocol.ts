@@ -16,6 +16,7 @@ import type { LatencyBudget, PlacementRow } from '../check/latency-budget';
 import type { GoalSpec, GoalStatus } from '../lessons/goals';
 import type { SolutionAction } from '../lessons/lesson';
 import type { TraceSummary } from '../export/trace-jsonl';
+import type { GridShape } from '../protocols/paxos/quorums';
 
 export type { GoalSpec, GoalStatus, SolutionAction, TraceSummary };
 export type { Hop, LatencyBudget, PlacementRow } from '../check/latency-budget';
@@ -327,6 +328,11 @@ export interface LabConfig {
   /** Paxos phase-1 and phase-2 quorum sizes (CLI --q1, --q2; Flexible Paxos); null = majorities. A Raft run refuses them. */
   readonly q1: number | null;
   readonly q2: number | null;
+  /**
+   * Paxos: a grid quorum system of rows x columns (CLI --grid RxC, URL `grid=3x3`) instead of sizes; the
+   * cluster takes rows x columns nodes unless `nodes` says otherwise. Absent or null: none.
+   */
+  readonly grid?: GridShape | null;
   /** Operator actions added in the lab: the run's input, each at its virtual time. */
   readonly actions: readonly LabTimedAction[];
   /**
@@ -444,9 +450,11 @@ export interface RunInfo {
   readonly bugs: readonly string[];
   readonly loadOpsPerSec: number;
   readonly nemesis: readonly string[];
-  /** Paxos: the quorum sizes in force (null for Raft). */
+  /** Paxos: the quorum sizes in force (null for Raft); with a grid, a column's and a row's. */
   readonly phase1Quorum: number | null;
   readonly phase2Quorum: number | null;
+  /** Paxos: the grid in force (phase 1 a whole column, phase 2 a whole row), or null. */
+  readonly grid: GridShape | null;
   /** Paxos with |Q1| + |Q2| <= N: why some phase-1 and phase-2 quorums miss each other (the run goes ahead). Else null. */
   readonly quorumWarning: string | null;
   /** Bundled scenarios the page may offer. */

@@ -19,6 +19,7 @@ import { RAFT_INVARIANTS } from '../check/raft-invariants';
 import type { Run } from '../check/run';
 import { ballotProposer, formatBallot } from '../protocols/paxos/ballot';
 import type { PaxosDurable, PaxosView } from '../protocols/paxos/node';
+import { fullRow, gridRows, type GridShape } from '../protocols/paxos/quorums';
 import { highestSlot } from '../protocols/paxos/slots';
 import type { RaftDurable, RaftView } from '../protocols/raft/node';
 import type { LogEntry } from '../protocols/raft/types';
@@ -320,6 +321,8 @@ export class LabRecorder {
   /** Paxos: the run's protocol is Paxos; each node's slots as of the last recorded step. */
   private readonly paxos: boolean;
   private readonly phase2Quorum: number;
+  /** Paxos with a grid: phase-2 quorums are whole rows (quorums.ts), not any |Q2| acceptors. */
+  private readonly grid: GridShape | null;
   private readonly slots = new Map<string, SlotRow[]>();
   /**
    * Paxos: slot -> ballot -> the value accepted there and who accepted it, in order (the trace's
@@ -333,6 +336,7 @@ export class LabRecorder {
   constructor(private readonly run: Run) {
     this.paxos = run.scenario.protocol === 'paxos';
     this.phase2Quorum = this.paxos ? paxosQuorums(run.scenario).phase2 : 0;
+    this.grid = this.paxos ? paxosQuorums(run.scenario).grid : null;
     for (const id of run.sim.members) {
       this.nodeSteps.set(id, []);
       this.nodeRecords.set(id, []);
@@ -484,10 +488,22 @@ export class LabRecorder {
         if (byBallot === undefined) this.acceptTally.set(e.slot, (byBallot = new Map()));
         let tally = byBallot.get(e.ballot);
         if (tally === undefined) byBallot.set(e.ballot, (tally = { value: e.value, nodes: [] }));
-        if (!tally.nodes.includes(e.node)) tally.nodes.push(e.node);
+        if (tally.nodes.includes(e.node)) return;
+        const before = tally.nodes.length;
+        tally.nodes.push(e.node);
         // The value is chosen the moment a phase-2 quorum has accepted it (the omniscient observer's
         // view, as the Agreement check has it): those acceptors are the quorum that chose it.
-        if (tally.nodes.length === this.phase2Quorum) this.capturePhase2Quorum(e.slot, e.ballot, tally.nodes, step, e.atMs);
+        if (this.grid === null) {
+          if (tally.nodes.length === this.phase2Quorum) this.capturePhase2Quorum(e.slot, e.ballot, tally.nodes, step, e.atMs);
+          return;
+        }
+        // A grid: the first whole row among them (other acceptors may have accepted too).
+        const members = this.run.sim.members;
+        const maskOf = (nodes: readonly string[]): number => nodes.reduce((m, n) => m | (1 << members.indexOf(n)), 0);
+        const row = fullRow(this.grid, maskOf(tally.nodes));
+        if (row >= 0 && fullRow(this.grid, maskOf(tally.nodes.slice(0, before))) < 0) {
+          this.capturePhase2Quorum(e.slot, e.ballot, gridRows(this.grid, members)[row]!, step, e.atMs);
+        }
         return;
       }
       case 'chosen':

@@ -503,9 +503,23 @@ describe('LabSession: Paxos', () => {
   });
 
   it('refuses quorum sizes for Raft, and sizes past the cluster, naming them', () => {
-    expect(() => session({ protocol: 'raft', q1: 2 })).toThrow(/q1, q2\) are for Paxos/);
+    expect(() => session({ protocol: 'raft', q1: 2 })).toThrow(/q1, q2\) and grids are for Paxos/);
+    expect(() => session({ protocol: 'raft', grid: { rows: 2, columns: 2 } })).toThrow(/grids are for Paxos/);
     expect(() => session({ protocol: 'multipaxos', q2: 7 })).toThrow(LabInputError);
     expect(() => session({ protocol: 'multipaxos', q2: 7 })).toThrow(/phase2Quorum/);
+    expect(() => session({ protocol: 'multipaxos', nodes: 5, grid: { rows: 3, columns: 3 } })).toThrow(/a grid of 3 x 3 is 9 nodes, but the cluster has 5/);
+  });
+
+  it('runs a grid: nine nodes from a 3x3 link, no warning, the CLI command and the phase-2 quorums it drew are rows', () => {
+    const s = session({ protocol: 'multipaxos', grid: { rows: 3, columns: 3 }, seed: 4, loadOpsPerSec: 20 });
+    const info = s.info();
+    expect([info.nodes, info.phase1Quorum, info.phase2Quorum, info.grid, info.quorumWarning]).toEqual([9, 3, 3, { rows: 3, columns: 3 }, null]);
+    expect(info.cliCommand).toContain('--protocol multipaxos --nodes 9 --seed 4 --load 20 --grid 3x3');
+    s.seek(3000);
+    const rows = [['n1', 'n2', 'n3'], ['n4', 'n5', 'n6'], ['n7', 'n8', 'n9']].map((r) => r.join(','));
+    const commits = s.panels().quorums.filter((q) => q.kind === 'commit');
+    expect(commits.length).toBeGreaterThan(5);
+    for (const q of commits) expect(rows).toContain([...q.nodes].sort().join(','));
   });
 });
 

@@ -29,6 +29,7 @@ import { formatScenarioJson, parseScenarioFile, scenarioUpTo } from '../export/s
 import { TRACE_EXPORT_EVENTS_MAX, TRACE_FORMAT, TRACE_FORMAT_VERSION, traceJsonlChunks, type TraceHeader } from '../export/trace-jsonl';
 import type { ClusterSnapshot, FaultPeriod, LabAction, LabConfig, LabTimedAction, PanelSnapshot, ProtocolName, RunInfo, TimelineMarker } from './lab-protocol';
 import { TELEMETRY_BUCKET_MS } from './lab-protocol';
+import { formatGrid } from '../protocols/paxos/quorums';
 
 /** The lab's runs keep a metrics time series (the telemetry panel, lab-telemetry.ts); it never enters the trace. */
 const LAB_RUN_OPTIONS = { keepTrace: true, metricsBucketMs: TELEMETRY_BUCKET_MS } as const;
@@ -154,12 +155,18 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
   }
   if (config.q1 !== null) overrides.phase1Quorum = config.q1;
   if (config.q2 !== null) overrides.phase2Quorum = config.q2;
+  const grid = config.grid ?? null;
+  if (grid !== null) {
+    overrides.grid = grid;
+    // A grid of R x C is R * C nodes, as the CLI's --grid sets --nodes unless given.
+    if (config.nodes === null) overrides.nodes = grid.rows * grid.columns;
+  }
   if (config.nodes !== null) overrides.nodes = config.nodes;
   if (config.seed !== null) overrides.seed = config.seed;
   if (config.bugs !== null) overrides.bugs = [...config.bugs];
   if (config.loadOpsPerSec !== null) overrides.loadOpsPerSec = config.loadOpsPerSec;
   if (config.nemesis !== null) overrides.nemesis = [...config.nemesis];
-  const members = nodeIds(config.nodes ?? base.cluster.nodes);
+  const members = nodeIds(config.nodes ?? (grid !== null ? grid.rows * grid.columns : base.cluster.nodes));
   config.actions.forEach((a, i) => {
     const bad = checkAction(a, members);
     if (bad !== null) throw new LabInputError(`Action ${i + 1} (${String(a.type)}): ${bad}.`);
@@ -175,8 +182,8 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
   try {
     let scenario = buildScenarioFrom(base, overrides);
     if (placing || (config.rtt !== undefined && config.rtt.length > 0)) scenario = placeInRegions(scenario, config, baseRegions);
-    if (scenario.protocol === 'raft' && (config.q1 !== null || config.q2 !== null)) {
-      throw new LabInputError('Quorum sizes (q1, q2) are for Paxos: Raft always uses majorities. Pick paxos or multipaxos, or leave q1 and q2 out.');
+    if (scenario.protocol === 'raft' && (config.q1 !== null || config.q2 !== null || grid !== null)) {
+      throw new LabInputError('Quorum sizes (q1, q2) and grids are for Paxos: Raft always uses majorities. Pick paxos or multipaxos, or leave q1, q2 and grid out.');
     }
     return { ...scenario, actions: [...scenario.actions, ...config.actions.map((a) => ({ ...a }) as OperatorAction)] };
   } catch (err) {
@@ -227,7 +234,8 @@ export function protocolNameOf(scenario: Pick<Scenario, 'protocol' | 'paxos'>): 
  */
 export function quorumWarningOf(scenario: Scenario): string | null {
   if (scenario.protocol !== 'paxos') return null;
-  const { phase1, phase2 } = paxosQuorums(scenario);
+  const { phase1, phase2, grid } = paxosQuorums(scenario);
+  if (grid !== null) return null; // every row meets every column
   const n = scenario.cluster.nodes;
   if (phase1 + phase2 > n) return null;
   return `|Q1| + |Q2| = ${phase1} + ${phase2} <= ${n} nodes: some phase-1 quorum misses some phase-2 quorum, so a new leader ` +
@@ -249,6 +257,7 @@ export function cliCommandFor(config: LabConfig, scenario: Scenario): string {
   if (config.bugs !== null) for (const b of config.bugs) parts.push(`--bug ${b}`);
   if (config.q1 !== null) parts.push(`--q1 ${config.q1}`);
   if (config.q2 !== null) parts.push(`--q2 ${config.q2}`);
+  if (config.grid !== undefined && config.grid !== null) parts.push(`--grid ${formatGrid(config.grid)}`);
   if (config.regions !== undefined && config.regions !== null) parts.push(`--regions ${config.regions.join(',')}`);
   parts.push('--until <t>ms --json');
   return parts.join(' ');
@@ -345,6 +354,7 @@ export class LabSession {
       nemesis: [...s.nemesis.faults],
       phase1Quorum: s.protocol === 'paxos' ? paxosQuorums(s).phase1 : null,
       phase2Quorum: s.protocol === 'paxos' ? paxosQuorums(s).phase2 : null,
+      grid: s.protocol === 'paxos' ? paxosQuorums(s).grid : null,
       quorumWarning: quorumWarningOf(s),
       scenarios: [...this.bundled.keys()],
       members: this.members,

@@ -15,6 +15,7 @@ import {
   SNAPSHOT_INTERVAL_SLOTS, startElection,
 } from './core';
 import { paxosFactory } from './node';
+import type { GridShape } from './quorums';
 import type {
   Accept, Accepted, AcceptedEntry, ClientCommand, Heartbeat, HeartbeatAck, InFlight, Nack, PaxosConfig, PaxosMessage, PaxosMode,
   PaxosOutput, PaxosSnapshot, PaxosState, PaxosVolatile, PaxosWrite, Phase1, Prepare, PromiseMessage, PromiseReport, Proposal, StepResult,
@@ -25,11 +26,12 @@ import type {
 const MEMBERS: readonly NodeId[] = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const PEERS: readonly NodeId[] = ['n2', 'n3', 'n4', 'n5'];
 
-function config(spec: { mode?: PaxosMode; q1?: number; q2?: number; bugs?: string[]; max?: number } = {}): PaxosConfig {
+function config(spec: { mode?: PaxosMode; q1?: number; q2?: number; bugs?: string[]; max?: number; grid?: GridShape } = {}): PaxosConfig {
   return {
     mode: spec.mode ?? 'multi',
-    phase1Quorum: spec.q1 ?? 3,
-    phase2Quorum: spec.q2 ?? 3,
+    phase1Quorum: spec.grid?.rows ?? spec.q1 ?? 3,
+    phase2Quorum: spec.grid?.columns ?? spec.q2 ?? 3,
+    grid: spec.grid ?? null,
     bugs: new Set(spec.bugs ?? []),
     maxEntriesPerMessage: spec.max ?? 64,
   };

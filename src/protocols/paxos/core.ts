@@ -21,10 +21,11 @@
  *
  * Bug flags (`config.bugs`) each break one rule on purpose, where that rule is coded.
  */
-import { bitCount, copyMap, peersOf, SessionApplier } from '../common';
+import { copyMap, peersOf, SessionApplier } from '../common';
 import type { ClientId, ClientMessage, ClientRequest, NodeId } from '../../sim/types';
 import { ballotProposer, ballotRound, makeBallot, NO_BALLOT } from './ballot';
 import { highestSlot, SlotArray } from './slots';
+import { isPhase2Quorum, phase1CoveredTo, quorumsIntersect } from './quorums';
 import type {
   Accept, Accepted, AcceptedEntry, ClientCommand, Heartbeat, HeartbeatAck, InFlight, Learn, Nack, PaxosConfig, PaxosInput,
   PaxosOutput, PaxosPersistent, PaxosSnapshot, PaxosState, PaxosVolatile, PaxosWrite, PendingReply, Phase1, Prepare,
@@ -81,7 +82,7 @@ function peers(s: PaxosState): readonly NodeId[] {
  * phase-2 quorum (|Q1| + |Q2| > N; Flexible Paxos needs only that intersection).
  */
 function safetyAssured(s: PaxosState, config: PaxosConfig): boolean {
-  return config.bugs.size === 0 && config.phase1Quorum + config.phase2Quorum > s.members.length;
+  return config.bugs.size === 0 && quorumsIntersect(config, s.members.length);
 }
 
 // ---- state construction ------------------------------------------------------------------------
@@ -640,12 +641,6 @@ export function promiseFor(s: PaxosState, m: Prepare, config: PaxosConfig): Prom
   return { type: 'Promise', term: m.ballot, ballot: m.ballot, fromSlot: m.fromSlot, reports, complete };
 }
 
-/** The k-th largest of some numbers (k >= 1). */
-function kthLargest(values: Iterable<number>, k: number): number {
-  const sorted = [...values].sort((a, b) => b - a);
-  return sorted[k - 1] ?? -Infinity;
-}
-
 /**
  * Phase 1, proposer: gather promises for our ballot. Each reported accepted value is kept if its
  * ballot is the highest reported for its slot (reports from more acceptors than a quorum are safe to
@@ -653,7 +648,7 @@ function kthLargest(values: Iterable<number>, k: number): number {
  * value no other can be chosen against). Values an acceptor knows chosen are learned.
  *
  * Promises are bounded (maxEntriesPerMessage reports each), so phase 1 runs in windows: with
- * phase1Quorum promises for the current window, the slots every one of some phase-1 quorum reported
+ * a phase-1 quorum of promises for the current window, the slots every one of some phase-1 quorum reported
  * on in full are known; if that is not every slot, the candidate asks the next window, from past it,
  * with the same ballot. A lagging candidate catches up this way, one window per round trip.
  */
@@ -679,8 +674,8 @@ function handlePromise(s: PaxosState, from: NodeId, m: PromiseMessage, config: P
   const promises = copyMap(p1.promises).set(from, m.complete ? Infinity : lastReported);
   let next = applyChosen(s, config, out);
   next = withPhase1(next, { startSlot: p1.startSlot, fromSlot: p1.fromSlot, promises, reports, maxSlot });
-  if (promises.size < config.phase1Quorum) return next;
-  const coveredTo = kthLargest(promises.values(), config.phase1Quorum);
+  const coveredTo = phase1CoveredTo(config, next.members, promises);
+  if (coveredTo === null) return next;
   if (coveredTo === Infinity) return becomeLeader(next, config, out);
   next = withPhase1(next, { startSlot: p1.startSlot, fromSlot: coveredTo + 1, promises: new Map(), reports, maxSlot });
   return broadcastPrepare(next, coveredTo + 1, config, out);
@@ -793,7 +788,7 @@ function handleAccepted(s: PaxosState, from: NodeId, m: Accepted, config: PaxosC
     if (e === undefined || (e.acks & bit) !== 0) continue;
     inFlight ??= copyMap(next.volatile.inFlight);
     const acks = e.acks | bit;
-    if (bitCount(acks) >= config.phase2Quorum) {
+    if (isPhase2Quorum(config, acks)) {
       inFlight.delete(slot);
       learn(next, slot, e, config, out);
     } else {

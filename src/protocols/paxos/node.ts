@@ -89,6 +89,7 @@ class PaxosNode implements ProtocolNode, LeaderChartHost {
       mode: options.paxos.mode,
       phase1Quorum: options.paxos.phase1Quorum,
       phase2Quorum: options.paxos.phase2Quorum,
+      grid: options.paxos.grid,
       bugs: options.bugs,
       maxEntriesPerMessage: options.maxEntriesPerMessage,
     };

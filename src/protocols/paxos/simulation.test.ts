@@ -181,6 +181,43 @@ describe('multi-Paxos on the simulator', () => {
   });
 });
 
+describe('grid quorums on the simulator', () => {
+  it('a 3x3 grid is safe under partitions and crashes, and its leader hears from only one row per slot', () => {
+    for (const seed of [1, 2]) {
+      const run = runOf({ seed, nodes: 9, grid: { rows: 3, columns: 3 }, untilMs: 20_000, nemesis: ['partition', 'crash'] });
+      expect(run.stoppedReason).toBe(null);
+      expect(run.summary().violations).toEqual([]);
+      expect(expectAgreement(run)).toBeGreaterThan(150);
+    }
+  });
+
+  /**
+   * The leader's row is up, the other six of nine nodes are down: a grid still commits (a row is a
+   * phase-2 quorum: 3 of 9), where majorities need 5. Phase 1 (a whole column) was done before.
+   */
+  function afterSixCrash(grid: boolean): { okAfter: number; leader: string } {
+    const base = { seed: 3, nodes: 9, untilMs: 2000, loadOpsPerSec: 20, ...(grid ? { grid: { rows: 3, columns: 3 } } : {}) };
+    const first = runOf(base);
+    const leader = (ofKind(eventsOf(first), 'role').filter((e) => e.role === 'leader').at(-1)!).node;
+    const index = Number(leader.slice(1)) - 1;
+    const row = [0, 1, 2].map((c) => `n${Math.floor(index / 3) * 3 + c + 1}`);
+    const s = scenario({ ...base, untilMs: 6000 });
+    s.actions = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9'].filter((n) => !row.includes(n)).map((node) => ({ atMs: 2000, type: 'crash' as const, node }));
+    const run = new Run(s, { keepTrace: true });
+    run.runUntil();
+    expect(run.summary().violations).toEqual([]);
+    const okAfter = ofKind(eventsOf(run), 'ok').filter((e) => e.atMs > 2500).length;
+    return { okAfter, leader };
+  }
+
+  it('with six of nine nodes down, a 3x3 grid still commits through its leader\'s row; majorities cannot', () => {
+    const grid = afterSixCrash(true);
+    expect(grid.okAfter).toBeGreaterThan(20);
+    const majority = afterSixCrash(false);
+    expect(majority.okAfter).toBe(0);
+  });
+});
+
 describe('single-decree Paxos on the simulator', () => {
   /** The one value chosen for slot 1, checked learned by every live node and nothing else chosen. */
   function expectOneValue(run: Run): string {

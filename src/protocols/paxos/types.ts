@@ -6,6 +6,7 @@
  */
 import type { ClientId, ClientRequest, NodeId } from '../../sim/types';
 import type { Command, SessionResult } from '../raft/types';
+import type { GridShape } from './quorums';
 
 export type { SessionResult };
 
@@ -292,8 +293,11 @@ export type PaxosInput =
 
 export interface PaxosConfig {
   readonly mode: PaxosMode;
+  /** Quorum sizes; with a grid, a column's and a row's (quorums.ts decides what is a quorum). */
   readonly phase1Quorum: number;
   readonly phase2Quorum: number;
+  /** A grid quorum system (a phase-1 quorum is a whole column, a phase-2 quorum a whole row), or null. */
+  readonly grid: GridShape | null;
   readonly bugs: ReadonlySet<string>;
   readonly maxEntriesPerMessage: number;
 }

@@ -123,6 +123,14 @@ export function timerName(protocol: ProtocolName): string {
   return 'election timer';
 }
 
+/**
+ * What a proposer's promises are counted against: the phase-1 quorum size, or null (count only) with a
+ * grid, where three promises of a 3x3 grid are a quorum only if they are a whole column.
+ */
+export function promiseTarget(info: { readonly phase1Quorum: number | null; readonly grid: unknown }): number | null {
+  return info.grid === null ? info.phase1Quorum : null;
+}
+
 /** "2/3": the promises a proposer gathered for its ballot, out of the phase-1 quorum it needs. */
 export function promisesText(node: NodeSnapshot, phase1Quorum: number | null): string {
   const got = node.paxos?.promises.length ?? node.votesGranted.length;

@@ -129,6 +129,18 @@ describe('Paxos quorums', () => {
     expect(quorumCount(commit('n1', 4, 7, ['n1', 'n2', 'n3']), FIVE, 1, 1)).toBe('3/5');
   });
 
+  it('with a grid, judges shape, not size: a whole row for phase 2, a whole column for phase 1', () => {
+    const NINE = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9'];
+    const grid = { rows: 3, columns: 3 };
+    expect(quorumCount(chose(1, 1, 1, ['n4', 'n5', 'n6']), NINE, 3, 3, grid)).toBe('3/9');
+    // Three acceptors, but not a row: the size alone would pass it.
+    expect(isFullQuorum(chose(1, 1, 1, ['n1', 'n2', 'n4']), NINE, 3, 3)).toBe(true);
+    expect(isFullQuorum(chose(1, 1, 1, ['n1', 'n2', 'n4']), NINE, 3, 3, grid)).toBe(false);
+    expect(quorumCount(chose(1, 1, 1, ['n1', 'n2', 'n4']), NINE, 3, 3, grid)).toBe('3/9, no whole row');
+    expect(isFullQuorum(promises(1, 1, ['n2', 'n5', 'n8', 'n1']), NINE, 3, 3, grid)).toBe(true);
+    expect(quorumShortfall(promises(1, 1, ['n1', 'n2', 'n3']), NINE, 3, 3, grid)).toBe('no whole column');
+  });
+
   it('explains a phase-1 quorum meeting an earlier phase-2 quorum as adopting the value', () => {
     const s = describePair(promises(4, 3, ['n3', 'n4', 'n5']), chose(3, 2, 7, ['n2', 'n3', 'n4']));
     expect(s).toMatch(/^n3 and n4 are in both: they accepted slot 7 in ballot 3\.n2 before promising 4\.n3, .*had to adopt it/);

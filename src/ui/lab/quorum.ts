@@ -5,6 +5,7 @@
  */
 import type { QuorumView } from '../../worker/lab-protocol';
 import { compareIds } from './log-table';
+import { isPhase1Quorum, isPhase2Quorum, type GridShape } from '../../protocols/paxos/quorums';
 
 /** Distinct ids in natural order (n2 before n10). */
 export function distinctSorted(nodes: readonly string[]): string[] {
@@ -179,9 +180,17 @@ function describePaxosPair(a: QuorumView, b: QuorumView): string {
 /**
  * Whether a quorum is big enough. Raft: a majority of the members. Paxos: at least the phase's quorum
  * size in force (|Q1| for promises, |Q2| for acceptances; Flexible Paxos lets them differ), or a
- * majority when the size is unknown.
+ * majority when the size is unknown; with a grid, a whole column (promises) or a whole row (acceptances).
  */
-export function isFullQuorum(q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null): boolean {
+export function isFullQuorum(
+  q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null, grid: GridShape | null = null,
+): boolean {
+  if (grid !== null && isPaxosQuorum(q)) {
+    // A grid: promises must hold a whole column, acceptances a whole row (quorums.ts).
+    const mask = distinctSorted(q.nodes).reduce((m, n) => (members.includes(n) ? m | (1 << members.indexOf(n)) : m), 0);
+    const system = { phase1Quorum: grid.rows, phase2Quorum: grid.columns, grid };
+    return q.kind === 'vote' ? isPhase1Quorum(system, mask) : isPhase2Quorum(system, mask);
+  }
   const size = isPaxosQuorum(q) ? (q.kind === 'vote' ? phase1Quorum : phase2Quorum) : null;
   if (size === null) return isMajority(q.nodes, members);
   const cluster = new Set(members);
@@ -189,17 +198,22 @@ export function isFullQuorum(q: QuorumView, members: readonly string[], phase1Qu
 }
 
 /** What a quorum lacks, in words: null when it is big enough, else "not a majority" or "below |Q2| = 3". */
-export function quorumShortfall(q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null): string | null {
-  if (isFullQuorum(q, members, phase1Quorum, phase2Quorum)) return null;
+export function quorumShortfall(
+  q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null, grid: GridShape | null = null,
+): string | null {
+  if (isFullQuorum(q, members, phase1Quorum, phase2Quorum, grid)) return null;
+  if (grid !== null && isPaxosQuorum(q)) return q.kind === 'vote' ? 'no whole column' : 'no whole row';
   const size = isPaxosQuorum(q) ? (q.kind === 'vote' ? phase1Quorum : phase2Quorum) : null;
   if (size === null) return 'not a majority';
   return `below ${q.kind === 'vote' ? '|Q1|' : '|Q2|'} = ${size}`;
 }
 
 /** The chip's count: "3/5", "2/5 not a majority" (Raft) or "2/5, below |Q1| = 3" (Paxos). */
-export function quorumCount(q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null): string {
+export function quorumCount(
+  q: QuorumView, members: readonly string[], phase1Quorum: number | null, phase2Quorum: number | null, grid: GridShape | null = null,
+): string {
   const count = `${distinctSorted(q.nodes).length}/${members.length}`;
-  const short = quorumShortfall(q, members, phase1Quorum, phase2Quorum);
+  const short = quorumShortfall(q, members, phase1Quorum, phase2Quorum, grid);
   if (short === null) return count;
   return isPaxosQuorum(q) ? `${count}, ${short}` : `${count} ${short}`;
 }

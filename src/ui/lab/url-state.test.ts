@@ -35,7 +35,7 @@ describe('url state', () => {
     expect(config).toEqual(EMPTY);
     expect(atMs).toBe(0);
     expect(problems).toEqual([
-      'colour: not a parameter Faultline knows (known: protocol, nodes, seed, bug, scenario, t, load, nemesis, q1, q2, actions, regions, rtt, layout)',
+      'colour: not a parameter Faultline knows (known: protocol, nodes, seed, bug, scenario, t, load, nemesis, q1, q2, grid, actions, regions, rtt, layout)',
       'scenario: "../x" is not a valid scenario name',
       'nodes: expected a whole number from 1 to 9, got "12"',
       'seed: expected a whole number from 0 to 4294967295, got "abc"',
@@ -51,6 +51,15 @@ describe('url state', () => {
     expect(formatUrlState(parsed.config, 500)).toBe('?protocol=multipaxos&q1=2&q2=2&t=500');
     // null is a majority, as an absent flag is: it is left out of the link.
     expect(formatUrlState({ ...EMPTY, protocol: 'paxos', q1: 4, q2: null }, 0)).toBe('?protocol=paxos&q1=4&t=0');
+  });
+
+  it('reads and writes a grid quorum system as the CLI spells it (--grid 3x3), and names a bad one', () => {
+    const parsed = parseUrlState('?protocol=multipaxos&grid=2x3&t=0');
+    expect(parsed).toEqual({ config: { ...EMPTY, protocol: 'multipaxos', grid: { rows: 2, columns: 3 } }, atMs: 0, problems: [] });
+    expect(formatUrlState(parsed.config, 0)).toBe('?protocol=multipaxos&grid=2x3&t=0');
+    for (const bad of ['4x4', '3', '0x2', 'big']) {
+      expect(parseUrlState(`?grid=${bad}`).problems).toEqual([`grid: expected ROWSxCOLUMNS of at most 9 nodes, such as 3x3, got "${bad}"`]);
+    }
   });
 
   it('round-trips every quorum size, and majority (null), exactly', () => {

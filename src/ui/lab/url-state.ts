@@ -9,6 +9,7 @@
  */
 import type { LabConfig, LabRttOverride, LabTimedAction } from '../../worker/lab-protocol';
 import { REGION_IDS } from '../../sim/regions';
+import { formatGrid, parseGrid } from '../../protocols/paxos/quorums';
 
 export interface UrlState {
   config: LabConfig;
@@ -30,7 +31,7 @@ const LOAD_MAX = 10_000;
 const T_MAX_MS = 24 * 3600 * 1000;
 const ACTIONS_TEXT_MAX = 64 * 1024;
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const KNOWN = new Set(['protocol', 'nodes', 'seed', 'bug', 'scenario', 't', 'load', 'nemesis', 'q1', 'q2', 'actions', 'regions', 'rtt', 'layout']);
+const KNOWN = new Set(['protocol', 'nodes', 'seed', 'bug', 'scenario', 't', 'load', 'nemesis', 'q1', 'q2', 'grid', 'actions', 'regions', 'rtt', 'layout']);
 /** RTT overrides: each 0.1 to 2000 ms, at most one per pair of the ten regions. */
 const RTT_MS_MAX = 2000;
 const RTT_PAIRS_MAX = 45;
@@ -167,6 +168,12 @@ export function parseUrlState(search: string): UrlState {
   if (q1 !== null) config.q1 = wholeNumber(q1, 'q1', QUORUM_MIN, QUORUM_MAX, problems);
   const q2 = get('q2');
   if (q2 !== null) config.q2 = wholeNumber(q2, 'q2', QUORUM_MIN, QUORUM_MAX, problems);
+  const grid = get('grid');
+  if (grid !== null) {
+    const shape = parseGrid(grid);
+    if (shape === null || shape.rows * shape.columns > NODES_MAX) problems.push(`grid: expected ROWSxCOLUMNS of at most ${NODES_MAX} nodes, such as 3x3, got "${grid.slice(0, 40)}"`);
+    else config.grid = shape;
+  }
   const load = get('load');
   if (load !== null) {
     const n = Number(load);
@@ -220,6 +227,7 @@ export function formatUrlState(config: LabConfig, atMs: number, layout: 'ring' |
   if (config.seed !== null) params.set('seed', String(config.seed));
   if (config.q1 !== null) params.set('q1', String(config.q1));
   if (config.q2 !== null) params.set('q2', String(config.q2));
+  if (config.grid !== undefined && config.grid !== null) params.set('grid', formatGrid(config.grid));
   if (config.bugs !== null) params.set('bug', config.bugs.length === 0 ? 'none' : config.bugs.join(','));
   if (config.loadOpsPerSec !== null) params.set('load', String(config.loadOpsPerSec));
   if (config.nemesis !== null) params.set('nemesis', config.nemesis.length === 0 ? 'none' : config.nemesis.join(','));
