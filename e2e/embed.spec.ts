@@ -423,7 +423,7 @@ test('embed.html draws the same embed from its query, and names a bad parameter'
   // A run the simulator refuses is reported in place, with its reason.
   await page.goto('/embed.html?q1=2');
   await expect(page.getByRole('alert')).toContainText('The lab could not start this run.');
-  await expect(page.getByRole('alert')).toContainText('Quorum sizes (q1, q2) are for Paxos');
+  await expect(page.getByRole('alert')).toContainText('Quorum sizes (q1, q2) and grids are for Paxos');
 
   await page.goto('/embed.html?scenario=nope&speed=fast&colour=red');
   const alert = page.getByRole('alert');

@@ -31,6 +31,13 @@ describe('parseEmbedOptions', () => {
     expect(options!.config).toEqual(parseUrlState('').config);
   });
 
+  it('takes a Paxos grid as the lab does, and names a bad one', () => {
+    const { options, problems } = parse({ protocol: 'multipaxos', grid: '3x3' });
+    expect(problems).toEqual([]);
+    expect(options!.config.grid).toEqual({ rows: 3, columns: 3 });
+    expect(problemFor({ protocol: 'multipaxos', grid: '5x5' }, 'grid').message).toMatch(/ROWSxCOLUMNS of at most 9 nodes/);
+  });
+
   it('reads the run inputs exactly as the lab reads the same URL parameters', () => {
     const values = { scenario: 'figure-8-commit-old-term', seed: '7', nodes: '3', load: '20', bug: 'none', nemesis: 'partition,crash', t: '1500', regions: 'us-east,eu-west' };
     const { options, problems } = parse(values);

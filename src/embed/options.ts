@@ -4,7 +4,7 @@
  * show it).
  *
  * The run's inputs have the lab URL's names and meanings (src/ui/lab/url-state.ts: `scenario`,
- * `protocol`, `nodes`, `seed`, `bug`, `load`, `nemesis`, `q1`, `q2`, `t`, `actions`, `regions`,
+ * `protocol`, `nodes`, `seed`, `bug`, `load`, `nemesis`, `q1`, `q2`, `grid`, `t`, `actions`, `regions`,
  * `rtt`), so the query string of a lab link pasted as attributes gives the same run, and they are
  * parsed by the same code. On top of that the embed knows the names the worker accepts (the bundled
  * scenarios, the protocols, the bug flags), so a typo is reported here, with the allowed values,
@@ -24,7 +24,7 @@ export type ControlsMode = 'minimal' | 'full';
 export type ThemeChoice = 'light' | 'dark' | 'auto';
 
 /** The run's inputs, named as in the lab's URL (parsed by url-state.ts). */
-export const RUN_ATTRIBUTES = ['scenario', 'protocol', 'nodes', 'seed', 'bug', 'load', 'nemesis', 'q1', 'q2', 't', 'actions', 'regions', 'rtt'] as const;
+export const RUN_ATTRIBUTES = ['scenario', 'protocol', 'nodes', 'seed', 'bug', 'load', 'nemesis', 'q1', 'q2', 'grid', 't', 'actions', 'regions', 'rtt'] as const;
 /** How the embed shows the run. */
 export const VIEW_ATTRIBUTES = ['controls', 'autoplay', 'speed', 'height', 'theme', 'caption', 'lab'] as const;
 export const EMBED_ATTRIBUTES: readonly string[] = [...RUN_ATTRIBUTES, ...VIEW_ATTRIBUTES];

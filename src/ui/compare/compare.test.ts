@@ -40,6 +40,14 @@ describe('compare URL', () => {
     expect(state.right).toMatchObject({ protocol: 'multipaxos', seed: 3, nodes: 5, nemesis: ['crash'] });
     expect(state.atMs).toBe(1200);
   });
+
+  it('a grid run is compared on the same nine nodes, the other side without the grid', () => {
+    const config = { scenario: null, protocol: 'multipaxos', nodes: null, seed: 3, bugs: null, loadOpsPerSec: 20, nemesis: null, q1: null, q2: null, grid: { rows: 3, columns: 3 }, actions: [] };
+    const state = parseCompareUrl(compareUrlFor(config, 'multipaxos', 0));
+    expect(state.problems).toEqual([]);
+    expect(state.left).toMatchObject({ protocol: 'multipaxos', grid: { rows: 3, columns: 3 }, nodes: null });
+    expect(state.right).toMatchObject({ protocol: 'raft', grid: null, nodes: 9 });
+  });
 });
 
 function panels(over: Partial<PanelSnapshot['stats']>, violations = 0, nowMs = 10_000): PanelSnapshot {

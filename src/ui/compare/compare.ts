@@ -63,7 +63,7 @@ export function parseCompareUrl(search: string): CompareState {
   const left: LabConfig = { ...config, protocol: leftProtocol };
   const rightProtocol = protocolParam(params.get('with'), 'with', defaultPartner(leftProtocol), problems);
   const right: LabConfig = {
-    ...config,
+    ...sameCluster(config),
     protocol: rightProtocol,
     q1: quorumParam(params.get('wq1'), 'wq1', problems),
     q2: quorumParam(params.get('wq2'), 'wq2', problems),
@@ -81,9 +81,20 @@ export function formatCompareUrl(left: LabConfig, right: LabConfig, atMs: number
   return `?${params.toString()}`;
 }
 
+/**
+ * The left run's config for the right run: the same cluster, without the left's grid (the right run
+ * has majorities, or its own wq1 / wq2; Raft refuses a grid). A grid sets the left's cluster size
+ * (rows x columns), so the right run gets that size explicitly.
+ */
+function sameCluster(config: LabConfig): LabConfig {
+  const grid = config.grid ?? null;
+  if (grid === null) return config;
+  return { ...config, grid: null, nodes: config.nodes ?? grid.rows * grid.columns };
+}
+
 /** The comparison of the lab's current run with another protocol (the lab's "Compare" link). */
 export function compareUrlFor(config: LabConfig, protocol: ProtocolName, atMs: number): string {
-  const right: LabConfig = { ...config, protocol: defaultPartner(protocol), q1: null, q2: null };
+  const right: LabConfig = { ...sameCluster(config), protocol: defaultPartner(protocol), q1: null, q2: null };
   return formatCompareUrl({ ...config, protocol }, right, atMs);
 }
 
