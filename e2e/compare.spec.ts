@@ -71,3 +71,18 @@ test('the lab links the run it shows to the same run with the other protocol', a
   await expect(page.getByTestId('compare-time')).toHaveAttribute('data-now-ms', '3000');
   await expect(page.getByText(/Shared: seed 4, 5 nodes, 10 ops\/s/)).toBeVisible();
 });
+
+test('a grid run compared with Raft: both on nine nodes, the grid named, and Compare keeps them so', async ({ page }) => {
+  await page.goto('/?view=compare&protocol=multipaxos&grid=3x3&with=raft&seed=4&load=20&t=2000');
+  const left = page.getByRole('region', { name: /^Left: Multi-Paxos, grid 3x3/ });
+  const right = page.getByRole('region', { name: /^Right: Raft/ });
+  await expect(left.getByRole('button', { name: /^n\d, / })).toHaveCount(9);
+  await expect(right.getByRole('button', { name: /^n\d, / })).toHaveCount(9);
+  const form = page.getByRole('form', { name: 'What to compare' });
+  await expect(form.getByText('grid 3 × 3')).toBeVisible();
+  await expect(form.getByLabel('Nodes')).toBeDisabled();
+  await form.getByRole('button', { name: 'Compare' }).click();
+  await expect(right.getByRole('button', { name: /^n\d, / })).toHaveCount(9);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect.poll(() => new URL(page.url()).searchParams.get('grid')).toBe('3x3');
+});
