@@ -10,7 +10,7 @@ import type { TraceEvent } from '../sim/trace';
 import type { NodeId } from '../sim/types';
 import { VIOLATION_LIMIT, type Violation } from './raft-invariants';
 import { bitCount } from '../protocols/common';
-import { formatGrid, gridFits, isPhase2Quorum, type GridShape } from '../protocols/paxos/quorums';
+import { formatGrid, gridFits, gridSystem, isPhase2Quorum, type GridShape, type QuorumSystem } from '../protocols/paxos/quorums';
 
 export const PAXOS_INVARIANTS = {
   Agreement: 'At most one value is chosen for each slot (accepted by a phase-2 quorum in some ballot).',
@@ -62,6 +62,8 @@ export class PaxosInvariantChecker implements StepObserver {
   private readonly nodeOfBit: NodeId[] = [];
   /** Every value any proposer proposed (phase 2a), for Validity. */
   private readonly proposed = new Set<string>();
+  /** The grid as a quorum system, or null for sizes. */
+  private readonly grid: QuorumSystem | null = null;
 
   /**
    * `phase2Quorum`: the phase-2 quorum size. With `grid` (its shape and the members, which fill it row by
@@ -70,14 +72,16 @@ export class PaxosInvariantChecker implements StepObserver {
   constructor(
     private readonly phase2Quorum: number,
     private readonly onViolation: (v: Violation) => void = () => undefined,
-    private readonly grid: { readonly shape: GridShape; readonly members: readonly NodeId[] } | null = null,
+    grid: { readonly shape: GridShape; readonly members: readonly NodeId[] } | null = null,
   ) {
     if (!(Number.isInteger(phase2Quorum) && phase2Quorum >= 1)) throw new Error(`paxos invariants: bad phase-2 quorum ${phase2Quorum}`);
     if (grid !== null) {
       if (!gridFits(grid.shape, grid.members.length)) throw new Error(`paxos invariants: a ${formatGrid(grid.shape)} grid does not fit ${grid.members.length} members`);
       for (const m of grid.members) this.bitOf(m);
+      this.grid = gridSystem(grid.shape);
     }
   }
+
 
   afterStep(_sim: Simulator, events: readonly TraceEvent[], indexes: readonly number[]): void {
     for (let i = 0; i < events.length; i++) {
@@ -183,8 +187,7 @@ export class PaxosInvariantChecker implements StepObserver {
    */
   private becameQuorum(before: number, mask: number): boolean {
     if (this.grid === null) return bitCount(mask) === this.phase2Quorum;
-    const q = { phase1Quorum: this.grid.shape.rows, phase2Quorum: this.grid.shape.columns, grid: this.grid.shape };
-    return isPhase2Quorum(q, mask) && !isPhase2Quorum(q, before);
+    return isPhase2Quorum(this.grid, mask) && !isPhase2Quorum(this.grid, before);
   }
 
   private bitOf(node: NodeId): number {

@@ -19,7 +19,7 @@ import { RAFT_INVARIANTS } from '../check/raft-invariants';
 import type { Run } from '../check/run';
 import { ballotProposer, formatBallot } from '../protocols/paxos/ballot';
 import type { PaxosDurable, PaxosView } from '../protocols/paxos/node';
-import { fullRow, gridRows, type GridShape } from '../protocols/paxos/quorums';
+import { fullRow, gridRows, memberMask, type GridShape } from '../protocols/paxos/quorums';
 import { highestSlot } from '../protocols/paxos/slots';
 import type { RaftDurable, RaftView } from '../protocols/raft/node';
 import type { LogEntry } from '../protocols/raft/types';
@@ -499,9 +499,8 @@ export class LabRecorder {
         }
         // A grid: the first whole row among them (other acceptors may have accepted too).
         const members = this.run.sim.members;
-        const maskOf = (nodes: readonly string[]): number => nodes.reduce((m, n) => m | (1 << members.indexOf(n)), 0);
-        const row = fullRow(this.grid, maskOf(tally.nodes));
-        if (row >= 0 && fullRow(this.grid, maskOf(tally.nodes.slice(0, before))) < 0) {
+        const row = fullRow(this.grid, memberMask(members, tally.nodes));
+        if (row >= 0 && fullRow(this.grid, memberMask(members, tally.nodes.slice(0, before))) < 0) {
           this.capturePhase2Quorum(e.slot, e.ballot, gridRows(this.grid, members)[row]!, step, e.atMs);
         }
         return;

@@ -30,6 +30,21 @@ export interface QuorumSystem {
 /** Members a bitmask can hold (bit 30 is the last below the sign bit). */
 export const QUORUM_MEMBERS_MAX = 31;
 
+/** The members among `nodes` as a bitmask over member indexes (others are ignored). */
+export function memberMask(members: readonly NodeId[], nodes: Iterable<NodeId>): number {
+  let mask = 0;
+  for (const n of nodes) {
+    const i = members.indexOf(n);
+    if (i >= 0 && i < QUORUM_MEMBERS_MAX) mask |= 1 << i;
+  }
+  return mask;
+}
+
+/** A grid as a quorum system (its sizes: a column's, then a row's). */
+export function gridSystem(grid: GridShape): QuorumSystem {
+  return { phase1Quorum: grid.rows, phase2Quorum: grid.columns, grid };
+}
+
 /** Is `grid` a grid of exactly `nodes` members? */
 export function gridFits(grid: GridShape, nodes: number): boolean {
   return Number.isInteger(grid.rows) && Number.isInteger(grid.columns) && grid.rows >= 1 && grid.columns >= 1 && grid.rows * grid.columns === nodes;

@@ -5,7 +5,7 @@
  */
 import type { QuorumView } from '../../worker/lab-protocol';
 import { compareIds } from './log-table';
-import { isPhase1Quorum, isPhase2Quorum, type GridShape } from '../../protocols/paxos/quorums';
+import { gridSystem, isPhase1Quorum, isPhase2Quorum, memberMask, type GridShape } from '../../protocols/paxos/quorums';
 
 /** Distinct ids in natural order (n2 before n10). */
 export function distinctSorted(nodes: readonly string[]): string[] {
@@ -187,9 +187,8 @@ export function isFullQuorum(
 ): boolean {
   if (grid !== null && isPaxosQuorum(q)) {
     // A grid: promises must hold a whole column, acceptances a whole row (quorums.ts).
-    const mask = distinctSorted(q.nodes).reduce((m, n) => (members.includes(n) ? m | (1 << members.indexOf(n)) : m), 0);
-    const system = { phase1Quorum: grid.rows, phase2Quorum: grid.columns, grid };
-    return q.kind === 'vote' ? isPhase1Quorum(system, mask) : isPhase2Quorum(system, mask);
+    const mask = memberMask(members, q.nodes);
+    return q.kind === 'vote' ? isPhase1Quorum(gridSystem(grid), mask) : isPhase2Quorum(gridSystem(grid), mask);
   }
   const size = isPaxosQuorum(q) ? (q.kind === 'vote' ? phase1Quorum : phase2Quorum) : null;
   if (size === null) return isMajority(q.nodes, members);
