@@ -79,7 +79,7 @@ function peers(s: PaxosState): readonly NodeId[] {
 /**
  * Whether this configuration guarantees agreement, so a node learning two values for one slot is a
  * bug in this code rather than the configured one: no bug flag, and every phase-1 quorum meets every
- * phase-2 quorum (|Q1| + |Q2| > N; Flexible Paxos needs only that intersection).
+ * phase-2 quorum (|Q1| + |Q2| > N, or a grid; Flexible Paxos needs only that intersection).
  */
 function safetyAssured(s: PaxosState, config: PaxosConfig): boolean {
   return config.bugs.size === 0 && quorumsIntersect(config, s.members.length);
