@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { chromium } from '@playwright/test';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
@@ -68,11 +69,26 @@ export async function sampleFrames(page, ms) {
   );
 }
 
+/** Throws, naming the port, when something already listens on 127.0.0.1:`port`. */
+export function assertPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err) => {
+      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} is in use (a dev or preview server left running?): stop it, then run the benchmark again` : `port ${port}: ${err.message}`));
+    });
+    probe.once('listening', () => probe.close(() => resolve()));
+    probe.listen(port, '127.0.0.1');
+  });
+}
+
 /**
  * Serves `outDir` (relative to `root`) with `vite preview` on `port`, waits until `readyUrl` answers,
  * launches Chromium and runs `measure(browser)`; the browser and the server are stopped however it ends.
  */
 export async function withPreview({ root, outDir, port, readyUrl }, measure) {
+  // With the port taken, `vite preview --strictPort` exits at once and the readiness check would be
+  // answered by whatever holds the port: measure the wrong pages, or wait for elements never drawn.
+  await assertPortFree(port);
   const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
   try {
     await waitForServer(readyUrl, 30_000);
