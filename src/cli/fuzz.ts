@@ -1,5 +1,5 @@
 /**
- * `faultline fuzz [--protocol raft|paxos|multipaxos [--q1 K --q2 K]] --seeds N [--bug NAME]
+ * `faultline fuzz [--protocol raft|paxos|multipaxos [--q1 K --q2 K | --grid RxC]] --seeds N [--bug NAME]
  *                 [--until DURATION] [--workers K] [--nemesis LIST|swarm|hunt] [--load OPS] [--all]
  *                 [--json] [--out DIR]`
  *
@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import type { Verdict } from '../check/history';
 import { evaluateScenario, NOT_LINEARIZABLE, shrinkScenario, type ShrinkResult } from '../check/shrink';
 import {
-  buildScenario, defaultScenario, NEMESIS_FAULTS, parseScenario, paxosQuorums, ScenarioError, LIMITS, type NemesisFault, type OperatorAction, type Scenario,
+  buildScenario, defaultScenario, NEMESIS_FAULTS, parseScenario, paxosQuorumsText, ScenarioError, LIMITS, type NemesisFault, type OperatorAction, type Scenario,
 } from '../sim/scenario';
 import { RngStreams } from '../sim/rng';
 import { lastFlag, parseArgs, parseDurationMs, parseGridArg, parseIntArg, parseList, parseNumberArg, UsageError } from './args';
@@ -109,7 +109,7 @@ export function fuzzScenario(config: FuzzConfig, seed: number): Scenario {
     ...(protocol === 'raft' ? {} : { paxosMode: protocol === 'paxos' ? 'single' : 'multi' }),
     ...(config.phase1Quorum != null ? { phase1Quorum: config.phase1Quorum } : {}),
     ...(config.phase2Quorum != null ? { phase2Quorum: config.phase2Quorum } : {}),
-    ...(config.grid != null ? { grid: config.grid, nodes: config.grid.rows * config.grid.columns } : {}),
+    ...(config.grid != null ? { grid: config.grid } : {}),
     seed,
     untilMs: config.untilMs,
     nemesis: nemesis.faults,
@@ -259,12 +259,8 @@ function describeNemesis(n: FuzzNemesis): string {
 
 /** The quorums of a Paxos campaign, and a warning when a phase-1 and a phase-2 quorum need not meet. */
 function quorumNote(config: FuzzConfig): string {
-  if ((config.protocol ?? 'raft') === 'raft') return '';
-  const q = paxosQuorums(fuzzScenario(config, 1));
-  const nodes = fuzzScenario(config, 1).cluster.nodes;
-  if (q.grid !== null) return ` (a ${formatGrid(q.grid)} grid of ${nodes} nodes: phase 1 a column of ${q.phase1}, phase 2 a row of ${q.phase2})`;
-  const meet = q.phase1 + q.phase2 > nodes;
-  return ` (|Q1| = ${q.phase1}, |Q2| = ${q.phase2} of ${nodes}${meet ? '' : ': the quorums need not meet, so Agreement can break'})`;
+  const text = paxosQuorumsText(fuzzScenario(config, 1));
+  return text === null ? '' : ` (${text})`;
 }
 
 function whatBroke(c: SeedCheck): string {

@@ -16,14 +16,13 @@ import { basename, dirname, join } from 'node:path';
 import { bundledScenarioNames, formatProblem, parseDeck, type DeckContext } from '../present/deck';
 import { lessonFolders, readLessonFolder, validateLessonFolder } from '../lessons/files';
 import { Run, type RunSummary } from '../check/run';
-import { GEO_NEMESIS_FAULTS, NEMESIS_FAULTS, PAXOS_BUGS, RAFT_BUGS, parseScenario, parseScenarioText, defaultScenario, paxosQuorums, type ValidationError, type Scenario } from '../sim/scenario';
+import { GEO_NEMESIS_FAULTS, NEMESIS_FAULTS, PAXOS_BUGS, RAFT_BUGS, parseScenario, parseScenarioText, defaultScenario, paxosQuorumsText, type ValidationError, type Scenario } from '../sim/scenario';
 import { sequenceDiagram } from '../export/mermaid';
 import { formatEvent, type TraceEvent } from '../sim/trace';
 import { REGION_IDS, isRegion } from '../sim/regions';
 import { metricsCsv } from '../check/metrics';
 import { installNativeTraceHasher } from './native-hash';
 import { lastFlag, parseArgs, parseDurationMs, parseGridArg, parseIntArg, parseList, parseNumberArg, parseWindowMs, UsageError, type ParsedArgs } from './args';
-import { formatGrid } from '../protocols/paxos/quorums';
 
 export const USAGE = `faultline: Raft and Paxos under failure, headless and deterministic
 
@@ -34,7 +33,7 @@ Usage:
                                  (presentations/ID.md) or every deck (presentations) (exit 0 valid, 2 invalid)
   faultline lincheck FILE        check a client history for linearizability (exit 0 yes, 1 no, 3 unknown)
   faultline bench [options]      measure simulator speed and memory (see BENCHMARKS.md)
-  faultline fuzz [options]       seeds 1..N under a nemesis; the first violation shrunk to a file (--protocol NAME --q1 N --q2 N --seeds N --bug NAME --until DUR --nemesis LIST|swarm|hunt --load OPS --workers K --all --json --out DIR)
+  faultline fuzz [options]       seeds 1..N under a nemesis; the first violation shrunk to a file (--protocol NAME --q1 N --q2 N --grid RxC --seeds N --bug NAME --until DUR --nemesis LIST|swarm|hunt --load OPS --workers K --all --json --out DIR)
 
 Run options:
   --scenario FILE          start from a scenario file (flags below override its fields)
@@ -201,13 +200,12 @@ function placeInRegions(raw: Record<string, unknown>, section: (name: string) =>
   r.clients = roundRobin(clients);
 }
 
-/** A Paxos run's quorums, for the summary's first line ("" for Raft and for majorities). */
+/** A Paxos run's quorums, for the summary's first line: only when chosen (sizes or a grid), not for majorities. */
 function quorumsText(scenario: Scenario): string {
-  if (scenario.protocol !== 'paxos') return '';
-  const q = paxosQuorums(scenario);
-  if (q.grid !== null) return `, grid ${formatGrid(q.grid)} (phase 1 a column of ${q.phase1}, phase 2 a row of ${q.phase2})`;
-  if (scenario.paxos.phase1Quorum === null && scenario.paxos.phase2Quorum === null) return '';
-  return `, |Q1| = ${q.phase1}, |Q2| = ${q.phase2}${q.phase1 + q.phase2 > scenario.cluster.nodes ? '' : ' (the quorums need not meet)'}`;
+  const p = scenario.paxos;
+  const chosen = p.grid !== undefined || p.phase1Quorum !== null || p.phase2Quorum !== null;
+  const text = chosen ? paxosQuorumsText(scenario) : null;
+  return text === null ? '' : `, ${text}`;
 }
 
 function humanSummary(s: RunSummary, scenario: Scenario): string {

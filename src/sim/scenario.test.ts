@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  buildScenario, buildScenarioFrom, defaultScenario, LIMITS, nodeIds, parseScenario, parseScenarioText, paxosQuorums, RAFT_BUGS, ScenarioError,
+  buildScenario, buildScenarioFrom, paxosQuorumsText, defaultScenario, LIMITS, nodeIds, parseScenario, parseScenarioText, paxosQuorums, RAFT_BUGS, ScenarioError,
   type ParseResult, type Scenario,
 } from './scenario';
 
@@ -419,6 +419,12 @@ describe('Paxos fields', () => {
     const s = buildScenario({ protocol: 'paxos', nodes: 6, grid: { rows: 2, columns: 3 } });
     expect(s.paxos).toEqual({ mode: 'multi', phase1Quorum: null, phase2Quorum: null, grid: { rows: 2, columns: 3 } });
     expect(paxosQuorums(s)).toEqual({ phase1: 2, phase2: 3, grid: { rows: 2, columns: 3 } });
+    // Without `nodes`, the grid sizes the cluster (as the CLI's --grid does).
+    expect(buildScenario({ protocol: 'paxos', grid: { rows: 3, columns: 3 } }).cluster.nodes).toBe(9);
+    expect(paxosQuorumsText(s)).toBe('grid 2x3, phase 1 a column of 2, phase 2 a row of 3');
+    expect(paxosQuorumsText(buildScenario({ protocol: 'paxos', phase1Quorum: 2, phase2Quorum: 2 }))).toBe('|Q1| = 2, |Q2| = 2 of 5: the quorums need not meet, so Agreement can break');
+    expect(paxosQuorumsText(buildScenario({ protocol: 'paxos' }))).toBe('|Q1| = 3, |Q2| = 3 of 5');
+    expect(paxosQuorumsText(buildScenario({}))).toBeNull();
     // A scenario without a grid has no grid key at all (files and exports are as before).
     expect('grid' in buildScenario({ protocol: 'paxos' }).paxos).toBe(false);
     expect('grid' in buildScenarioFrom(s, { grid: null }).paxos).toBe(false);

@@ -243,6 +243,18 @@ export function paxosQuorums(s: Pick<Scenario, 'cluster' | 'paxos'>): { phase1: 
   return { phase1: s.paxos.phase1Quorum ?? majority, phase2: s.paxos.phase2Quorum ?? majority, grid: null };
 }
 
+/**
+ * A Paxos run's quorums in words, for the CLI's headers: "grid 3x3, phase 1 a column of 3, phase 2 a
+ * row of 3", or "|Q1| = 2, |Q2| = 2 of 5" with a warning when they need not meet; null for Raft.
+ */
+export function paxosQuorumsText(s: Pick<Scenario, 'protocol' | 'cluster' | 'paxos'>): string | null {
+  if (s.protocol !== 'paxos') return null;
+  const q = paxosQuorums(s);
+  if (q.grid !== null) return `grid ${q.grid.rows}x${q.grid.columns}, phase 1 a column of ${q.phase1}, phase 2 a row of ${q.phase2}`;
+  const meet = q.phase1 + q.phase2 > s.cluster.nodes;
+  return `|Q1| = ${q.phase1}, |Q2| = ${q.phase2} of ${s.cluster.nodes}${meet ? '' : ': the quorums need not meet, so Agreement can break'}`;
+}
+
 export interface BuildOptions {
   protocol?: string;
   nodes?: number;
@@ -256,7 +268,7 @@ export interface BuildOptions {
   paxosMode?: string;
   phase1Quorum?: number;
   phase2Quorum?: number;
-  /** A grid quorum system (null: none, back to sizes). */
+  /** A grid quorum system (null: none, back to sizes); without `nodes`, the cluster is rows x columns. */
   grid?: { rows: number; columns: number } | null;
 }
 
@@ -271,6 +283,9 @@ export function buildScenarioFrom(base: Scenario, options: BuildOptions = {}): S
   const raw: Record<string, unknown> = { ...s };
   if (options.protocol !== undefined) raw.protocol = options.protocol;
   if (options.nodes !== undefined) raw.cluster = { nodes: options.nodes };
+  // A grid of R x C is R * C nodes: the cluster takes that size unless `nodes` says otherwise (the CLI's
+  // --grid sets --nodes the same way).
+  else if (options.grid !== undefined && options.grid !== null) raw.cluster = { nodes: options.grid.rows * options.grid.columns };
   if (options.seed !== undefined) raw.seed = options.seed;
   if (options.untilMs !== undefined) raw.untilMs = options.untilMs;
   if (options.nemesis !== undefined || options.nemesisIntervalMs !== undefined) {

@@ -156,11 +156,7 @@ export function scenarioForConfig(config: LabConfig, bundled: ReadonlyMap<string
   if (config.q1 !== null) overrides.phase1Quorum = config.q1;
   if (config.q2 !== null) overrides.phase2Quorum = config.q2;
   const grid = config.grid ?? null;
-  if (grid !== null) {
-    overrides.grid = grid;
-    // A grid of R x C is R * C nodes, as the CLI's --grid sets --nodes unless given.
-    if (config.nodes === null) overrides.nodes = grid.rows * grid.columns;
-  }
+  if (grid !== null) overrides.grid = grid; // and the cluster is rows x columns nodes unless `nodes` is given
   if (config.nodes !== null) overrides.nodes = config.nodes;
   if (config.seed !== null) overrides.seed = config.seed;
   if (config.bugs !== null) overrides.bugs = [...config.bugs];

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseLesson, type Lesson } from '../../lessons/lesson';
+import type { Lesson } from '../../lessons/lesson';
+import { demoLesson } from '../testing/demo-lesson';
 import { goalsFresh, nextHintInMs, playsAfter, scenarioBefore, stepKeyDirection, visibleHints } from './lesson-run';
 
-const TEXT = `---
-id: demo
-title: Demo
-summary: A demo.
-protocol: raft
-prerequisites: []
-minutes: 5
-scenario: scenario.json
----
-## One
+const STEPS = `## One
 ::: play to=1s
 ::: pause | Why?
 
@@ -26,9 +18,7 @@ Text.
 `;
 
 function demo(): Lesson {
-  const parsed = parseLesson(TEXT, 'demo', ['scenario.json', 'other.json']);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.lesson;
+  return demoLesson(STEPS, ['scenario.json', 'other.json']);
 }
 
 describe('lesson runner helpers', () => {

@@ -4,31 +4,21 @@
  * back until the page acknowledges the one before, so `stopped` may come first).
  */
 import { describe, expect, it } from 'vitest';
-import { parseLesson, type Lesson } from '../../lessons/lesson';
+import type { Lesson } from '../../lessons/lesson';
+import { demoLesson } from '../testing/demo-lesson';
 import type { ClusterSnapshot, LabReply, RunInfo } from '../../worker/lab-protocol';
 import { LabClient } from '../lab/lab-client.svelte';
 import { LessonRunner } from './lesson-runner.svelte';
 import { ScriptedWorker } from '../testing/scripted-worker';
 
-const TEXT = `---
-id: demo
-title: Demo
-summary: A demo.
-protocol: raft
-prerequisites: []
-minutes: 5
-scenario: scenario.json
----
-## One
+const STEPS = `## One
 ::: play to=1s
 ::: highlight node=leader
 ::: pause | Which node became leader?
 `;
 
 function demo(): Lesson {
-  const parsed = parseLesson(TEXT, 'demo', ['scenario.json']);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.lesson;
+  return demoLesson(STEPS);
 }
 
 let frameNo = 0;
