@@ -420,6 +420,11 @@ test('embed.html draws the same embed from its query, and names a bad parameter'
   expect(stageBox.height).toBeGreaterThan(frameBox.height * 0.55);
   expect(stageBox.y + stageBox.height).toBeLessThanOrEqual(frameBox.y + frameBox.height);
 
+  // A Paxos grid from the query: nine nodes, the grid named in the caption.
+  await page.goto('/embed.html?protocol=multipaxos&grid=3x3&seed=4&t=1000');
+  await expect(page.getByTestId('embed-caption')).toHaveText('Multi-Paxos, 9 nodes, grid 3 × 3, seed 4');
+  await expect(page.getByRole('button', { name: /^n\d, / })).toHaveCount(9);
+
   // A run the simulator refuses is reported in place, with its reason.
   await page.goto('/embed.html?q1=2');
   await expect(page.getByRole('alert')).toContainText('The lab could not start this run.');
